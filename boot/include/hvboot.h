@@ -1,0 +1,317 @@
+/*
+ * hvboot: the image verifier that runs at boot, and inside `hvimage verify`.
+ *
+ * This is the only header a caller includes. The library is freestanding: no
+ * malloc, no OS calls, nothing from libc beyond memcpy, memset, memmove and
+ * memcmp (tests/test-freestanding-symbols enforces the list). All memory is
+ * the caller's: a workspace struct, a verdict struct, and the RAM that
+ * |section_memory| hands out. Nothing is ever freed because nothing is ever
+ * allocated; every struct here can be static, on the stack or on the heap.
+ *
+ * Stack: hv_verify() needs at most HV_VERIFY_STACK_MAX bytes of stack on
+ * x86-64 with the BearSSL backend (measured with -fstack-usage, checked by
+ * tests/test-stack-usage); the large buffers are in hv_workspace.
+ *
+ * Order of checks (docs/FORMAT.md "Verification"), each a stop on failure:
+ *  1. read the fixed header, check magic, version and that every size in it
+ *     is within the format's limits and the region;
+ *  2. read header || metadata and the signature block into the workspace,
+ *     once; verify every filled signature slot against the trusted keys;
+ *  3. only now parse the (signed) metadata: canonical form, OEM id, board id,
+ *     security version >= rollback counter, section layout;
+ *  4. per section: read the stored bytes once into platform RAM, hash them
+ *     there, compare digests in constant time, decompress to exactly the
+ *     declared size; read the padding and require zeros.
+ * Flash bytes are read exactly once, in increasing offset order, and all
+ * checks and uses are on the RAM copy.
+ */
+#ifndef HVBOOT_H
+#define HVBOOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hvimage/format.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Results --------------------------------------------------------- */
+
+/*
+ * Every value is stable once published: tools and logs print them by name
+ * (hv_result_name) and by description (hv_result_str).
+ */
+typedef enum hv_result {
+    HV_OK = 0,
+    HV_ERR_ARGUMENT,          /* NULL pointer or unusable configuration      */
+    HV_ERR_IO,                /* ops->read failed                            */
+    HV_ERR_REGION,            /* image larger than its region, or bytes      */
+                              /* follow it where the policy forbids that     */
+    HV_ERR_MAGIC,             /* not an hvimage                              */
+    HV_ERR_VERSION,           /* format version not supported                */
+    HV_ERR_HEADER,            /* header field out of range, reserved != 0    */
+    HV_ERR_NO_TRUSTED_KEYS,   /* policy has no keys: always refused          */
+    HV_ERR_SIG_BLOCK,         /* malformed signature slot or slot order      */
+    HV_ERR_NO_SIGNATURE,      /* every slot is empty                         */
+    HV_ERR_UNTRUSTED_KEY,     /* a slot names a key that is not trusted      */
+    HV_ERR_SIGNATURE,         /* a signature does not verify                 */
+    HV_ERR_TOO_FEW_SIGNATURES, /* fewer valid signers than the policy needs  */
+    HV_ERR_METADATA,          /* signed metadata not in canonical form       */
+    HV_ERR_OEM,               /* image is for another OEM                    */
+    HV_ERR_BOARD,             /* this board is not in the image's list       */
+    HV_ERR_ROLLBACK,          /* security version below rollback counter     */
+    HV_ERR_LAYOUT,            /* section offsets or sizes inconsistent       */
+    HV_ERR_PADDING,           /* non-zero byte between sections              */
+    HV_ERR_MEMORY,            /* platform has no RAM for a section           */
+    HV_ERR_DIGEST,            /* section digest mismatch                     */
+    HV_ERR_DECOMPRESS,        /* malformed compressed stream                 */
+    HV_ERR_UNPACKED_SIZE,     /* decompressed size differs from declared     */
+    HV_ERR_CRYPTO,            /* backend failed or lacks the algorithm       */
+    HV_ERR_PLATFORM,          /* rollback counter or board id unavailable    */
+    HV_RESULT_COUNT
+} hv_result;
+
+/* Short stable identifier, e.g. "digest_mismatch". Never NULL. */
+const char *hv_result_name(hv_result r);
+/* One-line English description. Never NULL. */
+const char *hv_result_str(hv_result r);
+
+/* ---- Crypto backend -------------------------------------------------- */
+
+/*
+ * Opaque hash state big enough for any backend's SHA-384 context; aligned
+ * for 64-bit words. A context holds no pointer into itself, so it may be
+ * copied.
+ */
+typedef struct hv_hash_ctx {
+    uint64_t opaque[64];
+} hv_hash_ctx;
+
+/*
+ * A crypto backend. The platform picks one (portable BearSSL, CPU SHA
+ * extensions, a hardware engine) and passes it to hv_verify().
+ *
+ * |hash_init| returns 0 on success, non-zero if |digest_alg| (HV_DIGEST_*)
+ * is not supported. |hash_final| writes hv_digest_size(digest_alg) bytes.
+ *
+ * |verify| checks |sig| over the message whose hash is |digest| with public
+ * key |pub| under |sig_alg| (HV_SIG_*). It returns 1 only for a valid
+ * signature whose length is exactly hv_sig_size(sig_alg); anything else,
+ * including a malformed key, returns 0. It must not accept short raw ECDSA
+ * signatures or r, s outside [1, n-1].
+ *
+ * Public key encodings (same as trusted key records):
+ *   ECDSA: uncompressed point 0x04 || X || Y (65 bytes P-256, 97 P-384).
+ *   RSA:   modulus n big-endian (384 or 512 bytes, top bit set) followed by
+ *          the public exponent e as 4 bytes big-endian (odd, >= 3).
+ */
+typedef struct hv_crypto {
+    const char *name;
+    int (*hash_init)(hv_hash_ctx *ctx, uint32_t digest_alg);
+    void (*hash_update)(hv_hash_ctx *ctx, const void *data, size_t len);
+    void (*hash_final)(hv_hash_ctx *ctx, uint8_t *out);
+    int (*verify)(uint32_t sig_alg, const uint8_t *pub, size_t pub_len,
+                  const uint8_t *digest, size_t digest_len,
+                  const uint8_t *sig, size_t sig_len);
+} hv_crypto;
+
+/* Portable backend on BearSSL (no allocation, constant-time code). */
+extern const hv_crypto hv_crypto_bearssl;
+
+/* Bytes of a digest for HV_DIGEST_*, 0 if unknown. */
+size_t hv_digest_size(uint32_t digest_alg);
+/* Exact signature length for HV_SIG_*, 0 if unknown. */
+size_t hv_sig_size(uint32_t sig_alg);
+/* Exact public key length for HV_SIG_*, 0 if unknown. */
+size_t hv_pubkey_size(uint32_t sig_alg);
+/* The digest (HV_DIGEST_*) that a signature algorithm signs, 0 if unknown. */
+uint32_t hv_sig_digest(uint32_t sig_alg);
+
+/*
+ * Strict DER to raw conversion for ECDSA signatures, for tools that receive
+ * DER from external signers (openssl dgst -sign, HSMs). Accepts only the
+ * minimal encoding of SEQUENCE { INTEGER r, INTEGER s } with no trailing
+ * bytes, 0 < r, s and both fitting |scalar_len| bytes; writes r || s as
+ * 2 * scalar_len bytes to |raw|. Returns 1 on success, 0 otherwise.
+ */
+int hv_ecdsa_der_to_raw(const uint8_t *der, size_t der_len,
+                        size_t scalar_len, uint8_t *raw);
+
+/* Constant-time equality of two buffers of |len| bytes: 1 equal, 0 not. */
+int hv_ct_equal(const void *a, const void *b, size_t len);
+
+/* ---- Trusted keys and policy ----------------------------------------- */
+
+/*
+ * A trusted key record: the only place a signature algorithm comes from.
+ * The record does not own |pub|; it must outlive hv_verify().
+ */
+typedef struct hv_trusted_key {
+    uint8_t key_id[HV_KEY_ID_SIZE]; /* SHA-256 of DER SubjectPublicKeyInfo */
+    uint32_t sig_alg;               /* HV_SIG_*                            */
+    const uint8_t *pub;
+    size_t pub_len;
+} hv_trusted_key;
+
+typedef struct hv_policy {
+    const hv_trusted_key *keys; /* not owned; key_count records            */
+    size_t key_count;           /* 0 is refused (HV_ERR_NO_TRUSTED_KEYS)   */
+    uint32_t min_signatures;    /* distinct valid signers needed; 0 acts 1 */
+    const char *oem_id;         /* NULL: any OEM; else must match exactly  */
+    uint64_t region_size;       /* bytes readable through ops->read        */
+    int exact_size;             /* non-zero: image_size == region_size     */
+} hv_policy;
+
+/* ---- Parsed image ---------------------------------------------------- */
+
+typedef struct hv_section {
+    uint32_t type;        /* HV_SECTION_*                                  */
+    uint32_t compression; /* HV_COMPRESSION_*                              */
+    char name[HV_SECTION_NAME_SIZE + 1];
+    uint64_t offset;
+    uint64_t stored_size;
+    uint64_t unpacked_size;
+    uint64_t load_address;
+    uint64_t entry_point;
+    uint8_t digest[HV_DIGEST_MAX_SIZE];
+    /*
+     * After a successful hv_verify(): the verified unpacked bytes, in the
+     * memory |section_memory| gave. Owned by the platform. NULL otherwise.
+     */
+    const uint8_t *data;
+} hv_section;
+
+typedef struct hv_header {
+    uint32_t format_version;
+    uint32_t metadata_size;
+    uint32_t signature_slots;
+    uint64_t image_size;
+} hv_header;
+
+typedef struct hv_image_info {
+    hv_header header;
+    char name[HV_IMAGE_NAME_SIZE + 1];
+    char version[HV_VERSION_SIZE + 1];
+    char oem_id[HV_OEM_ID_SIZE + 1];
+    uint64_t security_version;
+    uint64_t build_epoch;
+    uint32_t digest_alg;
+    uint32_t section_align;
+    uint32_t section_count;
+    uint32_t board_count;
+    hv_section sections[HV_MAX_SECTIONS];
+    char boards[HV_MAX_BOARDS][HV_BOARD_ID_SIZE + 1];
+} hv_image_info;
+
+/*
+ * Parse and range-check the fixed header. Pure function on 64 bytes; does
+ * not check the region (hv_verify does).
+ */
+hv_result hv_parse_header(const uint8_t hdr[HV_HEADER_SIZE], hv_header *out);
+
+/*
+ * Parse header || metadata (|tbs|, |tbs_len| bytes) into |out|, checking
+ * canonical form and the section layout. VERY IMPORTANT: this does not check
+ * any signature. hv_verify() calls it only after the signature check; hosts
+ * may call it directly to *display* an image (hvimage inspect) but must not
+ * act on the result.
+ */
+hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
+                            hv_image_info *out);
+
+/*
+ * Check the structure of a signature block: filled slots first, key ids
+ * strictly ascending, reserved bytes and bytes after sig_len zero, empty
+ * slots all zero. Counts the filled slots into |*filled|. Does not verify
+ * signatures.
+ */
+hv_result hv_check_sig_block(const uint8_t *block, uint32_t slots,
+                             uint32_t *filled);
+
+/* ---- Platform operations --------------------------------------------- */
+
+typedef struct hv_ops {
+    void *user; /* passed back to every call; not touched by the library */
+
+    /*
+     * Copy |len| bytes at |offset| of the image region into |dst|. Return 0
+     * on success. The library never asks for bytes outside
+     * [0, policy.region_size) and never asks for the same byte twice.
+     */
+    int (*read)(void *user, uint64_t offset, void *dst, size_t len);
+
+    /* The device's rollback counter. Return 0 on success. */
+    int (*rollback_counter)(void *user, uint64_t *counter);
+
+    /* The board id, NUL-padded to HV_BOARD_ID_SIZE. Return 0 on success. */
+    int (*board_id)(void *user, char id[HV_BOARD_ID_SIZE]);
+
+    /*
+     * RAM for a section whose signed metadata has been verified. Set
+     * |*stored| to stored_size bytes where the stored bytes are read and
+     * hashed, and (for HV_COMPRESSION_ZSTD) |*unpacked| to unpacked_size
+     * bytes for the output; the two must not overlap. For
+     * HV_COMPRESSION_NONE |*unpacked| is ignored and the stored copy is the
+     * result. Return 0 on success, non-zero to refuse (HV_ERR_MEMORY).
+     */
+    int (*section_memory)(void *user, const hv_section *section,
+                          uint8_t **stored, uint8_t **unpacked);
+} hv_ops;
+
+/* ---- Verification ---------------------------------------------------- */
+
+/*
+ * Decompression workspace for a static zstd context. 160 KiB covers
+ * ZSTD_estimateDCtxSize() of libzstd 1.5.x on 64-bit targets with room to
+ * spare; hv_verify refuses (HV_ERR_DECOMPRESS) if the linked zstd needs more.
+ */
+#define HV_ZSTD_WORKSPACE_SIZE (160u * 1024u)
+
+/* Caller-owned scratch memory for one hv_verify() call. */
+typedef struct hv_workspace {
+    uint8_t tbs[HV_TBS_MAX_SIZE];
+    uint8_t sig_block[HV_MAX_SIG_BLOCK_SIZE];
+    uint8_t pad[4096]; /* padding is read through this, in chunks */
+    uint64_t zstd[HV_ZSTD_WORKSPACE_SIZE / 8];
+} hv_workspace;
+
+typedef struct hv_verdict {
+    hv_result result;
+    /* Index of the section that failed, or UINT32_MAX. */
+    uint32_t failed_section;
+    /* Image offset where the failing check looked, or UINT64_MAX. */
+    uint64_t fail_offset;
+    uint64_t rollback_counter;
+    uint32_t signers; /* distinct trusted keys whose signature verified */
+    uint8_t signer_ids[HV_MAX_SIGNATURE_SLOTS][HV_KEY_ID_SIZE];
+    /* Filled from signed metadata only once the signatures verified. */
+    int info_valid;
+    hv_image_info info;
+} hv_verdict;
+
+/*
+ * Verify the image behind |ops| under |policy| with |crypto|. On HV_OK every
+ * section's |data| points at its verified unpacked bytes and the caller may
+ * hand over to the core. On failure, |verdict| says what failed; the RAM
+ * given by section_memory may hold unverified bytes and must not be used.
+ */
+hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
+                    const hv_policy *policy, hv_workspace *ws,
+                    hv_verdict *verdict);
+
+/*
+ * Decompress one zstd frame from |src| into exactly |dst_len| bytes using
+ * the caller's workspace. Refuses trailing bytes, a second frame, a frame
+ * that would exceed |dst_len| and one that stops short of it.
+ */
+hv_result hv_zstd_unpack(void *workspace, size_t workspace_size,
+                         const uint8_t *src, size_t src_len, uint8_t *dst,
+                         size_t dst_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HVBOOT_H */

@@ -1,0 +1,180 @@
+/*
+ * hvimage on-disk format: the single source of truth.
+ *
+ * Both the host tool (mkimage/, signing/) and the boot verifier (boot/)
+ * include this header; docs/FORMAT.md describes the same layout in prose and
+ * tests/test-format-doc checks that every constant named there matches the
+ * value here.
+ *
+ * The format is defined as byte offsets, never as C structs laid over raw
+ * bytes: every field is little-endian and fixed width, and code decodes it
+ * with hv_le32()/hv_le64() (boot/) or the matching writers (mkimage/).
+ *
+ * Image layout (all offsets from the start of the image):
+ *
+ *   0                      fixed header, HV_HEADER_SIZE bytes
+ *   HV_HEADER_SIZE         metadata, header.metadata_size bytes
+ *   ...                    signature block, header.signature_slots slots of
+ *                          HV_SIG_SLOT_SIZE bytes each
+ *   align(section_align)   section 0 stored bytes, then zero padding up to
+ *                          the next multiple of section_align, section 1 ...
+ *   image_size             end of the last section: nothing follows
+ *
+ * Signed bytes ("to be signed", TBS): header || metadata, exactly
+ * HV_HEADER_SIZE + metadata_size bytes. Each section is bound to them by its
+ * digest in the metadata, padding by being required to be zero, and the
+ * signature block by requiring every slot to be either a valid signature of a
+ * trusted key or all zero.
+ *
+ * This header needs only <stdint.h>; it is usable freestanding.
+ */
+#ifndef HVIMAGE_FORMAT_H
+#define HVIMAGE_FORMAT_H
+
+#include <stdint.h>
+
+/* ---- Fixed header (64 bytes, offset 0) -------------------------------- */
+
+/*
+ * Magic: "HVIMG" then CR LF SUB, like PNG's, so that a text-mode transfer or a
+ * truncation to 7 bits is caught at the first 8 bytes.
+ */
+#define HV_MAGIC_0 0x48u /* 'H' */
+#define HV_MAGIC_1 0x56u /* 'V' */
+#define HV_MAGIC_2 0x49u /* 'I' */
+#define HV_MAGIC_3 0x4Du /* 'M' */
+#define HV_MAGIC_4 0x47u /* 'G' */
+#define HV_MAGIC_5 0x0Du /* CR  */
+#define HV_MAGIC_6 0x0Au /* LF  */
+#define HV_MAGIC_7 0x1Au /* SUB */
+#define HV_MAGIC_SIZE 8u
+
+#define HV_FORMAT_VERSION 1u
+
+#define HV_HEADER_SIZE 64u
+#define HV_HDR_OFF_MAGIC 0u            /* u8[8]  HV_MAGIC_0..7                */
+#define HV_HDR_OFF_FORMAT_VERSION 8u   /* u32    HV_FORMAT_VERSION            */
+#define HV_HDR_OFF_METADATA_SIZE 12u   /* u32    bytes of metadata            */
+#define HV_HDR_OFF_SIGNATURE_SLOTS 16u /* u32    1..HV_MAX_SIGNATURE_SLOTS    */
+#define HV_HDR_OFF_FLAGS 20u           /* u32    must be 0 (none defined)     */
+#define HV_HDR_OFF_IMAGE_SIZE 24u      /* u64    total bytes of the image     */
+#define HV_HDR_OFF_RESERVED 32u        /* u8[32] must be zero                 */
+
+/* ---- Metadata (signed, offset HV_HEADER_SIZE) -------------------------- */
+
+/*
+ * Fixed part, then section_count section entries, then board_count board
+ * ids. metadata_size must equal exactly
+ *   HV_META_FIXED_SIZE + section_count * HV_SECTION_ENTRY_SIZE
+ *                      + board_count * HV_BOARD_ID_SIZE.
+ *
+ * Text fields (names, versions, ids) are NUL-padded: at least one byte, every
+ * byte before the first NUL one of "A-Z a-z 0-9 . _ + -", every byte after it
+ * zero, so that each text has exactly one encoding and prints safely in text,
+ * JSON and file names. A text may fill its field with no NUL.
+ */
+#define HV_META_FIXED_SIZE 256u
+#define HV_META_OFF_IMAGE_NAME 0u         /* text[64]                         */
+#define HV_META_OFF_IMAGE_VERSION 64u     /* text[32]                         */
+#define HV_META_OFF_OEM_ID 96u            /* text[32]                         */
+#define HV_META_OFF_SECURITY_VERSION 128u /* u64 rollback protection          */
+#define HV_META_OFF_BUILD_EPOCH 136u      /* u64 seconds since 1970 UTC       */
+#define HV_META_OFF_DIGEST_ALG 144u       /* u32 HV_DIGEST_*                  */
+#define HV_META_OFF_SECTION_COUNT 148u    /* u32 1..HV_MAX_SECTIONS           */
+#define HV_META_OFF_BOARD_COUNT 152u      /* u32 1..HV_MAX_BOARDS             */
+#define HV_META_OFF_SECTION_ALIGN 156u    /* u32 power of two, see limits     */
+#define HV_META_OFF_RESERVED 160u         /* u8[96] must be zero              */
+
+#define HV_IMAGE_NAME_SIZE 64u
+#define HV_VERSION_SIZE 32u
+#define HV_OEM_ID_SIZE 32u
+#define HV_BOARD_ID_SIZE 32u
+#define HV_SECTION_NAME_SIZE 32u
+
+/* Section entry: HV_SECTION_ENTRY_SIZE bytes each. */
+#define HV_SECTION_ENTRY_SIZE 128u
+#define HV_SEC_OFF_TYPE 0u            /* u32 HV_SECTION_*                      */
+#define HV_SEC_OFF_COMPRESSION 4u     /* u32 HV_COMPRESSION_*                  */
+#define HV_SEC_OFF_NAME 8u            /* text[32]                              */
+#define HV_SEC_OFF_OFFSET 40u         /* u64 from image start, aligned         */
+#define HV_SEC_OFF_STORED_SIZE 48u    /* u64 bytes in the image                */
+#define HV_SEC_OFF_UNPACKED_SIZE 56u  /* u64 bytes after decompression         */
+#define HV_SEC_OFF_LOAD_ADDRESS 64u   /* u64 core only, else 0                 */
+#define HV_SEC_OFF_ENTRY_POINT 72u    /* u64 core only, else 0                 */
+#define HV_SEC_OFF_DIGEST 80u         /* u8[48] digest of the stored bytes;    */
+                                      /* SHA-256 uses 32, the rest are zero    */
+
+/* Section types. The table is sorted by (type, name), strictly ascending. */
+#define HV_SECTION_CORE 1u    /* the monitor; exactly one; name "core"        */
+#define HV_SECTION_BOOTCFG 2u /* key=value lines; at most one; "bootcfg"      */
+#define HV_SECTION_DRIVERS 3u /* normalised ustar archive; at most one;       */
+                              /* name "drivers"                               */
+#define HV_SECTION_EXTRA 4u   /* any number, unique names                     */
+
+#define HV_COMPRESSION_NONE 0u
+#define HV_COMPRESSION_ZSTD 1u /* exactly one zstd frame, content size set    */
+
+#define HV_DIGEST_SHA256 1u
+#define HV_DIGEST_SHA384 2u
+#define HV_DIGEST_MAX_SIZE 48u
+
+/* ---- Signature block (not signed; every slot checked) ------------------ */
+
+/*
+ * Filled slots come first with strictly ascending key ids (so one key can sign
+ * at most once), then empty slots, which are all zero. In a filled slot
+ * sig_len is the exact signature length for the trusted key's algorithm and
+ * the bytes after it are zero.
+ */
+#define HV_SIG_SLOT_SIZE 552u
+#define HV_SIG_OFF_KEY_ID 0u   /* u8[32] SHA-256 of the DER SubjectPublicKeyInfo */
+#define HV_SIG_OFF_SIG_LEN 32u /* u32                                        */
+#define HV_SIG_OFF_RESERVED 36u /* u32 must be zero                          */
+#define HV_SIG_OFF_SIG 40u     /* u8[512]                                    */
+#define HV_KEY_ID_SIZE 32u
+#define HV_SIG_MAX_SIZE 512u
+
+/*
+ * Signature algorithms. They live in trusted key records only: an image never
+ * says which algorithm verifies it.
+ *  ECDSA signatures are raw r || s, each big-endian and exactly the curve's
+ *  byte length (IEEE P1363), never DER.
+ *  RSA signatures are PKCS#1 v1.5 and exactly the modulus length.
+ */
+#define HV_SIG_ECDSA_P256_SHA256 1u
+#define HV_SIG_ECDSA_P384_SHA384 2u
+#define HV_SIG_RSA3072_PKCS1_SHA256 3u
+#define HV_SIG_RSA4096_PKCS1_SHA256 4u
+
+/* ---- Limits ------------------------------------------------------------ */
+
+/*
+ * Each limit bounds a buffer in the verifier or a loop over hostile counts.
+ * HV_MAX_METADATA_SIZE follows from the counts and fits the verifier's fixed
+ * metadata buffer (HV_TBS_MAX_SIZE below).
+ */
+#define HV_MAX_SECTIONS 16u
+#define HV_MAX_BOARDS 32u
+#define HV_MAX_SIGNATURE_SLOTS 8u
+#define HV_MIN_SECTION_ALIGN 16u
+#define HV_MAX_SECTION_ALIGN (1u << 20)
+#define HV_MAX_METADATA_SIZE                                                  \
+    (HV_META_FIXED_SIZE + HV_MAX_SECTIONS * HV_SECTION_ENTRY_SIZE +           \
+     HV_MAX_BOARDS * HV_BOARD_ID_SIZE)
+#define HV_TBS_MAX_SIZE (HV_HEADER_SIZE + HV_MAX_METADATA_SIZE)
+#define HV_MAX_SIG_BLOCK_SIZE (HV_MAX_SIGNATURE_SLOTS * HV_SIG_SLOT_SIZE)
+/* 4 GiB: larger than any flash part this is for, small enough that a size
+ * read from a hostile header can never wrap a 64-bit sum of a few of them. */
+#define HV_MAX_IMAGE_SIZE (UINT64_C(1) << 32)
+/* Unpacked sizes are bounded separately: a 4 GiB monitor is already absurd. */
+#define HV_MAX_UNPACKED_SIZE (UINT64_C(1) << 32)
+
+_Static_assert(HV_HDR_OFF_RESERVED + 32u == HV_HEADER_SIZE, "header layout");
+_Static_assert(HV_META_OFF_RESERVED + 96u == HV_META_FIXED_SIZE, "meta layout");
+_Static_assert(HV_SEC_OFF_DIGEST + HV_DIGEST_MAX_SIZE == HV_SECTION_ENTRY_SIZE,
+               "section entry layout");
+_Static_assert(HV_SIG_OFF_SIG + HV_SIG_MAX_SIZE == HV_SIG_SLOT_SIZE,
+               "signature slot layout");
+_Static_assert(HV_MAX_METADATA_SIZE == 3328u, "documented in FORMAT.md");
+
+#endif /* HVIMAGE_FORMAT_H */

@@ -1,0 +1,45 @@
+/*
+ * Driver ingestion: vendor packages (folders, tar, tar.gz, tar.zst, zip,
+ * cpio) read with libarchive and normalised into one deterministic ustar
+ * archive, the drivers section. Only this file's implementation knows
+ * libarchive (for reading packages).
+ *
+ * Normalised archive (docs/FORMAT.md "Drivers section"):
+ *  - first entry "drivers.idx", a regular file with one line per package,
+ *    "VENDOR VERSION\n", in vendor order;
+ *  - then for each package in vendor order, the folder "VENDOR/" and its
+ *    entries as "VENDOR/PATH", all sorted bytewise by full path;
+ *  - owner and group 0 with empty names, mtime = the build epoch, mode 0755
+ *    for folders and for files with any execute bit, else 0644; no setuid,
+ *    setgid or sticky bits; no atime, ctime, xattrs, ACLs or pax headers;
+ *  - the archive ends with the two zero blocks and no further padding.
+ * Refused, with the package and entry named: absolute paths, ".." or empty
+ * components, paths over HV_MAX_DRIVER_PATH, device nodes, FIFOs, sockets,
+ * hardlinks, symlinks whose target is absolute or leaves the package,
+ * duplicate paths, and totals over the limits in limits.h.
+ */
+#ifndef HV_DRIVERS_H
+#define HV_DRIVERS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "plan.h"
+
+typedef struct hv_drivers_result {
+    uint64_t tar_size; /* bytes written to |out| */
+    uint32_t entries;  /* archive entries, the index included */
+} hv_drivers_result;
+
+/*
+ * Read |count| packages and write the normalised archive to |out| (a
+ * temporary file the caller owns, positioned at 0). Memory use does not grow
+ * with file sizes: contents are streamed through a spool file. Returns 0, or
+ * -1 with |diag| set as "PATH: entry 'NAME': problem".
+ */
+int hv_drivers_normalise(const hv_driver_pkg *pkgs, size_t count,
+                         uint64_t mtime, FILE *out, hv_drivers_result *res,
+                         hv_diag *diag);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * The build plan: what the manifest and the OEM profile say, validated and
+ * with paths resolved. Plain structs, no libyaml types: only manifest.c and
+ * profile.c (and yaml_doc.c under them) know YAML.
+ *
+ * Ownership: hv_manifest_load()/hv_profile_load() fill a caller-provided
+ * struct whose strings and arrays are heap-allocated; release them with
+ * hv_manifest_free()/hv_profile_free(), which accept a zeroed struct and may
+ * be called after a failed load.
+ */
+#ifndef HV_PLAN_H
+#define HV_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "hvimage/format.h"
+
+/* Where in a YAML file a value came from, for messages after loading. */
+typedef struct hv_origin {
+    const char *file; /* points at the owning manifest/profile's |file| */
+    unsigned line;    /* 1-based */
+    unsigned column;  /* 1-based */
+} hv_origin;
+
+typedef enum hv_core_format {
+    HV_CORE_AUTO = 0, /* ELF if it starts with the ELF magic, else raw */
+    HV_CORE_ELF,
+    HV_CORE_RAW,
+} hv_core_format;
+
+typedef struct hv_driver_pkg {
+    char vendor[HV_SECTION_NAME_SIZE + 1];  /* text charset, see format.h */
+    char version[HV_VERSION_SIZE + 1];
+    char *path;       /* resolved against the manifest's folder */
+    hv_origin origin; /* of the package's entry in the manifest */
+} hv_driver_pkg;
+
+typedef struct hv_kv {
+    char *key;   /* [a-z0-9_.-]+, unique */
+    char *value; /* UTF-8, no control characters */
+} hv_kv;
+
+typedef struct hv_extra_section {
+    char name[HV_SECTION_NAME_SIZE + 1];
+    char *path;
+    bool compress;
+    hv_origin origin;
+} hv_extra_section;
+
+typedef struct hv_manifest {
+    char *file; /* the manifest's path as given */
+    char name[HV_IMAGE_NAME_SIZE + 1];
+    char version[HV_VERSION_SIZE + 1];
+    uint64_t security_version;
+    bool has_build_epoch;
+    uint64_t build_epoch;
+
+    char *core_path;
+    hv_origin core_origin;
+    hv_core_format core_format;
+    bool has_load_address;
+    uint64_t load_address;
+    bool has_entry_point;
+    uint64_t entry_point;
+
+    hv_driver_pkg *drivers; /* sorted by vendor; vendors unique */
+    size_t driver_count;
+
+    hv_kv *boot_config; /* sorted by key */
+    size_t boot_config_count;
+
+    hv_extra_section *extras; /* sorted by name; names unique */
+    size_t extra_count;
+} hv_manifest;
+
+typedef struct hv_flash_region {
+    uint64_t offset;
+    uint64_t size;
+} hv_flash_region;
+
+typedef struct hv_profile {
+    char *file;
+    char oem_id[HV_OEM_ID_SIZE + 1];
+    char (*boards)[HV_BOARD_ID_SIZE + 1]; /* sorted, unique, 1..HV_MAX_BOARDS */
+    size_t board_count;
+
+    uint64_t flash_size;
+    uint64_t erase_block;       /* power of two */
+    hv_flash_region boot_stage; /* each erase-block aligned, inside the */
+    hv_flash_region boot_state; /* flash, not overlapping               */
+    hv_flash_region slot_a;
+    hv_flash_region slot_b;
+
+    uint32_t section_align;     /* power of two, HV_MIN..MAX_SECTION_ALIGN */
+    int compression_level;      /* 1..19 */
+    uint32_t digest_alg;        /* HV_DIGEST_* */
+    uint32_t signature_slots;   /* 1..HV_MAX_SIGNATURE_SLOTS */
+
+    uint32_t *accept_algs;      /* HV_SIG_*; at least one */
+    size_t accept_alg_count;
+    uint8_t (*accept_key_ids)[HV_KEY_ID_SIZE]; /* empty: any key of an */
+    size_t accept_key_id_count;                /* accepted algorithm   */
+
+    char (*allow_vendors)[HV_SECTION_NAME_SIZE + 1]; /* empty: none allowed */
+    size_t allow_vendor_count;
+} hv_profile;
+
+/*
+ * Load and validate. On error return -1 with |diag| naming file, line,
+ * column and what was expected; |out| is then safe to free.
+ */
+int hv_manifest_load(const char *path, hv_manifest *out, hv_diag *diag);
+void hv_manifest_free(hv_manifest *m);
+int hv_profile_load(const char *path, hv_profile *out, hv_diag *diag);
+void hv_profile_free(hv_profile *p);
+
+/* Algorithm names as written in profiles and on the command line. */
+const char *hv_sig_alg_name(uint32_t sig_alg);   /* NULL if unknown */
+uint32_t hv_sig_alg_from_name(const char *name); /* 0 if unknown */
+const char *hv_digest_alg_name(uint32_t digest_alg);
+uint32_t hv_digest_alg_from_name(const char *name);
+
+#endif
