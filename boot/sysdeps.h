@@ -2,7 +2,7 @@
  * The only libc the verifier uses. Hosted builds take them from <string.h>;
  * freestanding builds (-ffreestanding) declare them and the platform links
  * its own. tests/test-freestanding-symbols enforces that nothing else leaks
- * in. Included by boot/*.c only, never by the public header.
+ * in. Included by the files in boot/ only, never by the public header.
  */
 #ifndef HVBOOT_SYSDEPS_H
 #define HVBOOT_SYSDEPS_H

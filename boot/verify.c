@@ -1,2 +1,289 @@
-/* placeholder until the real file lands */
-typedef int hv_placeholder_unused;
+/*
+ * hv_verify(): the order of checks in hvboot.h, reading each image byte once,
+ * in increasing offset order, into RAM the caller owns; every decision is
+ * taken on that RAM copy, never on a second read of flash.
+ */
+#include "hvboot.h"
+#include "sysdeps.h"
+
+static void verdict_reset(hv_verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    v->result = HV_ERR_ARGUMENT;
+    v->failed_section = UINT32_MAX;
+    v->fail_offset = UINT64_MAX;
+}
+
+static hv_result fail(hv_verdict *v, hv_result r, uint64_t offset)
+{
+    v->result = r;
+    v->fail_offset = offset;
+    return r;
+}
+
+/* Reads must stay inside the region; the callers have bounded |len| by the
+ * image size, itself checked against region_size. */
+static int read_once(const hv_ops *ops, uint64_t off, void *dst, uint64_t len)
+{
+    if (len == 0)
+        return 0;
+    if (len > SIZE_MAX)
+        return -1;
+    return ops->read(ops->user, off, dst, (size_t)len);
+}
+
+static const hv_trusted_key *find_key(const hv_policy *p, const uint8_t *id)
+{
+    for (size_t i = 0; i < p->key_count; i++)
+        if (memcmp(p->keys[i].key_id, id, HV_KEY_ID_SIZE) == 0)
+            return &p->keys[i];
+    return 0;
+}
+
+static int hash_buffer(const hv_crypto *c, uint32_t alg, const uint8_t *data,
+                       uint64_t len, uint8_t *out)
+{
+    hv_hash_ctx ctx;
+    if (c->hash_init(&ctx, alg) != 0)
+        return -1;
+    /* Feed in bounded pieces so a 32-bit size_t never truncates |len|. */
+    while (len > 0) {
+        size_t piece = len > (1u << 30) ? (1u << 30) : (size_t)len;
+        c->hash_update(&ctx, data, piece);
+        data += piece;
+        len -= piece;
+    }
+    c->hash_final(&ctx, out);
+    return 0;
+}
+
+/*
+ * Every filled slot must be a valid signature of a trusted key: a slot from
+ * an unknown key is not ignored, because bytes that change nothing would
+ * break "any flipped byte fails" and let an attacker park data in an image.
+ */
+static hv_result check_signatures(const hv_crypto *c, const hv_policy *p,
+                                  const uint8_t *tbs, size_t tbs_len,
+                                  const uint8_t *block, uint32_t filled,
+                                  uint64_t block_offset, hv_verdict *v)
+{
+    uint8_t digest256[32], digest384[48];
+    int have256 = 0, have384 = 0;
+
+    for (uint32_t i = 0; i < filled; i++) {
+        const uint8_t *slot = block + (size_t)i * HV_SIG_SLOT_SIZE;
+        uint64_t slot_off = block_offset + (uint64_t)i * HV_SIG_SLOT_SIZE;
+        const hv_trusted_key *k = find_key(p, slot + HV_SIG_OFF_KEY_ID);
+        if (!k)
+            return fail(v, HV_ERR_UNTRUSTED_KEY, slot_off);
+
+        /* The algorithm comes from the trusted record, never the image. */
+        uint32_t dalg = hv_sig_digest(k->sig_alg);
+        size_t sig_size = hv_sig_size(k->sig_alg);
+        if (dalg == 0 || sig_size == 0)
+            return fail(v, HV_ERR_CRYPTO, slot_off);
+        uint32_t sig_len = hv_le32(slot + HV_SIG_OFF_SIG_LEN);
+        if (sig_len != sig_size)
+            return fail(v, HV_ERR_SIGNATURE, slot_off + HV_SIG_OFF_SIG_LEN);
+
+        const uint8_t *digest;
+        if (dalg == HV_DIGEST_SHA256) {
+            if (!have256 && hash_buffer(c, dalg, tbs, tbs_len, digest256))
+                return fail(v, HV_ERR_CRYPTO, 0);
+            have256 = 1;
+            digest = digest256;
+        } else {
+            if (!have384 && hash_buffer(c, dalg, tbs, tbs_len, digest384))
+                return fail(v, HV_ERR_CRYPTO, 0);
+            have384 = 1;
+            digest = digest384;
+        }
+        if (c->verify(k->sig_alg, k->pub, k->pub_len, digest,
+                      hv_digest_size(dalg), slot + HV_SIG_OFF_SIG,
+                      sig_len) != 1)
+            return fail(v, HV_ERR_SIGNATURE, slot_off + HV_SIG_OFF_SIG);
+        /* Key ids ascend strictly (hv_check_sig_block), so each signer is
+         * distinct and counted once. */
+        memcpy(v->signer_ids[v->signers], k->key_id, HV_KEY_ID_SIZE);
+        v->signers++;
+    }
+    uint32_t need = p->min_signatures ? p->min_signatures : 1;
+    if (v->signers < need)
+        return fail(v, HV_ERR_TOO_FEW_SIGNATURES, block_offset);
+    return HV_OK;
+}
+
+static int board_listed(const hv_image_info *info, const char *id)
+{
+    for (uint32_t i = 0; i < info->board_count; i++) {
+        const char *b = info->boards[i];
+        size_t j = 0;
+        while (j < HV_BOARD_ID_SIZE && b[j] && b[j] == id[j])
+            j++;
+        if (j == HV_BOARD_ID_SIZE || (b[j] == '\0' && id[j] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+static int oem_matches(const char *image_oem, const char *want)
+{
+    size_t i = 0;
+    for (; i <= HV_OEM_ID_SIZE; i++) {
+        if (image_oem[i] != want[i])
+            return 0;
+        if (want[i] == '\0')
+            return 1;
+    }
+    return 0;
+}
+
+/* Read [from, to) through the workspace and require zeros. */
+static hv_result check_padding(const hv_ops *ops, hv_workspace *ws,
+                               uint64_t from, uint64_t to, hv_verdict *v)
+{
+    while (from < to) {
+        uint64_t n = to - from;
+        if (n > sizeof ws->pad)
+            n = sizeof ws->pad;
+        if (read_once(ops, from, ws->pad, n) != 0)
+            return fail(v, HV_ERR_IO, from);
+        uint8_t acc = 0;
+        for (size_t i = 0; i < n; i++)
+            acc |= ws->pad[i];
+        if (acc != 0)
+            return fail(v, HV_ERR_PADDING, from);
+        from += n;
+    }
+    return HV_OK;
+}
+
+static hv_result load_section(const hv_ops *ops, const hv_crypto *c,
+                              hv_workspace *ws, uint32_t digest_alg,
+                              hv_section *s, hv_verdict *v)
+{
+    uint8_t *stored = 0, *unpacked = 0;
+    uint8_t digest[HV_DIGEST_MAX_SIZE];
+
+    if (s->stored_size > SIZE_MAX || s->unpacked_size > SIZE_MAX)
+        return fail(v, HV_ERR_MEMORY, s->offset);
+    if (ops->section_memory(ops->user, s, &stored, &unpacked) != 0 ||
+        (!stored && s->stored_size > 0) ||
+        (s->compression == HV_COMPRESSION_ZSTD && !unpacked &&
+         s->unpacked_size > 0))
+        return fail(v, HV_ERR_MEMORY, s->offset);
+
+    if (read_once(ops, s->offset, stored, s->stored_size) != 0)
+        return fail(v, HV_ERR_IO, s->offset);
+    if (hash_buffer(c, digest_alg, stored, s->stored_size, digest) != 0)
+        return fail(v, HV_ERR_CRYPTO, s->offset);
+    if (!hv_ct_equal(digest, s->digest, hv_digest_size(digest_alg)))
+        return fail(v, HV_ERR_DIGEST, s->offset);
+
+    if (s->compression == HV_COMPRESSION_NONE) {
+        s->data = stored;
+        return HV_OK;
+    }
+    hv_result r = hv_zstd_unpack(ws->zstd, sizeof ws->zstd, stored,
+                                 (size_t)s->stored_size, unpacked,
+                                 (size_t)s->unpacked_size);
+    if (r != HV_OK)
+        return fail(v, r, s->offset);
+    s->data = unpacked;
+    return HV_OK;
+}
+
+/* see hvboot.h */
+hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
+                    const hv_policy *policy, hv_workspace *ws,
+                    hv_verdict *v)
+{
+    hv_header hdr;
+    hv_result r;
+
+    if (!v)
+        return HV_ERR_ARGUMENT;
+    verdict_reset(v);
+    if (!ops || !ops->read || !ops->rollback_counter || !ops->board_id ||
+        !ops->section_memory || !crypto || !crypto->hash_init ||
+        !crypto->hash_update || !crypto->hash_final || !crypto->verify ||
+        !policy || !ws)
+        return fail(v, HV_ERR_ARGUMENT, UINT64_MAX);
+    /* Fail closed: no key means nothing can be trusted, not "skip". */
+    if (!policy->keys || policy->key_count == 0)
+        return fail(v, HV_ERR_NO_TRUSTED_KEYS, UINT64_MAX);
+
+    /* 1. Fixed header: the only bytes interpreted before the signature. */
+    if (policy->region_size < HV_HEADER_SIZE)
+        return fail(v, HV_ERR_REGION, 0);
+    if (read_once(ops, 0, ws->tbs, HV_HEADER_SIZE) != 0)
+        return fail(v, HV_ERR_IO, 0);
+    r = hv_parse_header(ws->tbs, &hdr);
+    if (r != HV_OK)
+        return fail(v, r, 0);
+    if (hdr.image_size > policy->region_size ||
+        (policy->exact_size && hdr.image_size != policy->region_size))
+        return fail(v, HV_ERR_REGION, HV_HDR_OFF_IMAGE_SIZE);
+
+    /* 2. Metadata and signature block, read once into the workspace.
+     * hv_parse_header bounded both sizes by the buffers and image_size. */
+    size_t tbs_len = HV_HEADER_SIZE + (size_t)hdr.metadata_size;
+    uint64_t block_off = tbs_len;
+    size_t block_len = (size_t)hdr.signature_slots * HV_SIG_SLOT_SIZE;
+    if (read_once(ops, HV_HEADER_SIZE, ws->tbs + HV_HEADER_SIZE,
+                  hdr.metadata_size) != 0)
+        return fail(v, HV_ERR_IO, HV_HEADER_SIZE);
+    if (read_once(ops, block_off, ws->sig_block, block_len) != 0)
+        return fail(v, HV_ERR_IO, block_off);
+
+    uint32_t filled = 0;
+    r = hv_check_sig_block(ws->sig_block, hdr.signature_slots, &filled);
+    if (r != HV_OK)
+        return fail(v, r, block_off);
+    if (filled == 0)
+        return fail(v, HV_ERR_NO_SIGNATURE, block_off);
+    r = check_signatures(crypto, policy, ws->tbs, tbs_len, ws->sig_block,
+                         filled, block_off, v);
+    if (r != HV_OK)
+        return r;
+
+    /* 3. Signed metadata: parsed only now. */
+    r = hv_parse_metadata(ws->tbs, tbs_len, &v->info);
+    if (r != HV_OK)
+        return fail(v, r, HV_HEADER_SIZE);
+    v->info_valid = 1;
+    const hv_image_info *info = &v->info;
+
+    if (policy->oem_id && !oem_matches(info->oem_id, policy->oem_id))
+        return fail(v, HV_ERR_OEM, HV_HEADER_SIZE + HV_META_OFF_OEM_ID);
+    char board[HV_BOARD_ID_SIZE + 1];
+    memset(board, 0, sizeof board);
+    if (ops->board_id(ops->user, board) != 0)
+        return fail(v, HV_ERR_PLATFORM, UINT64_MAX);
+    if (!board_listed(info, board))
+        return fail(v, HV_ERR_BOARD, HV_HEADER_SIZE + HV_META_FIXED_SIZE);
+    if (ops->rollback_counter(ops->user, &v->rollback_counter) != 0)
+        return fail(v, HV_ERR_PLATFORM, UINT64_MAX);
+    if (info->security_version < v->rollback_counter)
+        return fail(v, HV_ERR_ROLLBACK,
+                    HV_HEADER_SIZE + HV_META_OFF_SECURITY_VERSION);
+
+    /* 4. Sections, in offset order, with the padding before each. */
+    uint64_t pos = block_off + block_len;
+    for (uint32_t i = 0; i < info->section_count; i++) {
+        hv_section *s = &v->info.sections[i];
+        r = check_padding(ops, ws, pos, s->offset, v);
+        if (r == HV_OK)
+            r = load_section(ops, crypto, ws, info->digest_alg, s, v);
+        if (r != HV_OK) {
+            /* Nothing loaded so far may be used once the image failed. */
+            for (uint32_t j = 0; j < info->section_count; j++)
+                v->info.sections[j].data = 0;
+            v->failed_section = i;
+            return r;
+        }
+        pos = s->offset + s->stored_size;
+    }
+    v->result = HV_OK;
+    return HV_OK;
+}

@@ -1,2 +1,61 @@
-/* placeholder until the real file lands */
-typedef int hv_placeholder_unused;
+/* see plan.h */
+#include <string.h>
+
+#include "plan.h"
+
+/* The only place the names of profiles and the command line are spelled. */
+static const struct {
+    uint32_t id;
+    const char *name;
+} sig_algs[] = {
+    {HV_SIG_ECDSA_P256_SHA256, "ecdsa-p256-sha256"},
+    {HV_SIG_ECDSA_P384_SHA384, "ecdsa-p384-sha384"},
+    {HV_SIG_RSA3072_PKCS1_SHA256, "rsa3072-pkcs1-sha256"},
+    {HV_SIG_RSA4096_PKCS1_SHA256, "rsa4096-pkcs1-sha256"},
+};
+
+static const struct {
+    uint32_t id;
+    const char *name;
+} digest_algs[] = {
+    {HV_DIGEST_SHA256, "sha256"},
+    {HV_DIGEST_SHA384, "sha384"},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *hv_sig_alg_name(uint32_t sig_alg)
+{
+    for (size_t i = 0; i < COUNT(sig_algs); i++)
+        if (sig_algs[i].id == sig_alg)
+            return sig_algs[i].name;
+    return NULL;
+}
+
+uint32_t hv_sig_alg_from_name(const char *name)
+{
+    if (!name)
+        return 0;
+    for (size_t i = 0; i < COUNT(sig_algs); i++)
+        if (strcmp(sig_algs[i].name, name) == 0)
+            return sig_algs[i].id;
+    return 0;
+}
+
+const char *hv_digest_alg_name(uint32_t digest_alg)
+{
+    for (size_t i = 0; i < COUNT(digest_algs); i++)
+        if (digest_algs[i].id == digest_alg)
+            return digest_algs[i].name;
+    return NULL;
+}
+
+uint32_t hv_digest_alg_from_name(const char *name)
+{
+    if (!name)
+        return 0;
+    for (size_t i = 0; i < COUNT(digest_algs); i++)
+        if (strcmp(digest_algs[i].name, name) == 0)
+            return digest_algs[i].id;
+    return 0;
+}

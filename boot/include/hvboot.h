@@ -263,6 +263,14 @@ typedef struct hv_ops {
 /* ---- Verification ---------------------------------------------------- */
 
 /*
+ * Stack bound for hv_verify() with the BearSSL backend on x86-64, including
+ * the backend's own frames (RSA-4096 is the deepest). Measured by
+ * tests/verify/test-stack on a painted stack; the platform adds its ops'
+ * frames on top.
+ */
+#define HV_VERIFY_STACK_MAX (12u * 1024u)
+
+/*
  * Decompression workspace for a static zstd context. 160 KiB covers
  * ZSTD_estimateDCtxSize() of libzstd 1.5.x on 64-bit targets with room to
  * spare; hv_verify refuses (HV_ERR_DECOMPRESS) if the linked zstd needs more.

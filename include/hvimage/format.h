@@ -127,7 +127,7 @@
  * the bytes after it are zero.
  */
 #define HV_SIG_SLOT_SIZE 552u
-#define HV_SIG_OFF_KEY_ID 0u   /* u8[32] SHA-256 of the DER SubjectPublicKeyInfo */
+#define HV_SIG_OFF_KEY_ID 0u   /* u8[32] SHA-256 of the canonical DER SPKI   */
 #define HV_SIG_OFF_SIG_LEN 32u /* u32                                        */
 #define HV_SIG_OFF_RESERVED 36u /* u32 must be zero                          */
 #define HV_SIG_OFF_SIG 40u     /* u8[512]                                    */

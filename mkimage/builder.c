@@ -1,0 +1,386 @@
+#include "builder.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic_file.h"
+#include "drivers.h"
+#include "encode.h"
+#include "exit_codes.h"
+#include "plan.h"
+#include "section_writer.h"
+#include "source.h"
+
+int hv_build_epoch(bool has_manifest_epoch, uint64_t manifest_epoch,
+                   uint64_t *epoch, hv_diag *diag)
+{
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    if (env && *env) {
+        uint64_t v = 0;
+        for (const char *p = env; *p; p++) {
+            if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
+                return hv_diag_set(diag, "SOURCE_DATE_EPOCH='%s' is not a "
+                                   "decimal number of seconds", env);
+            v = v * 10 + (uint64_t)(*p - '0');
+        }
+        *epoch = v;
+        return 0;
+    }
+    *epoch = has_manifest_epoch ? manifest_epoch : 0;
+    return 0;
+}
+
+/* Everything one build holds, released in one place. */
+typedef struct build {
+    hv_manifest manifest;
+    hv_profile profile;
+    char *bootcfg;
+    size_t bootcfg_len;
+    FILE *drivers_tar;
+    hv_atomic_file out;
+    uint8_t tbs[HV_TBS_MAX_SIZE];
+    uint8_t block[HV_MAX_SIG_BLOCK_SIZE];
+} build;
+
+static void build_free(build *b)
+{
+    hv_manifest_free(&b->manifest);
+    hv_profile_free(&b->profile);
+    free(b->bootcfg);
+    if (b->drivers_tar)
+        fclose(b->drivers_tar);
+    hv_atomic_abort(&b->out);
+    free(b);
+}
+
+/* The profile decides which vendors may ship drivers on this OEM's boards. */
+static int check_vendors(const build *b, hv_diag *diag)
+{
+    for (size_t i = 0; i < b->manifest.driver_count; i++) {
+        const hv_driver_pkg *d = &b->manifest.drivers[i];
+        bool ok = false;
+        for (size_t j = 0; j < b->profile.allow_vendor_count; j++)
+            ok |= strcmp(b->profile.allow_vendors[j], d->vendor) == 0;
+        if (!ok)
+            return hv_diag_set(diag, "%s:%u:%u: error: vendor '%s' is not "
+                               "admitted by profile %s (drivers.allow_vendors)",
+                               d->origin.file, d->origin.line,
+                               d->origin.column, d->vendor, b->profile.file);
+    }
+    return 0;
+}
+
+static int check_signers(const build *b, const hv_build_opts *o,
+                         hv_diag *diag)
+{
+    if (o->signer_count == 0 && !o->allow_unsigned)
+        return hv_diag_set(diag, "no signing key given: pass --key, or "
+                           "--unsigned for the detached signing flow");
+    if (o->signer_count > b->profile.signature_slots)
+        return hv_diag_set(diag, "%zu keys given but profile %s has %u "
+                           "signature slots", o->signer_count,
+                           b->profile.file, b->profile.signature_slots);
+    for (size_t i = 0; i < o->signer_count; i++) {
+        const hv_pubkey *k = hv_signer_pubkey(o->signers[i]);
+        char hex[65];
+        hv_key_id_hex(k->key_id, hex);
+        bool alg_ok = false, id_ok = b->profile.accept_key_id_count == 0;
+        for (size_t j = 0; j < b->profile.accept_alg_count; j++)
+            alg_ok |= b->profile.accept_algs[j] == k->sig_alg;
+        for (size_t j = 0; j < b->profile.accept_key_id_count; j++)
+            id_ok |= memcmp(b->profile.accept_key_ids[j], k->key_id,
+                            HV_KEY_ID_SIZE) == 0;
+        if (!alg_ok)
+            return hv_diag_set(diag, "key %s uses %s, which profile %s does "
+                               "not accept (keys.algorithms)", hex,
+                               hv_sig_alg_name(k->sig_alg), b->profile.file);
+        if (!id_ok)
+            return hv_diag_set(diag, "key %s is not listed in profile %s "
+                               "(keys.key_ids)", hex, b->profile.file);
+    }
+    return 0;
+}
+
+/* "key=value\n" per entry, in key order: the canonical boot configuration. */
+static int make_bootcfg(build *b, hv_diag *diag)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < b->manifest.boot_config_count; i++)
+        len += strlen(b->manifest.boot_config[i].key) +
+               strlen(b->manifest.boot_config[i].value) + 2;
+    b->bootcfg = malloc(len + 1);
+    if (!b->bootcfg)
+        return hv_diag_set(diag, "out of memory");
+    char *p = b->bootcfg;
+    for (size_t i = 0; i < b->manifest.boot_config_count; i++)
+        p += sprintf(p, "%s=%s\n", b->manifest.boot_config[i].key,
+                     b->manifest.boot_config[i].value);
+    b->bootcfg_len = len;
+    return 0;
+}
+
+static int open_core(const build *b, hv_source *src, hv_section *s,
+                     hv_diag *diag)
+{
+    const hv_manifest *m = &b->manifest;
+    hv_core_format fmt = m->core_format;
+    if (fmt == HV_CORE_AUTO) {
+        int elf = hv_file_is_elf(m->core_path, diag);
+        if (elf < 0)
+            return -1;
+        fmt = elf ? HV_CORE_ELF : HV_CORE_RAW;
+    }
+    if (fmt == HV_CORE_ELF) {
+        if (hv_source_open_elf(src, m->core_path, diag) != 0)
+            return -1;
+        s->load_address = src->base;
+        s->entry_point = src->entry;
+        return 0;
+    }
+    if (!m->has_load_address || !m->has_entry_point)
+        return hv_diag_set(diag, "%s:%u:%u: error: core '%s' is not ELF, so "
+                           "'load_address' and 'entry_point' are required",
+                           m->core_origin.file, m->core_origin.line,
+                           m->core_origin.column, m->core_path);
+    if (hv_source_open_file(src, m->core_path, diag) != 0)
+        return -1;
+    s->load_address = m->load_address;
+    s->entry_point = m->entry_point;
+    if (src->size == 0 || s->entry_point < s->load_address ||
+        s->entry_point - s->load_address >= src->size ||
+        s->load_address > UINT64_MAX - src->size) {
+        hv_source_close(src);
+        return hv_diag_set(diag, "%s:%u:%u: error: entry point 0x%llx is not "
+                           "inside the core's %llu bytes loaded at 0x%llx",
+                           m->core_origin.file, m->core_origin.line,
+                           m->core_origin.column,
+                           (unsigned long long)m->entry_point,
+                           (unsigned long long)src->size,
+                           (unsigned long long)m->load_address);
+    }
+    return 0;
+}
+
+static int pad_to(FILE *fp, uint64_t from, uint64_t to, hv_diag *diag)
+{
+    static const uint8_t zeros[4096];
+    while (from < to) {
+        size_t n = to - from > sizeof zeros ? sizeof zeros : (size_t)(to - from);
+        if (fwrite(zeros, 1, n, fp) != n)
+            return hv_diag_set(diag, "writing the image failed: %s",
+                               strerror(errno));
+        from += n;
+    }
+    return 0;
+}
+
+/* One section: pad to its aligned offset, stream it, record the result. */
+static int emit_section(build *b, hv_image_info *info, hv_source *src,
+                        bool compress, int threads, uint64_t *pos,
+                        hv_diag *diag)
+{
+    hv_section *s = &info->sections[info->section_count - 1];
+    uint64_t at = (*pos + info->section_align - 1) &
+                  ~(uint64_t)(info->section_align - 1);
+    if (pad_to(b->out.fp, *pos, at, diag) != 0)
+        return -1;
+    hv_section_params p = {compress, b->profile.compression_level, threads,
+                           info->digest_alg};
+    hv_section_result r;
+    int rc = hv_write_section(b->out.fp, src, &p, &r, diag);
+    hv_source_close(src);
+    if (rc != 0)
+        return -1;
+    s->compression = compress ? HV_COMPRESSION_ZSTD : HV_COMPRESSION_NONE;
+    s->offset = at;
+    s->stored_size = r.stored_size;
+    s->unpacked_size = r.unpacked_size;
+    memcpy(s->digest, r.digest, sizeof s->digest);
+    *pos = at + r.stored_size;
+    if (*pos > HV_MAX_IMAGE_SIZE)
+        return hv_diag_set(diag, "image exceeds the format's %llu bytes",
+                           (unsigned long long)HV_MAX_IMAGE_SIZE);
+    return 0;
+}
+
+static hv_section *add_section(hv_image_info *info, uint32_t type,
+                               const char *name)
+{
+    hv_section *s = &info->sections[info->section_count++];
+    memset(s, 0, sizeof *s);
+    s->type = type;
+    snprintf(s->name, sizeof s->name, "%s", name);
+    return s;
+}
+
+static int write_sections(build *b, const hv_build_opts *o,
+                          hv_image_info *info, hv_build_report *rep,
+                          hv_diag *diag)
+{
+    const hv_manifest *m = &b->manifest;
+    hv_source src;
+    int threads = o->threads < 1 ? 1 : o->threads;
+    uint64_t pos = HV_HEADER_SIZE + (uint64_t)info->header.metadata_size +
+                   (uint64_t)info->header.signature_slots * HV_SIG_SLOT_SIZE;
+
+    /* The signed header, metadata and signatures are written last; hold
+     * their place with zeros so the sections land at final offsets. */
+    if (pad_to(b->out.fp, 0, pos, diag) != 0)
+        return HV_EXIT_INTERNAL;
+
+    hv_section *core = add_section(info, HV_SECTION_CORE, "core");
+    if (open_core(b, &src, core, diag) != 0)
+        return HV_EXIT_USAGE;
+    if (emit_section(b, info, &src, true, threads, &pos, diag) != 0)
+        return HV_EXIT_USAGE;
+
+    if (m->boot_config_count > 0) {
+        add_section(info, HV_SECTION_BOOTCFG, "bootcfg");
+        hv_source_open_mem(&src, "boot_config", (const uint8_t *)b->bootcfg,
+                           b->bootcfg_len);
+        if (emit_section(b, info, &src, true, threads, &pos, diag) != 0)
+            return HV_EXIT_USAGE;
+    }
+    if (m->driver_count > 0) {
+        hv_drivers_result dr;
+        add_section(info, HV_SECTION_DRIVERS, "drivers");
+        b->drivers_tar = tmpfile();
+        if (!b->drivers_tar) {
+            hv_diag_set(diag, "cannot create a temporary file: %s",
+                        strerror(errno));
+            return HV_EXIT_INTERNAL;
+        }
+        if (hv_drivers_normalise(m->drivers, m->driver_count,
+                                 info->build_epoch, b->drivers_tar, &dr,
+                                 diag) != 0)
+            return HV_EXIT_USAGE;
+        rep->driver_entries = dr.entries;
+        rep->driver_packages = (uint32_t)m->driver_count;
+        FILE *tar = b->drivers_tar;
+        b->drivers_tar = NULL; /* the source owns it now */
+        if (hv_source_open_stream(&src, "drivers archive", tar, diag) != 0 ||
+            emit_section(b, info, &src, true, threads, &pos, diag) != 0)
+            return HV_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < m->extra_count; i++) {
+        add_section(info, HV_SECTION_EXTRA, m->extras[i].name);
+        if (hv_source_open_file(&src, m->extras[i].path, diag) != 0 ||
+            emit_section(b, info, &src, m->extras[i].compress, threads, &pos,
+                         diag) != 0)
+            return HV_EXIT_USAGE;
+    }
+    info->header.image_size = pos;
+    return 0;
+}
+
+static int sign_and_finish(build *b, const hv_build_opts *o,
+                           hv_image_info *info, hv_build_report *rep,
+                           hv_diag *diag)
+{
+    size_t tbs_len = hv_encode_tbs(info, b->tbs);
+    hv_image_info check;
+    /* The builder's output must be what its own verifier accepts; a
+     * mismatch here is a bug in hvimage, not in the inputs. */
+    hv_result pr = hv_parse_metadata(b->tbs, tbs_len, &check);
+    if (pr != HV_OK) {
+        hv_diag_set(diag, "internal error: encoded metadata does not parse "
+                    "(%s)", hv_result_name(pr));
+        return HV_EXIT_INTERNAL;
+    }
+    memset(b->block, 0, sizeof b->block);
+    for (size_t i = 0; i < o->signer_count; i++) {
+        uint8_t sig[HV_SIG_MAX_SIZE];
+        size_t sig_len;
+        if (hv_signer_sign(o->signers[i], b->tbs, tbs_len, sig, &sig_len,
+                           diag) != 0)
+            return HV_EXIT_USAGE;
+        const hv_pubkey *k = hv_signer_pubkey(o->signers[i]);
+        hv_slot_status st = hv_sig_block_insert(
+            b->block, info->header.signature_slots, k->key_id, sig, sig_len);
+        if (st != HV_SLOT_OK) {
+            char hex[65];
+            hv_key_id_hex(k->key_id, hex);
+            hv_diag_set(diag, "key %s given twice", hex);
+            return HV_EXIT_USAGE;
+        }
+        rep->signatures++;
+    }
+    size_t block_len = (size_t)info->header.signature_slots * HV_SIG_SLOT_SIZE;
+    if (fseeko(b->out.fp, 0, SEEK_SET) != 0 ||
+        fwrite(b->tbs, 1, tbs_len, b->out.fp) != tbs_len ||
+        fwrite(b->block, 1, block_len, b->out.fp) != block_len) {
+        hv_diag_set(diag, "%s: write failed: %s", o->output_path,
+                    strerror(errno));
+        return HV_EXIT_INTERNAL;
+    }
+    if (hv_atomic_commit(&b->out, diag) != 0)
+        return HV_EXIT_INTERNAL;
+    return 0;
+}
+
+int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
+{
+    build *b = calloc(1, sizeof *b);
+    int rc = HV_EXIT_USAGE;
+    if (!b) {
+        hv_diag_set(diag, "out of memory");
+        return HV_EXIT_INTERNAL;
+    }
+    memset(rep, 0, sizeof *rep);
+    hv_image_info *info = &rep->info;
+
+    if (hv_manifest_load(o->manifest_path, &b->manifest, diag) != 0 ||
+        hv_profile_load(o->profile_path, &b->profile, diag) != 0 ||
+        check_vendors(b, diag) != 0 || check_signers(b, o, diag) != 0 ||
+        make_bootcfg(b, diag) != 0)
+        goto out;
+
+    const hv_manifest *m = &b->manifest;
+    const hv_profile *p = &b->profile;
+    snprintf(info->name, sizeof info->name, "%s", m->name);
+    snprintf(info->version, sizeof info->version, "%s", m->version);
+    snprintf(info->oem_id, sizeof info->oem_id, "%s", p->oem_id);
+    info->security_version = m->security_version;
+    if (hv_build_epoch(m->has_build_epoch, m->build_epoch,
+                       &info->build_epoch, diag) != 0)
+        goto out;
+    info->digest_alg = p->digest_alg;
+    info->section_align = p->section_align;
+    info->board_count = (uint32_t)p->board_count;
+    for (size_t i = 0; i < p->board_count; i++)
+        snprintf(info->boards[i], sizeof info->boards[i], "%s", p->boards[i]);
+    uint32_t sections = 1 + (m->boot_config_count > 0) +
+                        (m->driver_count > 0) + (uint32_t)m->extra_count;
+    if (sections > HV_MAX_SECTIONS) {
+        hv_diag_set(diag, "%s: %u sections, more than the format's %u",
+                    m->file, sections, HV_MAX_SECTIONS);
+        goto out;
+    }
+    info->header.format_version = HV_FORMAT_VERSION;
+    info->header.signature_slots = p->signature_slots;
+    info->header.metadata_size = HV_META_FIXED_SIZE +
+                                 sections * HV_SECTION_ENTRY_SIZE +
+                                 info->board_count * HV_BOARD_ID_SIZE;
+
+    if (hv_atomic_open(&b->out, o->output_path, 0644, diag) != 0) {
+        rc = HV_EXIT_INTERNAL;
+        goto out;
+    }
+    rc = write_sections(b, o, info, rep, diag);
+    if (rc != 0)
+        goto out;
+    if (info->header.image_size > p->slot_a.size) {
+        hv_diag_set(diag, "image of %llu bytes does not fit slot_a (%llu "
+                    "bytes) of profile %s",
+                    (unsigned long long)info->header.image_size,
+                    (unsigned long long)p->slot_a.size, p->file);
+        rc = HV_EXIT_USAGE;
+        goto out;
+    }
+    rc = sign_and_finish(b, o, info, rep, diag);
+out:
+    build_free(b);
+    return rc;
+}

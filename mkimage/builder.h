@@ -1,0 +1,44 @@
+/*
+ * `hvimage build`: manifest + profile + keys -> one signed image, written
+ * atomically. The data flow is in docs/ARCHITECTURE.md: plan, section
+ * sources, streaming writer, metadata, signatures, rename.
+ */
+#ifndef HV_BUILDER_H
+#define HV_BUILDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "hvboot.h"
+#include "signing.h"
+
+typedef struct hv_build_opts {
+    const char *manifest_path;
+    const char *profile_path;
+    const char *output_path;
+    hv_signer *const *signers; /* not owned */
+    size_t signer_count;
+    bool allow_unsigned; /* for the detached signing flow */
+    int threads;         /* zstd workers, >= 1; never changes the output */
+} hv_build_opts;
+
+typedef struct hv_build_report {
+    hv_image_info info;       /* what was written */
+    uint32_t driver_entries;  /* entries in the drivers archive */
+    uint32_t driver_packages;
+    uint32_t signatures;
+} hv_build_report;
+
+/* Returns an exit code (exit_codes.h): 0, 2 for bad input with |diag| naming
+ * the file and place, 3 for I/O failures. On failure nothing is written. */
+int hv_build(const hv_build_opts *opts, hv_build_report *report,
+             hv_diag *diag);
+
+/* The build epoch: SOURCE_DATE_EPOCH if set (strict decimal), else the
+ * manifest's build_epoch, else 0. -1 with |diag| if the variable is bad. */
+int hv_build_epoch(bool has_manifest_epoch, uint64_t manifest_epoch,
+                   uint64_t *epoch, hv_diag *diag);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * Shared pieces of the hvimage commands: argument helpers, trusted key
+ * loading, the host platform for hv_verify(), and printing of image facts as
+ * text or JSON. The one mapping from verifier results to exit codes lives in
+ * cli_common.c.
+ */
+#ifndef HV_CLI_H
+#define HV_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "hvboot.h"
+#include "signing.h"
+
+int cmd_build(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_tbs(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+
+/* Print "hvimage CMD: message" to stderr and return HV_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Print "hvimage CMD: <diag>" to stderr and return |code|. */
+int cli_fail(const char *cmd, int code, const hv_diag *diag);
+/* Parse a strict decimal or 0x-hex u64. */
+bool cli_parse_u64(const char *s, uint64_t *out);
+
+/* Trusted keys from PEM files, for verify and extract. */
+typedef struct cli_keys {
+    hv_pubkey pub[16];
+    hv_trusted_key rec[16];
+    size_t count;
+} cli_keys;
+int cli_keys_add(cli_keys *k, const char *path, hv_diag *diag);
+
+/* Options shared by verify and extract. */
+typedef struct cli_verify_opts {
+    cli_keys keys;
+    const char *board;
+    const char *oem;
+    uint64_t rollback;
+    uint32_t min_signatures;
+    bool json;
+} cli_verify_opts;
+
+/* Run hv_verify on |path|. The verdict and section buffers stay valid until
+ * cli_verify_release(). Returns an exit code; |*verdict| is filled whenever
+ * the verifier ran. */
+typedef struct cli_verify_run {
+    hv_verdict verdict;
+    hv_workspace *ws;
+    uint8_t *buffers[2 * HV_MAX_SECTIONS];
+    size_t buffer_count;
+    int fd;
+    char board[HV_BOARD_ID_SIZE];
+    uint64_t rollback;
+    uint64_t file_size;
+    bool ran;
+} cli_verify_run;
+int cli_verify_file(const char *path, const cli_verify_opts *o,
+                    cli_verify_run *run, hv_diag *diag);
+void cli_verify_release(cli_verify_run *run);
+int cli_exit_for_result(hv_result r);
+
+/* Image facts. |verdict| may be NULL (inspect). */
+void cli_print_info_text(FILE *f, const hv_image_info *info);
+void cli_print_info_json(FILE *f, const hv_image_info *info);
+void cli_json_string(FILE *f, const char *s);
+void cli_hex(FILE *f, const uint8_t *p, size_t n);
+
+#endif

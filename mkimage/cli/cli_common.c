@@ -1,0 +1,325 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exit_codes.h"
+#include "plan.h"
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "hvimage %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see hvimage %s --help)\n", cmd);
+    return HV_EXIT_USAGE;
+}
+
+int cli_fail(const char *cmd, int code, const hv_diag *diag)
+{
+    fprintf(stderr, "hvimage %s: %s\n", cmd, diag->msg);
+    return code;
+}
+
+bool cli_parse_u64(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    unsigned base = 10;
+    if (!s || !*s)
+        return false;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+        if (!*s)
+            return false;
+    }
+    for (; *s; s++) {
+        unsigned d;
+        if (*s >= '0' && *s <= '9')
+            d = (unsigned)(*s - '0');
+        else if (base == 16 && *s >= 'a' && *s <= 'f')
+            d = (unsigned)(*s - 'a' + 10);
+        else if (base == 16 && *s >= 'A' && *s <= 'F')
+            d = (unsigned)(*s - 'A' + 10);
+        else
+            return false;
+        if (v > (UINT64_MAX - d) / base)
+            return false;
+        v = v * base + d;
+    }
+    *out = v;
+    return true;
+}
+
+int cli_keys_add(cli_keys *k, const char *path, hv_diag *diag)
+{
+    if (k->count == sizeof k->pub / sizeof k->pub[0])
+        return hv_diag_set(diag, "%s: at most %zu trusted keys", path,
+                           sizeof k->pub / sizeof k->pub[0]);
+    hv_pubkey *p = &k->pub[k->count];
+    if (hv_pubkey_load(path, p, diag) != 0)
+        return -1;
+    hv_trusted_key *r = &k->rec[k->count++];
+    memcpy(r->key_id, p->key_id, HV_KEY_ID_SIZE);
+    r->sig_alg = p->sig_alg;
+    r->pub = p->pub;
+    r->pub_len = p->pub_len;
+    return 0;
+}
+
+int cli_exit_for_result(hv_result r)
+{
+    switch (r) {
+    case HV_OK:
+        return HV_EXIT_OK;
+    case HV_ERR_ARGUMENT:
+    case HV_ERR_NO_TRUSTED_KEYS:
+        return HV_EXIT_USAGE;
+    case HV_ERR_MEMORY:
+    case HV_ERR_CRYPTO:
+    case HV_ERR_PLATFORM:
+        return HV_EXIT_INTERNAL;
+    default:
+        return HV_EXIT_REJECTED;
+    }
+}
+
+/* ---- The host platform for hv_verify ---------------------------------- */
+
+static int host_read(void *user, uint64_t off, void *dst, size_t len)
+{
+    cli_verify_run *run = user;
+    uint8_t *p = dst;
+    while (len > 0) {
+        ssize_t n = pread(run->fd, p, len, (off_t)off);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        off += (uint64_t)n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int host_rollback(void *user, uint64_t *counter)
+{
+    *counter = ((cli_verify_run *)user)->rollback;
+    return 0;
+}
+
+static int host_board(void *user, char id[HV_BOARD_ID_SIZE])
+{
+    memcpy(id, ((cli_verify_run *)user)->board, HV_BOARD_ID_SIZE);
+    return 0;
+}
+
+static int host_memory(void *user, const hv_section *s, uint8_t **stored,
+                       uint8_t **unpacked)
+{
+    cli_verify_run *run = user;
+    /* The sizes are signed by now, but still bounded by the file: a signed
+     * image cannot make the host allocate more than it stores, plus the
+     * unpacked size which the format caps at HV_MAX_UNPACKED_SIZE. */
+    if (s->stored_size > run->file_size)
+        return -1;
+    *stored = malloc(s->stored_size ? (size_t)s->stored_size : 1);
+    if (!*stored)
+        return -1;
+    run->buffers[run->buffer_count++] = *stored;
+    if (s->compression != HV_COMPRESSION_NONE) {
+        *unpacked = malloc(s->unpacked_size ? (size_t)s->unpacked_size : 1);
+        if (!*unpacked)
+            return -1;
+        run->buffers[run->buffer_count++] = *unpacked;
+    }
+    return 0;
+}
+
+int cli_verify_file(const char *path, const cli_verify_opts *o,
+                    cli_verify_run *run, hv_diag *diag)
+{
+    struct stat st;
+    memset(run, 0, sizeof *run);
+    run->fd = open(path, O_RDONLY);
+    if (run->fd < 0) {
+        hv_diag_set(diag, "%s: cannot open: %s", path, strerror(errno));
+        return HV_EXIT_USAGE;
+    }
+    if (fstat(run->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        hv_diag_set(diag, "%s: not a regular file", path);
+        return HV_EXIT_USAGE;
+    }
+    run->file_size = (uint64_t)st.st_size;
+    size_t blen = strlen(o->board);
+    if (blen == 0 || blen > HV_BOARD_ID_SIZE) {
+        hv_diag_set(diag, "--board '%s' must be 1 to %u characters", o->board,
+                    HV_BOARD_ID_SIZE);
+        return HV_EXIT_USAGE;
+    }
+    memcpy(run->board, o->board, blen);
+    run->rollback = o->rollback;
+    run->ws = malloc(sizeof *run->ws);
+    if (!run->ws) {
+        hv_diag_set(diag, "out of memory");
+        return HV_EXIT_INTERNAL;
+    }
+    hv_ops ops = {run, host_read, host_rollback, host_board, host_memory};
+    hv_policy pol = {o->keys.rec, o->keys.count, o->min_signatures, o->oem,
+                     run->file_size, 1};
+    hv_result r = hv_verify(&ops, &hv_crypto_bearssl, &pol, run->ws,
+                            &run->verdict);
+    run->ran = true;
+    if (r != HV_OK) {
+        const hv_verdict *v = &run->verdict;
+        char where[96] = "";
+        if (v->failed_section != UINT32_MAX && v->info_valid)
+            snprintf(where, sizeof where, " in section '%s'",
+                     v->info.sections[v->failed_section].name);
+        if (v->fail_offset != UINT64_MAX)
+            hv_diag_set(diag, "%s: rejected at byte offset %llu%s: %s (%s)",
+                        path, (unsigned long long)v->fail_offset, where,
+                        hv_result_str(r), hv_result_name(r));
+        else
+            hv_diag_set(diag, "%s: rejected%s: %s (%s)", path, where,
+                        hv_result_str(r), hv_result_name(r));
+    }
+    return cli_exit_for_result(r);
+}
+
+void cli_verify_release(cli_verify_run *run)
+{
+    for (size_t i = 0; i < run->buffer_count; i++)
+        free(run->buffers[i]);
+    free(run->ws);
+    if (run->fd > 0)
+        close(run->fd);
+    memset(run, 0, sizeof *run);
+}
+
+/* ---- Printing --------------------------------------------------------- */
+
+void cli_hex(FILE *f, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%02x", p[i]);
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static const char *section_type_name(uint32_t t)
+{
+    switch (t) {
+    case HV_SECTION_CORE: return "core";
+    case HV_SECTION_BOOTCFG: return "bootcfg";
+    case HV_SECTION_DRIVERS: return "drivers";
+    case HV_SECTION_EXTRA: return "extra";
+    default: return "unknown";
+    }
+}
+
+static double ratio(const hv_section *s)
+{
+    return s->unpacked_size ? (double)s->stored_size / (double)s->unpacked_size
+                            : 1.0;
+}
+
+void cli_print_info_text(FILE *f, const hv_image_info *in)
+{
+    size_t dlen = hv_digest_size(in->digest_alg);
+    fprintf(f, "image:            %s %s\n", in->name, in->version);
+    fprintf(f, "oem:              %s\n", in->oem_id);
+    fprintf(f, "security version: %llu\n",
+            (unsigned long long)in->security_version);
+    fprintf(f, "build epoch:      %llu\n", (unsigned long long)in->build_epoch);
+    fprintf(f, "image size:       %llu bytes\n",
+            (unsigned long long)in->header.image_size);
+    fprintf(f, "digest:           %s\n", hv_digest_alg_name(in->digest_alg));
+    fprintf(f, "section align:    %u\n", in->section_align);
+    fprintf(f, "signature slots:  %u\n", in->header.signature_slots);
+    fprintf(f, "boards:          ");
+    for (uint32_t i = 0; i < in->board_count; i++)
+        fprintf(f, " %s", in->boards[i]);
+    fprintf(f, "\nsections:\n");
+    for (uint32_t i = 0; i < in->section_count; i++) {
+        const hv_section *s = &in->sections[i];
+        fprintf(f, "  %-10s %-8s %-5s offset %-9llu stored %-10llu unpacked "
+                   "%-10llu ratio %.3f\n",
+                s->name, section_type_name(s->type),
+                s->compression == HV_COMPRESSION_ZSTD ? "zstd" : "none",
+                (unsigned long long)s->offset,
+                (unsigned long long)s->stored_size,
+                (unsigned long long)s->unpacked_size, ratio(s));
+        if (s->type == HV_SECTION_CORE)
+            fprintf(f, "             load 0x%llx entry 0x%llx\n",
+                    (unsigned long long)s->load_address,
+                    (unsigned long long)s->entry_point);
+        fprintf(f, "             %s ", hv_digest_alg_name(in->digest_alg));
+        cli_hex(f, s->digest, dlen);
+        fputc('\n', f);
+    }
+}
+
+void cli_print_info_json(FILE *f, const hv_image_info *in)
+{
+    size_t dlen = hv_digest_size(in->digest_alg);
+    fprintf(f, "{\"name\":");
+    cli_json_string(f, in->name);
+    fprintf(f, ",\"version\":");
+    cli_json_string(f, in->version);
+    fprintf(f, ",\"oem_id\":");
+    cli_json_string(f, in->oem_id);
+    fprintf(f, ",\"security_version\":%llu,\"build_epoch\":%llu,"
+               "\"image_size\":%llu,\"digest\":\"%s\",\"section_align\":%u,"
+               "\"signature_slots\":%u,\"boards\":[",
+            (unsigned long long)in->security_version,
+            (unsigned long long)in->build_epoch,
+            (unsigned long long)in->header.image_size,
+            hv_digest_alg_name(in->digest_alg), in->section_align,
+            in->header.signature_slots);
+    for (uint32_t i = 0; i < in->board_count; i++) {
+        fputs(i ? "," : "", f);
+        cli_json_string(f, in->boards[i]);
+    }
+    fprintf(f, "],\"sections\":[");
+    for (uint32_t i = 0; i < in->section_count; i++) {
+        const hv_section *s = &in->sections[i];
+        fprintf(f, "%s{\"name\":", i ? "," : "");
+        cli_json_string(f, s->name);
+        fprintf(f, ",\"type\":\"%s\",\"compression\":\"%s\",\"offset\":%llu,"
+                   "\"stored_size\":%llu,\"unpacked_size\":%llu,"
+                   "\"ratio\":%.4f,\"load_address\":%llu,\"entry_point\":%llu,"
+                   "\"digest\":\"",
+                section_type_name(s->type),
+                s->compression == HV_COMPRESSION_ZSTD ? "zstd" : "none",
+                (unsigned long long)s->offset,
+                (unsigned long long)s->stored_size,
+                (unsigned long long)s->unpacked_size, ratio(s),
+                (unsigned long long)s->load_address,
+                (unsigned long long)s->entry_point);
+        cli_hex(f, s->digest, dlen);
+        fprintf(f, "\"}");
+    }
+    fprintf(f, "]}");
+}

@@ -1,0 +1,75 @@
+/* inspect: show an image's contents without trusting them. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "exit_codes.h"
+#include "image_file.h"
+
+static const char help[] =
+    "usage: hvimage inspect [--json] IMAGE\n\n"
+    "Show everything in IMAGE: versions, OEM, boards, sections with sizes,\n"
+    "compression ratios and digests, and the key ids in the signature block.\n"
+    "Nothing is verified: use 'hvimage verify' before trusting any of it.\n"
+    "Exit 1 if the image is malformed (the byte offset is printed).\n";
+
+int cmd_inspect(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    bool json = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'h': fputs(help, stdout); return HV_EXIT_OK;
+        default: return cli_usage_error("inspect", "bad option");
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("inspect", "needs exactly one IMAGE");
+    hv_image_file img;
+    hv_image_info info;
+    hv_diag diag;
+    int rc = hv_image_open(&img, argv[optind], &diag);
+    hv_result r = HV_OK;
+    if (rc == 0 && (r = hv_parse_metadata(img.tbs, img.tbs_len, &info)) !=
+                       HV_OK) {
+        hv_diag_set(&diag, "%s: byte offset %u: %s", argv[optind],
+                    HV_HEADER_SIZE, hv_result_str(r));
+        rc = HV_EXIT_REJECTED;
+    }
+    if (rc != 0) {
+        hv_image_close(&img);
+        return cli_fail("inspect", rc, &diag);
+    }
+    if (json) {
+        printf("{\"image\":");
+        cli_json_string(stdout, argv[optind]);
+        printf(",\"verified\":null,\"metadata\":");
+        cli_print_info_json(stdout, &info);
+        printf(",\"signatures\":[");
+    } else {
+        printf("%s (NOT verified: this shows what the image claims)\n",
+               argv[optind]);
+        cli_print_info_text(stdout, &info);
+        printf("signatures: %u of %u slots\n", img.filled,
+               img.header.signature_slots);
+    }
+    for (uint32_t i = 0; i < img.filled; i++) {
+        const uint8_t *slot = img.block + (size_t)i * HV_SIG_SLOT_SIZE;
+        uint32_t len = (uint32_t)slot[HV_SIG_OFF_SIG_LEN] |
+                       (uint32_t)slot[HV_SIG_OFF_SIG_LEN + 1] << 8;
+        printf(json ? "%s{\"key_id\":\"" : "%s  key ", json && i ? "," : "");
+        cli_hex(stdout, slot + HV_SIG_OFF_KEY_ID, HV_KEY_ID_SIZE);
+        printf(json ? "\",\"length\":%u}" : "  %u-byte signature\n", len);
+    }
+    if (json)
+        printf("]}\n");
+    hv_image_close(&img);
+    return HV_EXIT_OK;
+}

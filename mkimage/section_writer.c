@@ -1,0 +1,122 @@
+#include "section_writer.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+/* 1 MiB: large enough that per-call overhead vanishes, small enough that the
+ * buffers are a rounding error next to zstd's own windows. */
+#define CHUNK (1u << 20)
+
+typedef struct sink {
+    FILE *out;
+    EVP_MD_CTX *md;
+    uint64_t written;
+} sink;
+
+static int emit(sink *k, const void *p, size_t n, hv_diag *diag)
+{
+    if (n == 0)
+        return 0;
+    if (EVP_DigestUpdate(k->md, p, n) != 1)
+        return hv_diag_set(diag, "digest update failed");
+    if (fwrite(p, 1, n, k->out) != n)
+        return hv_diag_set(diag, "writing the image failed: %s",
+                           strerror(errno));
+    k->written += n;
+    return 0;
+}
+
+static int zstd_setup(ZSTD_CCtx *z, const hv_section_params *p, uint64_t size,
+                      hv_diag *diag)
+{
+    /* nbWorkers >= 1 makes the output independent of the worker count, so
+     * --threads never changes the image bytes. The frame records the content
+     * size and no checksum: the image digest already covers it. */
+    int workers = p->threads < 1 ? 1 : p->threads;
+    if (ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel,
+                                            p->level)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_checksumFlag, 0)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_contentSizeFlag, 1)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_nbWorkers, workers)) ||
+        ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(z, size)))
+        return hv_diag_set(diag, "zstd: cannot set level %d with %d workers",
+                           p->level, workers);
+    return 0;
+}
+
+int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
+                     hv_section_result *res, hv_diag *diag)
+{
+    int rc = -1;
+    sink k = {out, EVP_MD_CTX_new(), 0};
+    uint8_t *in = malloc(CHUNK);
+    size_t out_cap = ZSTD_CStreamOutSize();
+    uint8_t *zbuf = p->compress ? malloc(out_cap) : NULL;
+    ZSTD_CCtx *z = p->compress ? ZSTD_createCCtx() : NULL;
+    const EVP_MD *md = p->digest_alg == HV_DIGEST_SHA384 ? EVP_sha384()
+                                                         : EVP_sha256();
+    unsigned dlen = 0;
+
+    memset(res, 0, sizeof *res);
+    if (!k.md || !in || (p->compress && (!zbuf || !z))) {
+        hv_diag_set(diag, "out of memory");
+        goto out;
+    }
+    if (EVP_DigestInit_ex(k.md, md, NULL) != 1) {
+        hv_diag_set(diag, "digest init failed");
+        goto out;
+    }
+    if (p->compress && zstd_setup(z, p, src->size, diag) != 0)
+        goto out;
+
+    for (;;) {
+        size_t got;
+        if (hv_source_read(src, in, CHUNK, &got, diag) != 0)
+            goto out;
+        res->unpacked_size += got;
+        if (!p->compress) {
+            if (got == 0)
+                break;
+            if (emit(&k, in, got, diag) != 0)
+                goto out;
+            continue;
+        }
+        ZSTD_EndDirective mode = got == 0 ? ZSTD_e_end : ZSTD_e_continue;
+        ZSTD_inBuffer ib = {in, got, 0};
+        size_t remaining;
+        do {
+            ZSTD_outBuffer ob = {zbuf, out_cap, 0};
+            remaining = ZSTD_compressStream2(z, &ob, &ib, mode);
+            if (ZSTD_isError(remaining)) {
+                hv_diag_set(diag, "%s: zstd: %s", src->label,
+                            ZSTD_getErrorName(remaining));
+                goto out;
+            }
+            if (emit(&k, zbuf, ob.pos, diag) != 0)
+                goto out;
+        } while (mode == ZSTD_e_end ? remaining != 0 : ib.pos < ib.size);
+        if (got == 0)
+            break;
+    }
+    if (res->unpacked_size != src->size) {
+        hv_diag_set(diag, "%s: delivered %llu bytes, expected %llu",
+                    src->label, (unsigned long long)res->unpacked_size,
+                    (unsigned long long)src->size);
+        goto out;
+    }
+    if (EVP_DigestFinal_ex(k.md, res->digest, &dlen) != 1) {
+        hv_diag_set(diag, "digest final failed");
+        goto out;
+    }
+    res->stored_size = k.written;
+    rc = 0;
+out:
+    ZSTD_freeCCtx(z);
+    free(zbuf);
+    free(in);
+    EVP_MD_CTX_free(k.md);
+    return rc;
+}

@@ -1,0 +1,35 @@
+/*
+ * The streaming section writer: reads a source once, compresses it with zstd
+ * (or stores it), hashes the stored bytes and appends them to the image, all
+ * in one pass with fixed-size buffers, so memory stays flat however large
+ * the section.
+ */
+#ifndef HV_SECTION_WRITER_H
+#define HV_SECTION_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "hvimage/format.h"
+#include "source.h"
+
+typedef struct hv_section_params {
+    bool compress;
+    int level;       /* zstd level, 1..19 */
+    int threads;     /* zstd workers; >= 1 (output does not depend on it) */
+    uint32_t digest_alg;
+} hv_section_params;
+
+typedef struct hv_section_result {
+    uint64_t stored_size;
+    uint64_t unpacked_size;
+    uint8_t digest[HV_DIGEST_MAX_SIZE]; /* unused tail is zero */
+} hv_section_result;
+
+/* Append the section to |out| at its current position. */
+int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
+                     hv_section_result *res, hv_diag *diag);
+
+#endif

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Install what hvimage needs from Debian 12, only if something is missing
+# (idempotent; safe to run on every invocation). Sourced by the other scripts.
+HV_DEBS="meson ninja-build pkg-config gcc libc6-dev python3 \
+libarchive-dev libssl-dev openssl libzstd-dev zstd libyaml-dev libbearssl-dev \
+binutils tar zip unzip cpio gzip xz-utils bzip2"
+hv_install_deps() {
+    missing=""
+    for p in $HV_DEBS "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+            missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    echo "installing:$missing"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+}

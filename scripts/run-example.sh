@@ -1,0 +1,21 @@
+#!/bin/sh
+# The main job on the bundled example: install what is missing, build
+# hvimage, make a development key if there is none, build the example image,
+# verify it with the boot verifier library, and show what is inside.
+set -eu
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+hv_install_deps
+
+[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
+ninja -C build >/dev/null
+hv=build/mkimage/cli/hvimage
+
+mkdir -p out
+key=out/dev-key.pem
+[ -f "$key" ] || $hv keygen --alg ecdsa-p384-sha384 -o "$key"
+$hv build -m manifests/example.yaml -p oem-profiles/acme-servers.yaml \
+    --key "$key" -o out/example.hvi
+$hv verify --key out/dev-key.pub.pem --board acme-r750-mb2 --rollback 3 \
+    out/example.hvi
+$hv inspect out/example.hvi

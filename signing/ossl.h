@@ -1,0 +1,81 @@
+/*
+ * Internal to signing/: the algorithm table and the OpenSSL glue that
+ * keys.c, sign.c and import.c share. Nothing outside signing/ includes this;
+ * the interface is signing.h.
+ */
+#ifndef HV_SIGNING_OSSL_H
+#define HV_SIGNING_OSSL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "signing.h"
+
+/*
+ * What the image format fixes for one HV_SIG_* algorithm. Kept here rather
+ * than borrowed from boot/ because signing/ may use only format.h and
+ * OpenSSL; tests/signing checks the sizes against format.h's comments.
+ */
+typedef struct hv_alg_info {
+    uint32_t sig_alg;
+    const char *name;  /* for messages: "ECDSA P-256" */
+    int is_ec;
+    int ec_nid;        /* EC: NID of the named curve */
+    const char *group; /* EC: OpenSSL group name */
+    int rsa_bits;      /* RSA: exact modulus bits */
+    size_t scalar_len; /* EC: bytes of r, s and of each coordinate */
+    size_t sig_len;    /* format encoding: 2 * scalar_len, or modulus bytes */
+    size_t pub_len;    /* key record: 1 + 2 * scalar_len, or modulus + 4 */
+    const char *md;    /* digest name for EVP_DigestSign/Verify */
+} hv_alg_info;
+
+/* The table entry for |sig_alg|, NULL if it is not an HV_SIG_* value. */
+const hv_alg_info *hv_alg_info_get(uint32_t sig_alg);
+
+/*
+ * The signer behind the opaque hv_signer of signing.h. |pkey| holds the
+ * private key; |pub| is its record, computed once at load time. |path| is
+ * kept for messages. All owned by the struct.
+ */
+struct hv_signer {
+    EVP_PKEY *pkey;
+    const hv_alg_info *alg;
+    hv_pubkey pub;
+    char *path;
+};
+
+/*
+ * A public-only EVP_PKEY built from a key record (EVP_PKEY_fromdata), or NULL
+ * if the record is malformed (unknown algorithm, wrong length, point not on
+ * the curve, modulus of the wrong size, bad exponent). Caller frees with
+ * EVP_PKEY_free(). Because key ids and verification both go through this,
+ * they depend only on the record, never on how a PEM file encoded the key.
+ */
+EVP_PKEY *hv_pubkey_to_evp(const hv_pubkey *pub);
+
+/*
+ * Check |sig| (format encoding, exactly alg->sig_len bytes) over |tbs| with
+ * the public key |pkey|. Returns 1 if it verifies, 0 for anything else. Leaves
+ * the OpenSSL error queue empty.
+ */
+int hv_verify_formatted(EVP_PKEY *pkey, const hv_alg_info *alg,
+                        const uint8_t *tbs, size_t tbs_len, const uint8_t *sig,
+                        size_t sig_len);
+
+/*
+ * Write |r| and |s| as raw r || s, each big-endian and left-padded to
+ * |scalar_len| bytes, to |raw| (2 * scalar_len bytes). Returns 0, or -1 if
+ * either is zero, negative or longer than |scalar_len| bytes.
+ */
+int hv_ecdsa_bn_to_raw(const BIGNUM *r, const BIGNUM *s, size_t scalar_len,
+                       uint8_t *raw);
+
+/*
+ * The first queued OpenSSL error as text in |buf| ("no details" if none);
+ * clears the queue so a later failure does not report a stale reason.
+ */
+const char *hv_ossl_error(char *buf, size_t len);
+
+#endif

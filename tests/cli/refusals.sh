@@ -1,0 +1,34 @@
+#!/bin/sh
+# verify's verdicts and exit codes: wrong board, rollback, untrusted key,
+# another OEM, a corrupted section; usage errors exit 2.
+. "$(dirname "$0")/lib.sh"
+M=$SRC/manifests/example.yaml
+expect 0 "" hv keygen -o "$T/k.pem"
+expect 0 "" hv keygen -o "$T/other.pem"
+expect 0 "" hv build -q -m "$M" -p "$SRC/oem-profiles/acme-servers.yaml" --key "$T/k.pem" -o "$T/i.hvi"
+K="--key $T/k.pub.pem"
+expect 0 "verified" hv verify $K --board acme-r750-mb2 --rollback 3 "$T/i.hvi"
+expect 1 "does not list this board \(wrong_board\)" hv verify $K --board zenith-z1 "$T/i.hvi"
+expect 1 "below the rollback counter \(rollback\)" hv verify $K --board acme-r750-mb2 --rollback 4 "$T/i.hvi"
+expect 1 "untrusted_key" hv verify --key "$T/other.pub.pem" --board acme-r750-mb2 "$T/i.hvi"
+expect 1 "another OEM \(wrong_oem\)" hv verify $K --board acme-r750-mb2 --oem zenith-cloud "$T/i.hvi"
+expect 1 '"verified":false,"result":"rollback"' hv verify --json $K --board acme-r750-mb2 --rollback 9 "$T/i.hvi"
+# Corrupt the last byte (inside the last section): digest mismatch, named.
+cp "$T/i.hvi" "$T/c.hvi"
+size=$(stat -c %s "$T/c.hvi")
+printf '\001' | dd of="$T/c.hvi" bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null
+expect 1 "in section 'drivers': section digest mismatch" hv verify $K --board acme-r750-mb2 "$T/c.hvi"
+expect 1 "does not match its digest" hv tbs "$T/c.hvi" -o "$T/c.tbs"
+check "no tbs written for a corrupted image" test ! -e "$T/c.tbs"
+printf 'x' >> "$T/c.hvi"
+expect 1 "header says [0-9]+ bytes, the file has" hv inspect "$T/c.hvi"
+expect 1 "bad_magic" hv verify $K --board b "$SRC/README.md"
+expect 2 "--board is required" hv verify $K "$T/i.hvi"
+expect 2 "no trusted key" hv verify --board acme-r750-mb2 "$T/i.hvi"
+expect 2 "cannot open" hv verify $K --board x "$T/missing.hvi"
+expect 2 "unknown command" hv frobnicate
+for c in build sign tbs attach verify inspect extract keygen; do
+    expect 0 "usage: hvimage $c" hv $c --help
+done
+expect 0 "^hvimage [0-9]+\.[0-9]+\.[0-9]+ \(image format 1\)" hv --version
+finish
