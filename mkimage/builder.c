@@ -72,6 +72,26 @@ static int check_vendors(const build *b, hv_diag *diag)
     return 0;
 }
 
+int hv_profile_accepts_key(const hv_profile *p, const hv_pubkey *k,
+                           hv_diag *diag)
+{
+    char hex[65];
+    bool alg_ok = false, id_ok = p->accept_key_id_count == 0;
+    hv_key_id_hex(k->key_id, hex);
+    for (size_t j = 0; j < p->accept_alg_count; j++)
+        alg_ok |= p->accept_algs[j] == k->sig_alg;
+    for (size_t j = 0; j < p->accept_key_id_count; j++)
+        id_ok |= memcmp(p->accept_key_ids[j], k->key_id, HV_KEY_ID_SIZE) == 0;
+    if (!alg_ok)
+        return hv_diag_set(diag, "key %s uses %s, which profile %s does not "
+                           "accept (keys.algorithms)", hex,
+                           hv_sig_alg_name(k->sig_alg), p->file);
+    if (!id_ok)
+        return hv_diag_set(diag, "key %s is not listed in profile %s "
+                           "(keys.key_ids)", hex, p->file);
+    return 0;
+}
+
 static int check_signers(const build *b, const hv_build_opts *o,
                          hv_diag *diag)
 {
@@ -82,24 +102,10 @@ static int check_signers(const build *b, const hv_build_opts *o,
         return hv_diag_set(diag, "%zu keys given but profile %s has %u "
                            "signature slots", o->signer_count,
                            b->profile.file, b->profile.signature_slots);
-    for (size_t i = 0; i < o->signer_count; i++) {
-        const hv_pubkey *k = hv_signer_pubkey(o->signers[i]);
-        char hex[65];
-        hv_key_id_hex(k->key_id, hex);
-        bool alg_ok = false, id_ok = b->profile.accept_key_id_count == 0;
-        for (size_t j = 0; j < b->profile.accept_alg_count; j++)
-            alg_ok |= b->profile.accept_algs[j] == k->sig_alg;
-        for (size_t j = 0; j < b->profile.accept_key_id_count; j++)
-            id_ok |= memcmp(b->profile.accept_key_ids[j], k->key_id,
-                            HV_KEY_ID_SIZE) == 0;
-        if (!alg_ok)
-            return hv_diag_set(diag, "key %s uses %s, which profile %s does "
-                               "not accept (keys.algorithms)", hex,
-                               hv_sig_alg_name(k->sig_alg), b->profile.file);
-        if (!id_ok)
-            return hv_diag_set(diag, "key %s is not listed in profile %s "
-                               "(keys.key_ids)", hex, b->profile.file);
-    }
+    for (size_t i = 0; i < o->signer_count; i++)
+        if (hv_profile_accepts_key(&b->profile,
+                                   hv_signer_pubkey(o->signers[i]), diag) != 0)
+            return -1;
     return 0;
 }
 

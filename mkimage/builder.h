@@ -36,6 +36,13 @@ typedef struct hv_build_report {
 int hv_build(const hv_build_opts *opts, hv_build_report *report,
              hv_diag *diag);
 
+/* Whether |profile| accepts |key|: its algorithm is listed, and so is its
+ * key id if the profile lists any. Returns 0, or -1 with |diag| naming the
+ * key and the profile key that refused it. */
+struct hv_profile;
+int hv_profile_accepts_key(const struct hv_profile *profile,
+                           const hv_pubkey *key, hv_diag *diag);
+
 /* The build epoch: SOURCE_DATE_EPOCH if set (strict decimal), else the
  * manifest's build_epoch, else 0. -1 with |diag| if the variable is bad. */
 int hv_build_epoch(bool has_manifest_epoch, uint64_t manifest_epoch,

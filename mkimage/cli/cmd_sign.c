@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "builder.h"
 #include "cli.h"
 #include "encode.h"
 #include "exit_codes.h"
@@ -96,20 +97,12 @@ int cmd_sign(int argc, char **argv)
     if (rc == 0 && profile) {
         if (hv_profile_load(profile, &prof, &diag) != 0) {
             rc = cli_fail("sign", HV_EXIT_USAGE, &diag);
-        } else {
-            bool alg_ok = false, id_ok = prof.accept_key_id_count == 0;
-            for (size_t i = 0; i < prof.accept_alg_count; i++)
-                alg_ok |= prof.accept_algs[i] == k->sig_alg;
-            for (size_t i = 0; i < prof.accept_key_id_count; i++)
-                id_ok |= memcmp(prof.accept_key_ids[i], k->key_id,
-                                HV_KEY_ID_SIZE) == 0;
-            if (!alg_ok || !id_ok || strcmp(prof.oem_id, info.oem_id) != 0) {
-                fprintf(stderr, "hvimage sign: %s: %s\n", profile,
-                        strcmp(prof.oem_id, info.oem_id) != 0
-                            ? "image is for another OEM"
-                            : "profile does not accept this key");
-                rc = HV_EXIT_USAGE;
-            }
+        } else if (strcmp(prof.oem_id, info.oem_id) != 0) {
+            fprintf(stderr, "hvimage sign: %s: image is for OEM '%s', the "
+                    "profile for '%s'\n", path, info.oem_id, prof.oem_id);
+            rc = HV_EXIT_USAGE;
+        } else if (hv_profile_accepts_key(&prof, k, &diag) != 0) {
+            rc = cli_fail("sign", HV_EXIT_USAGE, &diag);
         }
     }
     if (rc == 0) {

@@ -24,9 +24,14 @@ EOT
     expect 0 "verified" hv verify --key "$T/$a.pub.pem" --board "$board" "$T/$a.hvi"
     expect 2 "already signed" hv attach --pub "$T/$a.pub.pem" --signature "$T/$a.sig" "$T/$a.hvi"
 done
+# sign --profile: the profile must accept the key and carry the image's OEM.
+expect 2 "image is for OEM 'acme-servers', the profile for 'zenith-cloud'" \
+    hv sign --key "$T/ecdsa-p384-sha384.pem" --profile "$SRC/oem-profiles/zenith-cloud.yaml" "$T/ecdsa-p384-sha384.hvi"
+expect 2 "uses rsa3072-pkcs1-sha256, which profile .*acme-servers.yaml does not accept" \
+    hv sign --key "$T/rsa3072-pkcs1-sha256.pem" --profile "$SRC/oem-profiles/acme-servers.yaml" "$T/ecdsa-p384-sha384.hvi"
 # hvimage sign adds a second signer; both verify, min-signatures 2 holds.
 expect 0 "" hv keygen --alg ecdsa-p384-sha384 -o "$T/second.pem"
-expect 0 "2 of 2 slots used" hv sign --key "$T/second.pem" "$T/ecdsa-p384-sha384.hvi"
+expect 0 "2 of 2 slots used" hv sign --key "$T/second.pem" --profile "$SRC/oem-profiles/acme-servers.yaml" "$T/ecdsa-p384-sha384.hvi"
 expect 0 "2 signature" hv verify --key "$T/ecdsa-p384-sha384.pub.pem" --key "$T/second.pub.pem" \
     --min-signatures 2 --board acme-r750-mb2 "$T/ecdsa-p384-sha384.hvi"
 # Knowing only one of the two signers is not enough: every signature must be trusted.
