@@ -42,7 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "limits.h" /* mkimage/limits.h: never include <limits.h> here */
+#include "host_limits.h"
 
 #define TAR_BLOCK 512u
 #define USTAR_NAME_LEN 100u

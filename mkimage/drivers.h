@@ -16,7 +16,7 @@
  * Refused, with the package and entry named: absolute paths, ".." or empty
  * components, paths over HV_MAX_DRIVER_PATH, device nodes, FIFOs, sockets,
  * hardlinks, symlinks whose target is absolute or leaves the package,
- * duplicate paths, and totals over the limits in limits.h.
+ * duplicate paths, and totals over the limits in host_limits.h.
  */
 #ifndef HV_DRIVERS_H
 #define HV_DRIVERS_H

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "limits.h" /* mkimage/limits.h */
+#include "host_limits.h"
 #include "plan.h"
 #include "yaml_doc.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h" /* mkimage/limits.h */
+#include "host_limits.h"
 #include "plan.h"
 #include "yaml_doc.h"
 

@@ -12,7 +12,7 @@
 
 #include <yaml.h>
 
-#include "limits.h" /* mkimage/limits.h: the HV_MAX_YAML_* ceilings */
+#include "host_limits.h" /* the HV_MAX_YAML_* ceilings */
 
 #define YAML_TAG_PREFIX "tag:yaml.org,2002:"
 

@@ -1,7 +1,7 @@
 /*
  * One named case per refusal of drivers.h, each asserting the message names
  * the package path and the entry exactly ("PATH: entry 'NAME': problem"),
- * plus the ceilings of limits.h at the limit (accepted) and one past it
+ * plus the ceilings of host_limits.h at the limit (accepted) and one past it
  * (refused), and what is accepted but normalised (setuid bits).
  */
 #include <errno.h>
@@ -14,7 +14,7 @@
 
 #include "check.h"
 #include "drvtest.h"
-#include "limits.h"
+#include "host_limits.h"
 
 #define MTIME UINT64_C(1600000000)
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "limits.h" /* mkimage/limits.h */
+#include "host_limits.h"
 #include "plan.h"
 #include "yaml_doc.h"
 
