@@ -15,6 +15,7 @@
 #include "sysdeps.h"
 
 #include "hvboot.h"
+#include "crypto_internal.h"
 
 #include <bearssl_ec.h>
 #include <bearssl_hash.h>
@@ -278,10 +279,10 @@ static int verify_rsa(uint32_t sig_alg, const uint8_t *pub, size_t pub_len,
 
 /* ---- Backend ---------------------------------------------------------- */
 
-static int bearssl_verify(uint32_t sig_alg, const uint8_t *pub,
-                          size_t pub_len, const uint8_t *digest,
-                          size_t digest_len, const uint8_t *sig,
-                          size_t sig_len)
+/* Shared with hv_crypto_native (crypto_internal.h). */
+int hv_bearssl_verify(uint32_t sig_alg, const uint8_t *pub, size_t pub_len,
+                      const uint8_t *digest, size_t digest_len,
+                      const uint8_t *sig, size_t sig_len)
 {
     if (pub == NULL || digest == NULL || sig == NULL)
         return 0;
@@ -304,5 +305,5 @@ const hv_crypto hv_crypto_bearssl = {
     .hash_init = bearssl_hash_init,
     .hash_update = bearssl_hash_update,
     .hash_final = bearssl_hash_final,
-    .verify = bearssl_verify,
+    .verify = hv_bearssl_verify,
 };

@@ -57,6 +57,19 @@ static int hash_buffer(const hv_crypto *c, uint32_t alg, const uint8_t *data,
     return 0;
 }
 
+/* The same key (algorithm and public key bytes, both canonical) already
+ * counted under another key id. */
+static int same_key_counted(const hv_trusted_key *const *counted, uint32_t n,
+                            const hv_trusted_key *k)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (counted[i]->sig_alg == k->sig_alg &&
+            counted[i]->pub_len == k->pub_len &&
+            memcmp(counted[i]->pub, k->pub, k->pub_len) == 0)
+            return 1;
+    return 0;
+}
+
 /*
  * Every filled slot must be a valid signature of a trusted key: a slot from
  * an unknown key is not ignored, because bytes that change nothing would
@@ -69,6 +82,7 @@ static hv_result check_signatures(const hv_crypto *c, const hv_policy *p,
 {
     uint8_t digest256[32], digest384[48];
     int have256 = 0, have384 = 0;
+    const hv_trusted_key *counted[HV_MAX_SIGNATURE_SLOTS];
 
     for (uint32_t i = 0; i < filled; i++) {
         const uint8_t *slot = block + (size_t)i * HV_SIG_SLOT_SIZE;
@@ -102,8 +116,12 @@ static hv_result check_signatures(const hv_crypto *c, const hv_policy *p,
                       hv_digest_size(dalg), slot + HV_SIG_OFF_SIG,
                       sig_len) != 1)
             return fail(v, HV_ERR_SIGNATURE, slot_off + HV_SIG_OFF_SIG);
-        /* Key ids ascend strictly (hv_check_sig_block), so each signer is
-         * distinct and counted once. */
+        /* Key ids ascend strictly (hv_check_sig_block), so no id counts
+         * twice; but a platform may trust one key under two ids (two
+         * encodings of it hashed as they came), so a key counts once. */
+        if (same_key_counted(counted, v->signers, k))
+            continue;
+        counted[v->signers] = k;
         memcpy(v->signer_ids[v->signers], k->key_id, HV_KEY_ID_SIZE);
         v->signers++;
     }

@@ -7,6 +7,57 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A symlink at |path| pointing at |target| resolves inside the folder:
+ * relative, and no ".." climbs above the folder (checked lexically; the
+ * folders on the way are the archive's own, SECURE_SYMLINKS keeps writes
+ * from going through links). */
+static int link_stays_inside(const char *path, const char *target)
+{
+    long depth = 0;
+    const char *p, *c;
+    if (!target || !*target || *target == '/')
+        return 0;
+    /* Depth of the link's folder: the components of |path| but the last. */
+    for (p = path; (c = strchr(p, '/')) != NULL; p = c + 1) {
+        size_t n = (size_t)(c - p);
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return 0;
+        if (n > 0 && !(n == 1 && *p == '.'))
+            depth++;
+    }
+    for (p = target;; p = c + 1) {
+        c = strchr(p, '/');
+        size_t n = c ? (size_t)(c - p) : strlen(p);
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (--depth < 0)
+                return 0;
+        } else if (n > 0 && !(n == 1 && *p == '.')) {
+            depth++;
+        }
+        if (!c)
+            return 1;
+    }
+}
+
+/* Only what a normalised drivers archive holds (docs/FORMAT.md): folders,
+ * regular files, symlinks that stay inside, no special mode bits. The
+ * signer vouches for the bytes, not for what they would do to a disk, so a
+ * signed archive with a device node, a FIFO, a hardlink, a symlink out or
+ * a setuid file is refused (or, for the mode bits, normalised) here. */
+static const char *entry_refused(struct archive_entry *e)
+{
+    mode_t type = archive_entry_filetype(e);
+    if (archive_entry_hardlink(e))
+        return "hardlinks are not extracted";
+    if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
+        return "not a file, folder or symlink";
+    if (type == AE_IFLNK &&
+        !link_stays_inside(archive_entry_pathname(e), archive_entry_symlink(e)))
+        return "symlink target leaves the folder";
+    archive_entry_set_perm(e, archive_entry_perm(e) & 0777);
+    return NULL;
+}
+
 int hv_unpack_tar(const uint8_t *data, size_t len, const char *dir,
                   hv_diag *diag)
 {
@@ -31,6 +82,12 @@ int hv_unpack_tar(const uint8_t *data, size_t len, const char *dir,
     }
     int r;
     while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
+        const char *why = entry_refused(e);
+        if (why) {
+            hv_diag_set(diag, "%s: entry '%s': %s", dir,
+                        archive_entry_pathname(e), why);
+            goto out;
+        }
         if (archive_write_header(out, e) != ARCHIVE_OK) {
             hv_diag_set(diag, "%s: entry '%s': %s", dir,
                         archive_entry_pathname(e), archive_error_string(out));

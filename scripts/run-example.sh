@@ -19,3 +19,6 @@ $hv build -m manifests/example.yaml -p oem-profiles/acme-servers.yaml \
 $hv verify --key out/dev-key.pub.pem --board acme-r750-mb2 --rollback 3 \
     out/example.hvi
 $hv inspect out/example.hvi
+# Assemble a factory flash (boot stage, trusted key, slot A) and boot it in
+# QEMU: the boot stage verifies the image and starts the monitor.
+sh scripts/boot-example.sh build

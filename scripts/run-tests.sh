@@ -1,11 +1,39 @@
 #!/bin/sh
-# Install what is missing, build with -Werror, run every test, and end with
-# the plain line "N passed, N failed". A skipped test counts as failed: no
-# test here is allowed to skip.
+# Install what is missing, build with -Werror, run every test, then build
+# again with ASan + UBSan (build-asan/) and run every test there too, and end
+# with the plain line "N passed, N failed" over both runs. A skipped test
+# counts as failed: no test here is allowed to skip.
+#
+# HV_SANITIZERS=0 leaves out the ASan + UBSan run (quicker local runs; CI
+# always has it). Arguments go to both `meson test` runs (e.g. a suite).
 set -u
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
 hv_install_deps || exit 1
+
+# The attack suite's 32-bit verifier build (tests/attack/m32.sh) needs i386
+# libraries, and qemu-user where the kernel cannot run i386 programs. An
+# install that fails here is not fatal: that test then fails, loudly, and
+# says what is missing.
+hv_install_m32() {
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    missing=""
+    for p in gcc-multilib libzstd-dev:i386 libbearssl-dev:i386 qemu-user; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+            missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    echo "installing for the 32-bit attack tests:$missing"
+    dpkg --print-foreign-architectures | grep -qx i386 ||
+        $sudo dpkg --add-architecture i386
+    # One stale mirror index must not stop the install.
+    $sudo apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+        --no-install-recommends $missing ||
+        echo "warning: could not install$missing (attack-m32-ubsan will fail)"
+}
+hv_install_m32
 
 dir=build-tests
 if [ ! -f $dir/build.ninja ]; then
@@ -13,15 +41,38 @@ if [ ! -f $dir/build.ninja ]; then
 fi
 ninja -C $dir || { echo "0 passed, 1 failed"; exit 1; }
 meson test -C $dir --print-errorlogs --num-processes 2 "$@"
-python3 - "$dir/meson-logs/testlog.json" <<'PY'
+logs="$dir/meson-logs/testlog.json"
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
+# the 'sanitize' test setup makes every report fatal (tests/meson.build).
+asan=build-asan
+if [ "${HV_SANITIZERS:-1}" != 0 ]; then
+    if [ ! -f $asan/build.ninja ]; then
+        meson setup $asan --buildtype=debugoptimized -Dwerror=true \
+            -Db_sanitize=address,undefined -Db_lundef=false >/dev/null ||
+            { echo "0 passed, 1 failed"; exit 1; }
+    fi
+    ninja -C $asan || { echo "0 passed, 1 failed"; exit 1; }
+    meson test -C $asan --setup sanitize --print-errorlogs --num-processes 2 "$@"
+    logs="$logs $asan/meson-logs/testlog-sanitize.json"
+fi
+
+python3 - $logs <<'PY'
 import json, sys
 passed = failed = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)["result"]
-    if r == "OK":
-        passed += 1
-    else:
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).readlines()
+    except OSError:
+        print(f"missing test log {path}")
         failed += 1
+        continue
+    for line in lines:
+        r = json.loads(line)["result"]
+        if r == "OK":
+            passed += 1
+        else:
+            failed += 1
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed or passed == 0 else 0)
 PY

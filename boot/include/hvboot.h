@@ -119,6 +119,12 @@ typedef struct hv_crypto {
 
 /* Portable backend on BearSSL (no allocation, constant-time code). */
 extern const hv_crypto hv_crypto_bearssl;
+/*
+ * Same, but SHA-256 runs on the x86 SHA extensions when CPUID reports them
+ * (checked at hash_init, no OS needed; portable code otherwise). SHA-384
+ * and signature checks are hv_crypto_bearssl's own code.
+ */
+extern const hv_crypto hv_crypto_native;
 
 /* Bytes of a digest for HV_DIGEST_*, 0 if unknown. */
 size_t hv_digest_size(uint32_t digest_alg);

@@ -23,6 +23,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_assemble(int argc, char **argv);
 
 /* Print "hvimage CMD: message" to stderr and return HV_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -183,6 +183,24 @@ int cmd_extract(int argc, char **argv)
         return HV_EXIT_USAGE;
     }
     const hv_image_info *in = &run.verdict.info;
+    /* An extra section named like another output ("core.bin", ...) or
+     * "." / ".." would overwrite it or miss the folder: refuse the image
+     * before anything is written. */
+    for (uint32_t i = 0; i < in->section_count; i++) {
+        static const char *const taken[] = {"core.bin", "bootcfg.txt",
+                                            "drivers.tar", "drivers", ".",
+                                            ".."};
+        for (size_t j = 0; in->sections[i].type == HV_SECTION_EXTRA &&
+                           j < sizeof taken / sizeof taken[0];
+             j++)
+            if (strcmp(in->sections[i].name, taken[j]) == 0) {
+                hv_diag_set(&diag, "section '%s': its name clashes with "
+                                   "an output of extract",
+                            in->sections[i].name);
+                cli_verify_release(&run);
+                return cli_fail("extract", HV_EXIT_REJECTED, &diag);
+            }
+    }
     for (uint32_t i = 0; i < in->section_count && rc == 0; i++) {
         const hv_section *s = &in->sections[i];
         char name[HV_SECTION_NAME_SIZE + 8];

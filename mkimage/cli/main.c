@@ -18,6 +18,7 @@ static const struct {
     {"inspect", cmd_inspect, "show everything in an image (not a verification)"},
     {"extract", cmd_extract, "verify, then unpack the sections into a folder"},
     {"keygen", cmd_keygen, "generate a signing key pair"},
+    {"assemble", cmd_assemble, "lay out a factory flash image: stage, keys, slots"},
 };
 
 static void usage(FILE *f)

@@ -823,7 +823,7 @@ static void test_example_copy(void)
     make_dir(pathf(p, "%s/example", dir));
     make_dir(pathf(p, "%s/example/drivers", dir));
     make_dir(pathf(p, "%s/example/drivers/cobalt-gpu", dir));
-    write_text(pathf(p, "%s/example/core.bin", dir), "c");
+    write_text(pathf(p, "%s/example/monitor.elf", dir), "c");
     write_text(pathf(p, "%s/example/drivers/acme-nic-2.1.0.tar.gz", dir), "t");
     write_text(pathf(p, "%s/example/drivers/zenith-storage-0.9.3.zip", dir),
                "z");
@@ -834,10 +834,9 @@ static void test_example_copy(void)
     CHECK(m.security_version == 3);
     CHECK(m.has_build_epoch && m.build_epoch == 1764201600);
     CHECK(m.core_path &&
-          strcmp(m.core_path, pathf(p, "%s/example/core.bin", dir)) == 0);
-    CHECK(m.core_format == HV_CORE_RAW);
-    CHECK(m.has_load_address && m.load_address == 0x100000);
-    CHECK(m.has_entry_point && m.entry_point == 0x100000);
+          strcmp(m.core_path, pathf(p, "%s/example/monitor.elf", dir)) == 0);
+    CHECK(m.core_format == HV_CORE_ELF);
+    CHECK(!m.has_load_address && !m.has_entry_point);
     CHECK(m.driver_count == 3);
     if (m.driver_count == 3) {
         CHECK(strcmp(m.drivers[0].vendor, "acme-nic") == 0);

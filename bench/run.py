@@ -1,0 +1,734 @@
+#!/usr/bin/env python3
+"""hvimage benchmark harness (bench/README.md). Not a test: it asserts
+nothing, it measures and prints a table.
+
+Builds hvimage and bench/hvbench, generates inputs from the system's own
+binaries, then runs hvimage and its peers alternately (order swapped every
+round) and prints medians, min-max and the ratios the performance issue
+asks about. Wall time is measured around each process; peak RSS is GNU
+time's "Maximum resident set size" (/usr/bin/time -v).
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MIB = 1 << 20
+
+
+def parse_size(s):
+    s = s.strip().upper()
+    for suf, mul in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
+        if s.endswith(suf):
+            return int(s[:-1]) * mul
+    return int(s)
+
+
+def size_name(n):
+    if n % (1 << 30) == 0:
+        return "%d GiB" % (n >> 30)
+    return "%d MiB" % (n >> 20)
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---- running things -------------------------------------------------------
+
+class Runner:
+    def __init__(self, work, nice=0):
+        self.work = work
+        self.gnu_time = os.path.exists("/usr/bin/time")
+        self.nice = nice
+
+    def run(self, cmd, cwd=None, shell=False):
+        """Run once; return (wall seconds, peak RSS KiB). Fails loudly."""
+        tfile = os.path.join(self.work, ".time.txt")
+        argv = cmd
+        if shell:
+            argv = ["sh", "-c", cmd]
+        if self.gnu_time:
+            argv = ["/usr/bin/time", "-v", "-o", tfile] + argv
+        if self.nice:
+            argv = ["nice", "-n", str(self.nice)] + argv
+        t0 = time.perf_counter()
+        p = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+        wall = time.perf_counter() - t0
+        if p.returncode != 0:
+            raise RuntimeError("command failed (%d): %s\n%s" % (
+                p.returncode, " ".join(cmd) if not shell else cmd,
+                p.stderr.decode(errors="replace")[-2000:]))
+        rss = 0
+        if self.gnu_time:
+            with open(tfile) as f:
+                for line in f:
+                    if "Maximum resident set size" in line:
+                        rss = int(line.split(":")[1])
+        return wall, rss
+
+
+class Series:
+    """Samples of one measured thing."""
+
+    def __init__(self, name):
+        self.name = name
+        self.wall = []
+        self.rss = []
+
+    def add(self, wall, rss):
+        self.wall.append(wall)
+        self.rss.append(rss)
+
+    def med(self):
+        return statistics.median(self.wall)
+
+    def rss_med(self):
+        return statistics.median(self.rss) if self.rss else 0
+
+    def cell(self):
+        return "%.3f (%.3f-%.3f)" % (self.med(), min(self.wall),
+                                     max(self.wall))
+
+    def rss_cell(self):
+        if not any(self.rss):
+            return "-"
+        return "%.1f (%.1f-%.1f)" % (self.rss_med() / 1024,
+                                     min(self.rss) / 1024,
+                                     max(self.rss) / 1024)
+
+
+def alternate(runner, runs, entries):
+    """entries: [(Series, cmd, cwd, shell, before)]; runs them round-robin,
+    reversing the order every other round. |before| (a callable or None)
+    runs untimed before each sample, e.g. to remove an old output."""
+    for r in range(runs):
+        order = entries if r % 2 == 0 else list(reversed(entries))
+        for series, cmd, cwd, shell, before in order:
+            if before:
+                before()
+            series.add(*runner.run(cmd, cwd=cwd, shell=shell))
+
+
+def rm(*paths):
+    def f():
+        for p in paths:
+            if os.path.isdir(p):
+                shutil.rmtree(p)
+            elif os.path.exists(p):
+                os.remove(p)
+    return f
+
+
+# ---- inputs ----------------------------------------------------------------
+
+def system_binaries():
+    """ELF files from /usr/bin and the multiarch library folder (*.so*),
+    sorted, so every run and machine of the same install gets the same
+    bytes."""
+    libdir = "/usr/lib/%s-linux-gnu" % platform.machine()
+    if not os.path.isdir(libdir):
+        libdir = "/usr/lib"
+    out = []
+    for base, want_so in (("/usr/bin", False), (libdir, True)):
+        for root, dirs, files in os.walk(base):
+            dirs.sort()
+            for f in sorted(files):
+                p = os.path.join(root, f)
+                if os.path.islink(p) or not os.path.isfile(p):
+                    continue
+                if want_so and ".so" not in f:
+                    continue
+                try:
+                    with open(p, "rb") as fh:
+                        if fh.read(4) != b"\x7fELF":
+                            continue
+                except OSError:
+                    continue
+                out.append(p)
+    return out
+
+
+def gen_input(path, size, files):
+    """|size| bytes of the system's binaries concatenated (cycling through
+    them again if they are fewer bytes than |size|)."""
+    if os.path.exists(path) and os.path.getsize(path) == size:
+        return
+    log("generating %s (%s)" % (path, size_name(size)))
+    n = 0
+    with open(path + ".part", "wb") as o:
+        while n < size:
+            for p in files:
+                try:
+                    with open(p, "rb") as f:
+                        b = f.read(size - n)
+                except OSError:
+                    continue
+                o.write(b)
+                n += len(b)
+                if n >= size:
+                    break
+    os.replace(path + ".part", path)
+
+
+def gen_drivers(folder, files, total=4 * MIB):
+    """A driver package folder of about |total| bytes of shared objects."""
+    if os.path.isdir(folder):
+        return
+    os.makedirs(folder + ".part", exist_ok=True)
+    got = 0
+    i = 0
+    for p in files:
+        if ".so" not in p:
+            continue
+        s = os.path.getsize(p)
+        if 200 * 1024 < s < MIB and got + s <= total:
+            shutil.copy(p, os.path.join(folder + ".part", "mod%02d.ko" % i))
+            got += s
+            i += 1
+    os.rename(folder + ".part", folder)
+
+
+PROFILE = """\
+oem_id: bench-oem
+boards: [bench-board]
+flash:
+  size: 9GiB
+  erase_block: 64KiB
+  boot_stage: {offset: 0, size: 1MiB}
+  boot_state: {offset: 1MiB, size: 128KiB}
+  slot_a: {offset: 2MiB, size: 4GiB}
+  slot_b: {offset: 4098MiB, size: 4GiB}
+image:
+  section_alignment: 4096
+  compression_level: %d
+  digest: sha256
+  signature_slots: 1
+keys:
+  algorithms: [ecdsa-p256-sha256]
+drivers:
+  allow_vendors: [bench-drv]
+"""
+
+MANIFEST = """\
+image:
+  name: bench
+  version: 1.0.0
+  security_version: 1
+  build_epoch: 1764201600
+core:
+  path: %s
+  format: raw
+  load_address: 0x100000
+  entry_point: 0x100000
+drivers:
+  - vendor: bench-drv
+    version: 1.0.0
+    path: drivers/bench-drv
+boot_config:
+  console: ttyS0
+"""
+
+ITS = """\
+/dts-v1/;
+/ {
+    description = "hvimage bench payload";
+    #address-cells = <1>;
+    images {
+        core {
+            description = "hypervisor core";
+            data = /incbin/("core.zst");
+            type = "kernel";
+            arch = "x86_64";
+            os = "linux";
+            compression = "zstd";
+            load = <0x100000>;
+            entry = <0x100000>;
+            hash-1 { algo = "sha256"; };
+        };
+        drivers {
+            description = "driver packages";
+            data = /incbin/("drivers.tar.zst");
+            type = "firmware";
+            arch = "x86_64";
+            compression = "none";
+            hash-1 { algo = "sha256"; };
+        };
+    };
+    configurations {
+        default = "conf-1";
+        conf-1 {
+            description = "bench";
+            kernel = "core";
+            loadables = "drivers";
+            signature-1 {
+                algo = "sha256,rsa3072";
+                key-name-hint = "dev";
+                sign-images = "kernel", "loadables";
+            };
+        };
+    };
+};
+"""
+
+
+# ---- the harness -----------------------------------------------------------
+
+def sh_out(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT).stdout.decode(
+                                  errors="replace").strip()
+    except OSError:
+        return "?"
+
+
+def environment():
+    cpu = "?"
+    flags = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name") and cpu == "?":
+                cpu = line.split(":", 1)[1].strip()
+            if line.startswith("flags") and not flags:
+                flags = line
+    thp = sh_out("cat /sys/kernel/mm/transparent_hugepage/enabled")
+    return [
+        ("CPU", "%s, %d online, SHA extensions: %s" % (
+            cpu, os.cpu_count(), "yes" if " sha_ni" in flags else "no")),
+        ("kernel", platform.release()),
+        ("transparent huge pages", thp),
+        ("zstd", sh_out("zstd --version")),
+        ("openssl", sh_out("openssl version")),
+        ("mkimage", sh_out("mkimage -V") if shutil.which("mkimage")
+         else "not installed (apt-get install u-boot-tools)"),
+        ("load average at start", open("/proc/loadavg").read().strip()),
+    ]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true",
+                    help="64 MiB only, 3 runs, short micro-benchmarks")
+    ap.add_argument("--sizes", help="core sizes, e.g. 64M,512M,2G "
+                    "(default: 64M,512M,2G; --quick: 64M)")
+    ap.add_argument("--runs", type=int, help="runs per measurement "
+                    "(default 5; --quick 3)")
+    ap.add_argument("--l19-size", help="input for the level-19 comparison "
+                    "(default 64M; --quick 16M)")
+    ap.add_argument("--workdir", default="/tmp/hvimage-bench",
+                    help="inputs and outputs (default /tmp/hvimage-bench)")
+    ap.add_argument("--builddir", default="/tmp/hvimage-bench-build",
+                    help="meson build folder (default "
+                    "/tmp/hvimage-bench-build)")
+    ap.add_argument("--nice", type=int, default=0,
+                    help="run every timed command (hvimage and peers "
+                    "alike) under nice -n N, e.g. -5 on a shared machine "
+                    "(negative values need root)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the generated inputs (GiBs) for the next run")
+    a = ap.parse_args()
+
+    sizes = [parse_size(s) for s in (a.sizes or
+                                     ("64M" if a.quick else
+                                      "64M,512M,2G")).split(",")]
+    runs = a.runs or (3 if a.quick else 5)
+    l19 = parse_size(a.l19_size or ("16M" if a.quick else "64M"))
+    main_size = 512 * MIB if 512 * MIB in sizes else max(sizes)
+    work = os.path.abspath(a.workdir)
+    os.makedirs(work, exist_ok=True)
+    runner = Runner(work, a.nice)
+    if not runner.gnu_time:
+        log("note: /usr/bin/time missing (apt-get install time): no RSS")
+    for tool in ("zstd", "openssl"):
+        if not shutil.which(tool):
+            sys.exit("bench: %s is needed (apt-get install %s)" % (tool, tool))
+
+    # -- build
+    b = a.builddir
+    if not os.path.exists(os.path.join(b, "build.ninja")):
+        subprocess.run(["meson", "setup", b, SRC], check=True,
+                       stdout=subprocess.DEVNULL)
+    subprocess.run(["ninja", "-C", b, "mkimage/cli/hvimage", "bench"],
+                   check=True, stdout=subprocess.DEVNULL)
+    hv = os.path.join(b, "mkimage/cli/hvimage")
+    hvbench = os.path.join(b, "bench/hvbench")
+
+    env = environment()
+    out = []  # markdown lines
+
+    def emit(line=""):
+        out.append(line)
+        print(line, flush=True)
+
+    # -- inputs and keys
+    files = system_binaries()
+    gen_drivers(os.path.join(work, "drivers/bench-drv"), files)
+    cores = {}
+    for s in sorted(set(sizes + [l19])):
+        cores[s] = os.path.join(work, "core-%d.bin" % (s >> 20))
+        gen_input(cores[s], s, files)
+    keys = {}
+    for alg in ("ecdsa-p256-sha256", "ecdsa-p384-sha384",
+                "rsa3072-pkcs1-sha256", "rsa4096-pkcs1-sha256"):
+        k = os.path.join(work, "key-%s.pem" % alg)
+        if not os.path.exists(k):
+            subprocess.run([hv, "keygen", "--alg", alg, "-o", k], check=True,
+                           stdout=subprocess.DEVNULL)
+        keys[alg] = k
+    for level in (3, 19):
+        with open(os.path.join(work, "profile-l%d.yaml" % level), "w") as f:
+            f.write(PROFILE % level)
+    for s, path in cores.items():
+        with open(os.path.join(work, "m-%d.yaml" % (s >> 20)), "w") as f:
+            f.write(MANIFEST % os.path.basename(path))
+
+    def build_cmd(s, level, outp, threads=2):
+        return [hv, "build", "-q", "-m",
+                os.path.join(work, "m-%d.yaml" % (s >> 20)),
+                "-p", os.path.join(work, "profile-l%d.yaml" % level),
+                "--key", keys["ecdsa-p256-sha256"], "--threads",
+                str(threads), "-o", outp]
+
+    emit("# hvimage benchmark")
+    emit()
+    emit("| environment | |")
+    emit("|---|---|")
+    for k, v in env:
+        emit("| %s | %s |" % (k, v))
+    emit("| runs per measurement | %d, alternating (order reversed every "
+         "other round) |" % runs)
+    emit("| command | `%s` |" % " ".join(["sh bench/run.sh"] + sys.argv[1:]))
+    if a.nice:
+        emit("| priority | every timed command under `nice -n %d` |" %
+             a.nice)
+    emit()
+
+    # -- hashing
+    log("hashing throughput")
+    nice = ["nice", "-n", str(a.nice)] if a.nice else []
+    h = json.loads(subprocess.run(
+        nice + [hvbench, "hash", "--mib", "64" if a.quick else "256", "--reps",
+         str(max(runs, 3)), cores[max(sizes)]],
+        check=True, stdout=subprocess.PIPE).stdout)
+    res = {r["name"]: r for r in h["results"]}
+    emit("## Hashing (one %d MiB buffer, in process; GB/s = 1e9 bytes/s)"
+         % (h["bytes"] >> 20))
+    emit()
+    emit("hv_crypto_native's SHA-256 runs: **%s**; all digests agree: %s"
+         % (h["native_sha256_impl"], h["digests_agree"]))
+    emit()
+    emit("| implementation | GB/s median (min-max) | vs OpenSSL |")
+    emit("|---|---|---|")
+    for name in ("sha256 hvboot native", "sha256 hvboot portable",
+                 "sha256 hvboot bearssl", "sha256 openssl",
+                 "sha384 hvboot native", "sha384 openssl"):
+        r = res[name]
+        peer = res["sha256 openssl" if "256" in name else "sha384 openssl"]
+        emit("| %s | %.3f (%.3f-%.3f) | %.2fx |" % (
+            name, r["gbps_median"], r["gbps_min"], r["gbps_max"],
+            r["gbps_median"] / peer["gbps_median"]))
+    emit()
+    native_ratio = (res["sha256 hvboot native"]["gbps_median"] /
+                    res["sha256 openssl"]["gbps_median"])
+
+    # -- signatures
+    log("sign and verify per algorithm")
+    sg = json.loads(subprocess.run(
+        nice + [hvbench, "sig", "--seconds", "0.2" if a.quick else "0.5"] +
+        list(keys.values()), check=True, stdout=subprocess.PIPE).stdout)
+    emit("## Signing and verifying (per operation, ms: median (min-max), "
+         "operations)")
+    emit()
+    emit("| algorithm | sign (hvimage: OpenSSL) | verify (hvboot: BearSSL) "
+         "| verify (OpenSSL) | hvboot / OpenSSL |")
+    emit("|---|---|---|---|---|")
+    for r in sg["results"]:
+        def c(v):
+            return "%.3f (%.3f-%.3f), %d" % tuple(v)
+        emit("| %s | %s | %s | %s | %.1fx |" % (
+            r["alg"], c(r["sign_ms"]), c(r["verify_hvboot_ms"]),
+            c(r["verify_openssl_ms"]),
+            r["verify_hvboot_ms"][0] / r["verify_openssl_ms"][0]))
+    emit()
+
+    # -- the example image
+    log("example build")
+    ex_key = keys["ecdsa-p384-sha384"]
+    ex_out = os.path.join(work, "example.hvi")
+    ex_total, ex_start = Series("example build"), Series("start-up")
+    alternate(runner, max(runs, 5), [
+        (ex_total, [hv, "build", "-q", "-m",
+                    os.path.join(SRC, "manifests/example.yaml"), "-p",
+                    os.path.join(SRC, "oem-profiles/acme-servers.yaml"),
+                    "--key", ex_key, "-o", ex_out], None, False, rm(ex_out)),
+        (ex_start, [hv, "build", "--help"], None, False, None),
+    ])
+    loads = []
+    for _ in range(max(runs, 5)):
+        loads.append(json.loads(subprocess.run(
+            nice + [hvbench, "load", os.path.join(SRC, "manifests/example.yaml"),
+             os.path.join(SRC, "oem-profiles/acme-servers.yaml"), ex_key],
+            check=True, stdout=subprocess.PIPE).stdout))
+    yaml_ms = statistics.median(x["manifest_ms"] + x["profile_ms"]
+                                for x in loads)
+    key_ms = statistics.median(x["key_ms"] for x in loads)
+    emit("## Example image (manifests/example.yaml, acme-servers: level 19, "
+         "SHA-384, ECDSA P-384)")
+    emit()
+    emit("| part | ms, median |")
+    emit("|---|---|")
+    emit("| whole build, wall (min-max) | %.1f (%.1f-%.1f) |" % (
+        ex_total.med() * 1e3, min(ex_total.wall) * 1e3,
+        max(ex_total.wall) * 1e3))
+    emit("| process start-up (`hvimage build --help`, wall) | %.1f |" %
+         (ex_start.med() * 1e3))
+    emit("| YAML: manifest + profile loading (in process, cold) | %.2f |"
+         % yaml_ms)
+    emit("| key loading: P-384 PEM (in process, cold; OpenSSL init) | %.2f |"
+         % key_ms)
+    emit("| the rest: drivers, compression, signing, fsync | %.1f |" % (
+        (ex_total.med() - ex_start.med()) * 1e3 - yaml_ms - key_ms))
+    emit("| peak RSS, MiB | %.1f |" % (ex_total.rss_med() / 1024))
+    emit()
+
+    # -- builds per size
+    scaling = []
+    main_build = main_zstd = None
+    for s in sizes:
+        log("build %s" % size_name(s))
+        img = os.path.join(work, "img-%d.hvi" % (s >> 20))
+        zout = os.path.join(work, "zstd-%d.zst" % (s >> 20))
+        bs, zs = Series("hvimage build"), Series("zstd -3 -T2")
+        # warm the page cache (untimed)
+        runner.run(["zstd", "-3", "-T2", "-q", "-f", cores[s], "-o", zout])
+        alternate(runner, runs, [
+            (bs, build_cmd(s, 3, img), None, False, rm(img)),
+            (zs, ["zstd", "-3", "-T2", "-q", "-f", cores[s], "-o", zout],
+             None, False, rm(zout)),
+        ])
+        scaling.append((s, bs, zs, os.path.getsize(img),
+                        os.path.getsize(zout)))
+        if s == main_size:
+            main_build, main_zstd = bs, zs
+    # Same bytes whatever --threads: once, on the smallest input.
+    s0 = min(sizes)
+    t1 = os.path.join(work, "img-t1.hvi")
+    t4 = os.path.join(work, "img-t4.hvi")
+    runner.run(build_cmd(s0, 3, t1, threads=1))
+    runner.run(build_cmd(s0, 3, t4, threads=4))
+    # ECDSA signatures differ run to run: compare the signed metadata
+    # (hvimage tbs) and everything from the first section on.
+    def body(path):
+        info = json.loads(subprocess.run([hv, "inspect", "--json", path],
+                                         check=True,
+                                         stdout=subprocess.PIPE).stdout)
+        tbs = path + ".tbs"
+        subprocess.run([hv, "tbs", path, "-o", tbs], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(tbs, "rb") as f:
+            signed = f.read()
+        os.remove(tbs)
+        with open(path, "rb") as f:
+            f.seek(info["metadata"]["sections"][0]["offset"])
+            return signed, f.read()
+    same_threads = (body(t1) == body(t4) ==
+                    body(os.path.join(work, "img-%d.hvi" % (s0 >> 20))))
+    rm(t1, t4)()
+
+    emit("## Build: core + %d MiB of drivers, level 3, 2 threads, vs "
+         "`zstd -3 -T2` of the core alone" % 4)
+    emit()
+    emit("Wall seconds, median (min-max); peak RSS MiB, median (min-max). "
+         "zstd gets the core only (no drivers, no hashing, no signature, no "
+         "fsync), so the ratio is conservative.")
+    emit()
+    emit("| core | hvimage build, s | zstd -3 -T2, s | ratio | hvimage RSS "
+         "| zstd RSS | s per GiB | image / zstd bytes |")
+    emit("|---|---|---|---|---|---|---|---|")
+    for s, bs, zs, isz, zsz in scaling:
+        emit("| %s | %s | %s | %.3f | %s | %s | %.2f | %.4f |" % (
+            size_name(s), bs.cell(), zs.cell(), bs.med() / zs.med(),
+            bs.rss_cell(), zs.rss_cell(), bs.med() / (s / (1 << 30)),
+            isz / zsz))
+    emit()
+    emit("Images identical with --threads 1, 2 and 4 (%s input): %s" %
+         (size_name(s0), "yes" if same_threads else "NO"))
+    emit()
+
+    # -- level 19
+    log("level 19 on %s" % size_name(l19))
+    img19 = os.path.join(work, "img-l19.hvi")
+    z19 = os.path.join(work, "zstd-l19.zst")
+    b19, zz19 = Series("hvimage build -19"), Series("zstd -19 -T2")
+    alternate(runner, min(runs, 3), [
+        (b19, build_cmd(l19, 19, img19), None, False, rm(img19)),
+        (zz19, ["zstd", "-19", "-T2", "-q", "-f", cores[l19], "-o", z19],
+         None, False, rm(z19)),
+    ])
+    emit("## Build at level 19 (%s core, 2 threads, %d runs)" % (
+        size_name(l19), min(runs, 3)))
+    emit()
+    emit("| | wall s, median (min-max) | peak RSS MiB | ratio |")
+    emit("|---|---|---|---|")
+    emit("| hvimage build | %s | %s | %.3f |" % (
+        b19.cell(), b19.rss_cell(), b19.med() / zz19.med()))
+    emit("| zstd -19 -T2 | %s | %s | 1 |" % (zz19.cell(), zz19.rss_cell()))
+    emit()
+    rm(img19, z19)()
+
+    # -- verify
+    log("verify")
+    img = os.path.join(work, "img-%d.hvi" % (main_size >> 20))
+    info = json.loads(subprocess.run([hv, "inspect", "--json", img],
+                                     check=True,
+                                     stdout=subprocess.PIPE).stdout)
+    core = info["metadata"]["sections"][0]
+    core_zst = os.path.join(work, "core.zst")
+    with open(img, "rb") as f, open(core_zst, "wb") as o:
+        f.seek(core["offset"])
+        o.write(f.read(core["stored_size"]))
+    pub = keys["ecdsa-p256-sha256"][:-4] + ".pub.pem"
+    vs, ps = Series("hvimage verify"), Series("openssl dgst + zstd -d")
+    peer = ("openssl dgst -sha256 '%s' >/dev/null && "
+            "zstd -d -q -c '%s' >/dev/null" % (img, core_zst))
+    alternate(runner, runs, [
+        (vs, [hv, "verify", "--key", pub, "--board", "bench-board", img],
+         None, False, None),
+        (ps, peer, None, True, None),
+    ])
+    emit("## Verify (%s core; image %.1f MiB)" % (
+        size_name(main_size), os.path.getsize(img) / MIB))
+    emit()
+    emit("| | wall s, median (min-max) | peak RSS MiB | ratio |")
+    emit("|---|---|---|---|")
+    emit("| hvimage verify | %s | %s | %.3f |" % (
+        vs.cell(), vs.rss_cell(), vs.med() / ps.med()))
+    emit("| `openssl dgst -sha256 IMAGE; zstd -d CORE.zst` | %s | %s | 1 |"
+         % (ps.cell(), ps.rss_cell()))
+    emit()
+
+    # -- U-Boot FIT
+    fit = None
+    if shutil.which("mkimage") and shutil.which("dtc"):
+        log("U-Boot mkimage FIT")
+        fd = os.path.join(work, "fit")
+        os.makedirs(os.path.join(fd, "keys"), exist_ok=True)
+        shutil.copy(core_zst, os.path.join(fd, "core.zst"))
+        subprocess.run("tar --sort=name -C '%s' -cf - bench-drv | zstd -3 -q "
+                       "-f -o '%s'" % (os.path.join(work, "drivers"),
+                                       os.path.join(fd, "drivers.tar.zst")),
+                       shell=True, check=True)
+        if not os.path.exists(os.path.join(fd, "keys/dev.key")):
+            subprocess.run(["openssl", "genrsa", "-out",
+                            os.path.join(fd, "keys/dev.key"), "3072"],
+                           check=True, stderr=subprocess.DEVNULL)
+            subprocess.run(["openssl", "req", "-batch", "-new", "-x509",
+                            "-key", os.path.join(fd, "keys/dev.key"),
+                            "-subj", "/CN=dev", "-out",
+                            os.path.join(fd, "keys/dev.crt")], check=True)
+        with open(os.path.join(fd, "fit.its"), "w") as f:
+            f.write(ITS)
+        itb = os.path.join(fd, "fit.itb")
+        fs, pipe, bs2 = (Series("mkimage FIT"), Series("zstd + mkimage"),
+                         Series("hvimage build"))
+        pipe_cmd = ("zstd -3 -T2 -q -f '%s' -o core.zst && "
+                    "mkimage -q -f fit.its -k keys fit.itb" % cores[main_size])
+        img2 = os.path.join(work, "img-fit-peer.hvi")
+        alternate(runner, runs, [
+            (fs, ["mkimage", "-q", "-f", "fit.its", "-k", "keys", "fit.itb"],
+             fd, False, rm(itb)),
+            (pipe, pipe_cmd, fd, True, rm(itb)),
+            (bs2, build_cmd(main_size, 3, img2), None, False, rm(img2)),
+        ])
+        fit_size = os.path.getsize(itb)
+        rm(img2)()
+        fit = (fs, pipe, bs2, fit_size)
+        emit("## U-Boot mkimage: a signed FIT of the same payload (%s core "
+             "pre-compressed by zstd -3, drivers tar.zst; RSA-3072 "
+             "signature over the configuration)" % size_name(main_size))
+        emit()
+        emit("| | wall s, median (min-max) | peak RSS MiB | vs hvimage "
+             "build |")
+        emit("|---|---|---|---|")
+        emit("| mkimage -f fit.its -k keys (payload already compressed) | "
+             "%s | %s | %.2f |" % (fs.cell(), fs.rss_cell(),
+                                   fs.med() / bs2.med()))
+        emit("| zstd -3 -T2 core && mkimage (the OEM flow) | %s | %s | "
+             "%.2f |" % (pipe.cell(), pipe.rss_cell(),
+                         pipe.med() / bs2.med()))
+        emit("| hvimage build (same runs) | %s | %s | 1 |" % (
+            bs2.cell(), bs2.rss_cell()))
+        emit()
+        emit("FIT size %.1f MiB. The pipeline's RSS column is the larger of "
+             "its two processes." % (fit_size / MIB))
+        emit()
+        rm(fd)()
+    else:
+        emit("U-Boot mkimage not run: install u-boot-tools and "
+             "device-tree-compiler.")
+        emit()
+
+    # -- targets
+    rss = {s: bs.rss_med() for s, bs, _, _, _ in scaling}
+    emit("## Targets")
+    emit()
+    emit("| target | measured | holds |")
+    emit("|---|---|---|")
+
+    def target(name, measured, ok):
+        emit("| %s | %s | %s |" % (name, measured, "yes" if ok else "NO"))
+
+    r3 = main_build.med() / main_zstd.med()
+    target("build %s, level 3, 2 threads <= 1.10x zstd -3 -T2" %
+           size_name(main_size), "%.3fx" % r3, r3 <= 1.10)
+    r19 = b19.med() / zz19.med()
+    target("build level 19 <= 1.10x zstd -19 -T2 (%s)" % size_name(l19),
+           "%.3fx" % r19, r19 <= 1.10)
+    if any(rss.values()):
+        m = rss[main_size] / 1024
+        target("build peak RSS <= 64 MiB (%s)" % size_name(main_size),
+               "%.1f MiB" % m, m <= 64)
+        for s in sizes:
+            if s != main_size:
+                q = rss[s] / rss[main_size]
+                target("RSS %s within 10%% of %s" % (
+                    size_name(s), size_name(main_size)), "%.3fx" % q,
+                    0.9 <= q <= 1.1)
+    rv = vs.med() / ps.med()
+    target("verify <= 1.10x openssl dgst + zstd -d", "%.3fx" % rv,
+           rv <= 1.10)
+    target("native SHA-256 >= 0.9x OpenSSL", "%.3fx" % native_ratio,
+           native_ratio >= 0.9)
+    target("example build < 0.2 s", "%.3f s" % ex_total.med(),
+           ex_total.med() < 0.2)
+    if len(scaling) > 1:
+        per = [(s, bs.med() / s) for s, bs, _, _, _ in scaling]
+        worst = max(p / per[0][1] for _, p in per)
+        target("build time grows no worse than linearly (s per byte, "
+               "largest / smallest)", "%.3fx" % (per[-1][1] / per[0][1]),
+               worst <= 1.10)
+    emit()
+    emit("load average at end: %s" % open("/proc/loadavg").read().strip())
+
+    with open(os.path.join(work, "results.md"), "w") as f:
+        f.write("\n".join(out) + "\n")
+    log("table written to %s" % os.path.join(work, "results.md"))
+    if not a.keep:
+        for p in list(cores.values()) + [core_zst] + [
+                os.path.join(work, "img-%d.hvi" % (s >> 20)) for s in sizes
+        ] + [os.path.join(work, "zstd-%d.zst" % (s >> 20)) for s in sizes]:
+            if os.path.exists(p):
+                os.remove(p)
+
+
+if __name__ == "__main__":
+    main()

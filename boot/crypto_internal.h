@@ -1,0 +1,55 @@
+/*
+ * Internal interfaces between the crypto backends in boot/. Not part of the
+ * public API (hvboot.h); included by the boot/ sources, the crypto tests
+ * and the bench/ micro-benchmark only.
+ */
+#ifndef HVBOOT_CRYPTO_INTERNAL_H
+#define HVBOOT_CRYPTO_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hvboot.h"
+
+/*
+ * The signature check of hv_crypto_bearssl (crypto_bearssl.c): exact
+ * lengths, key encoding and scalar ranges first, then BearSSL. Every
+ * backend that verifies in software uses this one function, so they accept
+ * exactly the same signatures.
+ */
+int hv_bearssl_verify(uint32_t sig_alg, const uint8_t *pub, size_t pub_len,
+                      const uint8_t *digest, size_t digest_len,
+                      const uint8_t *sig, size_t sig_len);
+
+/*
+ * SHA-256 with the x86 SHA extensions (sha256_x86.c).
+ *
+ * hv_sha256_x86_available() asks CPUID, with no OS involved, whether the CPU
+ * has SHA, SSSE3 and SSE4.1; it returns 0 on other architectures and in
+ * builds with HVBOOT_NO_X86_SHA defined. It cannot see whether the platform
+ * enabled SSE (CR4.OSFXSR): on x86-64 that is a precondition of running
+ * compiled C at all, and a boot stage that runs with SSE disabled must build
+ * with -DHVBOOT_NO_X86_SHA.
+ *
+ * hv_sha256_x86_blocks() runs the compression function over |blocks|
+ * 64-byte blocks at |data| (any alignment) on the working state |h|
+ * (a..h, as in FIPS 180-4). Call it only if hv_sha256_x86_available().
+ */
+int hv_sha256_x86_available(void);
+void hv_sha256_x86_blocks(uint32_t h[8], const uint8_t *data, size_t blocks);
+
+/*
+ * hash_init of hv_crypto_native with the choice of SHA-256 code made
+ * explicit: HV_NATIVE_AUTO uses the SHA extensions when the CPU has them,
+ * HV_NATIVE_PORTABLE always takes the portable (BearSSL) code. The choice is
+ * stored in the context, so update and final follow it. Tests use this to
+ * run both paths on any CPU; nothing in an image reaches it.
+ */
+enum { HV_NATIVE_AUTO = 0, HV_NATIVE_PORTABLE = 1 };
+int hv_native_hash_init(hv_hash_ctx *ctx, uint32_t digest_alg, int mode);
+
+/* Which code a context initialised by hv_native_hash_init runs:
+ * "x86-sha", "portable", or "none" (unusable context). */
+const char *hv_native_hash_impl(const hv_hash_ctx *ctx);
+
+#endif

@@ -1,0 +1,290 @@
+/*
+ * The boot flow (docs/BOOT.md "What the stage does"): check the loader's
+ * hand-over and the trust area, read the boot state, verify the slots in
+ * its order, and jump into the first core that hv_verify() accepted. The
+ * only jump out is stage_handoff(), reached only with HV_OK for the slot
+ * whose verified core lies at its signed load address.
+ */
+#include "hvimage/bootinfo.h"
+#include "stage.h"
+
+#define MULTIBOOT_LOADER_MAGIC 0x2BADB002u
+#define MB_INFO_FLAG_MEM 1u
+
+void stage_main(uint32_t mb_magic, uint32_t mb_info);
+void stage_exception(const uint64_t *frame);
+
+/* Large state lives in the bss, never on the 64 KiB stack. */
+static hv_workspace workspace;
+static hv_verdict verdict;
+static stage_trust_info trust;
+static stage_attempt attempt;
+static int handed_off; /* an exception after this is the core's */
+
+/* ---- Exceptions ------------------------------------------------------------ */
+
+typedef struct __attribute__((packed)) idt_gate {
+    uint16_t offset_lo;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type;
+    uint16_t offset_mid;
+    uint32_t offset_hi;
+    uint32_t zero;
+} idt_gate;
+
+static idt_gate idt[32] __attribute__((aligned(16)));
+
+static void idt_init(void)
+{
+    for (unsigned i = 0; i < 32; i++) {
+        uint64_t h = stage_isr_table[i];
+        idt[i] = (idt_gate){(uint16_t)h, 0x08, 0, 0x8E, (uint16_t)(h >> 16),
+                            (uint32_t)(h >> 32), 0};
+    }
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } idtr = {sizeof idt - 1, (uint64_t)(uintptr_t)idt};
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+/* see entry.S: frame = vector, error code, rip, cs, rflags, rsp, ss */
+void stage_exception(const uint64_t *frame)
+{
+    uint64_t cr2;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+    kprintf("hvstage: CPU exception %lu (error code 0x%lx) at rip 0x%lx, "
+            "rsp 0x%lx, cr2 0x%lx\n", frame[0], frame[1], frame[2], frame[5],
+            cr2);
+    stage_halt(EXIT_FATAL, handed_off ? "CPU exception in the core after the "
+                                        "hand-off"
+                                      : "unexpected CPU exception in the "
+                                        "stage; the monitor was not started");
+}
+
+/* ---- Printing helpers ------------------------------------------------------ */
+
+static char slot_name(uint32_t slot)
+{
+    return slot == HV_SLOT_A ? 'A' : 'B';
+}
+
+static const char *alg_name(uint32_t alg)
+{
+    switch (alg) {
+    case HV_SIG_ECDSA_P256_SHA256: return "ecdsa-p256-sha256";
+    case HV_SIG_ECDSA_P384_SHA384: return "ecdsa-p384-sha384";
+    case HV_SIG_RSA3072_PKCS1_SHA256: return "rsa3072-pkcs1-sha256";
+    case HV_SIG_RSA4096_PKCS1_SHA256: return "rsa4096-pkcs1-sha256";
+    default: return "unknown";
+    }
+}
+
+static void print_device(const stage_trust_info *t)
+{
+    kprintf("hvstage: device: board %s, oem %s, rollback counter %lu, "
+            "%zu trusted key(s), %u signature(s) required\n",
+            t->board_id, t->oem_id, t->rollback_counter, t->key_count,
+            t->min_signatures);
+    for (size_t i = 0; i < t->key_count; i++) {
+        kprintf("hvstage:   key ");
+        for (unsigned j = 0; j < 8; j++)
+            kprintf("%02x", t->keys[i].key_id[j]);
+        kprintf("... %s\n", alg_name(t->keys[i].sig_alg));
+    }
+    kprintf("hvstage: flash: %lu KiB at 0x%lx; slot A at +0x%lx, slot B at "
+            "+0x%lx (%lu KiB each), boot state at +0x%lx\n",
+            t->flash_size / 1024, (uint64_t)FLASH_BASE, t->slot[0].offset,
+            t->slot[1].offset, t->slot[0].size / 1024, t->boot_state.offset);
+}
+
+static int header_erased(const hv_workspace *ws)
+{
+    uint8_t all = 0xFF;
+    for (unsigned i = 0; i < HV_HEADER_SIZE; i++)
+        all &= ws->tbs[i];
+    return all == HV_FLASH_ERASED;
+}
+
+/* Print why a slot was refused; returns a short name for the summary. */
+static const char *print_refusal(const stage_attempt *a, hv_result r,
+                                 const hv_verdict *v)
+{
+    char s = slot_name(a->slot);
+    if (r == HV_ERR_MAGIC && header_erased(&workspace)) {
+        kprintf("hvstage: slot %c: empty (erased flash)\n", s);
+        return "empty";
+    }
+    kprintf("hvstage: slot %c REFUSED: %s [%s]", s, hv_result_str(r),
+            hv_result_name(r));
+    if (v->fail_offset != UINT64_MAX)
+        kprintf(" at image offset %lu", v->fail_offset);
+    if (v->failed_section != UINT32_MAX && v->info_valid)
+        kprintf(" in section '%s'", v->info.sections[v->failed_section].name);
+    kprintf("\n");
+    if (r == HV_ERR_ROLLBACK && v->info_valid)
+        kprintf("hvstage: slot %c: security version %lu < rollback counter "
+                "%lu\n", s, v->info.security_version, v->rollback_counter);
+    if (r == HV_ERR_BOARD)
+        kprintf("hvstage: slot %c: this device is board %s\n", s,
+                a->trust->board_id);
+    if (r == HV_ERR_MEMORY && a->refusal == REFUSED_CORE)
+        kprintf("hvstage: slot %c: core [0x%lx, 0x%lx) is outside the core "
+                "RAM window [0x%x, 0x%x)\n", s, a->refused_lo, a->refused_hi,
+                CORE_WINDOW_BASE, CORE_WINDOW_LIMIT);
+    if (r == HV_ERR_MEMORY && a->refusal == REFUSED_PAYLOAD)
+        kprintf("hvstage: slot %c: a section needs %lu bytes, the payload RAM "
+                "window has %lu left\n", s, a->refused_lo, a->refused_hi);
+    return hv_result_name(r);
+}
+
+static void print_timing(const stage_attempt *a)
+{
+    const stage_timing *t = &a->timing;
+    uint64_t parts = t->signature + t->hashing + t->unpack + t->flash_copy;
+    kprintf("hvstage: timing (TSC cycles): hv_verify %lu = signature %lu + "
+            "hashing %lu (%lu bytes) + decompression %lu (%lu bytes out) + "
+            "flash copy %lu (%lu bytes) + other %lu\n",
+            t->total, t->signature, t->hashing, t->hashed_bytes, t->unpack,
+            t->unpacked_bytes, t->flash_copy, t->copied_bytes,
+            t->total > parts ? t->total - parts : 0);
+    kprintf("hvstage: stack high-water: %zu of %u bytes (hv_verify and its "
+            "callees: %zu)\n", a->stack_used, STAGE_STACK_SIZE,
+            a->verify_stack);
+}
+
+/* ---- Hand-off -------------------------------------------------------------- */
+
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+    size_t i = 0;
+    for (; i + 1 < cap && src[i]; i++)
+        dst[i] = src[i];
+    for (; i < cap; i++)
+        dst[i] = '\0';
+}
+
+/*
+ * Build the boot info and jump. Returns only if the verified image does not
+ * satisfy the hand-off's own conditions, which hv_verify has already
+ * checked; refusing here as well costs nothing.
+ */
+static void hand_off(const stage_attempt *a, const hv_verdict *v, int fallback)
+{
+    const hv_image_info *in = &v->info;
+    const hv_section *core = &in->sections[0];
+    if (in->section_count < 1 || core->type != HV_SECTION_CORE ||
+        core->data != (const uint8_t *)(uintptr_t)core->load_address ||
+        core->entry_point < core->load_address ||
+        core->entry_point - core->load_address >= core->unpacked_size) {
+        kprintf("hvstage: slot %c: verified core is not at its load address "
+                "or its entry is outside it; not jumping\n", slot_name(a->slot));
+        return;
+    }
+
+    hv_bootinfo *bi = (hv_bootinfo *)(uintptr_t)PAYLOAD_WINDOW_BASE;
+    memset(bi, 0, sizeof *bi);
+    bi->magic = HV_BOOTINFO_MAGIC;
+    bi->version = HV_BOOTINFO_VERSION;
+    bi->size = sizeof *bi;
+    bi->slot = a->slot;
+    bi->flags = fallback ? HV_BOOTINFO_FALLBACK : 0;
+    bi->security_version = in->security_version;
+    bi->rollback_counter = v->rollback_counter;
+    bi->build_epoch = in->build_epoch;
+    copy_text(bi->image_name, sizeof bi->image_name, in->name);
+    copy_text(bi->image_version, sizeof bi->image_version, in->version);
+    copy_text(bi->oem_id, sizeof bi->oem_id, in->oem_id);
+    copy_text(bi->board_id, sizeof bi->board_id, a->trust->board_id);
+    bi->core_address = core->load_address;
+    bi->core_size = core->unpacked_size;
+    bi->entry_point = core->entry_point;
+    for (uint32_t i = 1; i < in->section_count; i++) {
+        const hv_section *s = &in->sections[i];
+        if (s->type == HV_SECTION_BOOTCFG) {
+            bi->bootcfg_address = (uint64_t)(uintptr_t)s->data;
+            bi->bootcfg_size = s->unpacked_size;
+        } else if (s->type == HV_SECTION_DRIVERS) {
+            bi->drivers_address = (uint64_t)(uintptr_t)s->data;
+            bi->drivers_size = s->unpacked_size;
+        }
+    }
+    bi->boot_data_end = (a->payload_next + 4095) & ~(uint64_t)4095;
+    bi->tsc_stage_entry = stage_tsc_entry;
+
+    kprintf("hvstage: slot %c: verified %s %s (oem %s, security version %lu, "
+            "rollback counter %lu, %u signature(s))\n", slot_name(a->slot),
+            in->name, in->version, in->oem_id, in->security_version,
+            v->rollback_counter, v->signers);
+    print_timing(a);
+    kprintf("hvstage: core %lu bytes at 0x%lx; bootcfg %lu bytes at 0x%lx; "
+            "drivers %lu bytes at 0x%lx; boot info at 0x%lx\n",
+            bi->core_size, bi->core_address, bi->bootcfg_size,
+            bi->bootcfg_address, bi->drivers_size, bi->drivers_address,
+            (uint64_t)(uintptr_t)bi);
+    uint64_t now = rdtsc();
+    kprintf("hvstage: stage entry to hand-off: %lu TSC cycles; jumping to "
+            "0x%lx\n", now - stage_tsc_entry, core->entry_point);
+    bi->tsc_handoff = rdtsc();
+    bi->crc32 = hv_crc32(0, bi, offsetof(hv_bootinfo, crc32));
+    handed_off = 1;
+    stage_handoff(core->entry_point, bi);
+}
+
+/* ---- Main ------------------------------------------------------------------ */
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+/* see entry.S */
+void stage_main(uint32_t mb_magic, uint32_t mb_info)
+{
+    console_init();
+    idt_init();
+    kprintf("\nhvstage: hvimage boot stage %s (x86-64, multiboot entry)\n",
+            HVIMAGE_VERSION);
+
+    if (mb_magic != MULTIBOOT_LOADER_MAGIC)
+        stage_halt(EXIT_FATAL, "not started by a multiboot loader");
+    const uint8_t *mbi = (const uint8_t *)(uintptr_t)mb_info;
+    if (!(le32(mbi) & MB_INFO_FLAG_MEM))
+        stage_halt(EXIT_FATAL, "the loader gave no memory size");
+    uint64_t ram = ((uint64_t)le32(mbi + 8) + 1024) * 1024;
+    if (ram < STAGE_RAM_REQUIRED) {
+        kprintf("hvstage: %lu KiB of RAM, the stage needs %u KiB\n",
+                ram / 1024, STAGE_RAM_REQUIRED / 1024);
+        stage_halt(EXIT_FATAL, "not enough RAM for the payload window");
+    }
+
+    if (trust_load(stage_trust, &trust) != 0)
+        stage_halt(EXIT_FATAL, "no usable trust area; the monitor was not "
+                               "started");
+    print_device(&trust);
+
+    uint32_t order[2];
+    bootstate_order(&trust, order);
+    const char *result[2] = {"not tried", "not tried"};
+    for (unsigned i = 0; i < 2; i++) {
+        uint32_t slot = order[i];
+        kprintf("hvstage: slot %c: verifying\n", slot_name(slot));
+        hv_result r = stage_verify_slot(&attempt, &trust, slot, &workspace,
+                                        &verdict);
+        if (r == HV_OK) {
+            hand_off(&attempt, &verdict, i > 0);
+            result[slot] = "not at its load address";
+        } else {
+            result[slot] = print_refusal(&attempt, r, &verdict);
+        }
+        if (i == 0)
+            kprintf("hvstage: slot %c skipped, trying slot %c\n",
+                    slot_name(slot), slot_name(order[1]));
+    }
+    kprintf("hvstage: no bootable slot (slot A: %s, slot B: %s)\n",
+            result[HV_SLOT_A], result[HV_SLOT_B]);
+    stage_halt(EXIT_NO_BOOTABLE_SLOT, "nothing verified; the monitor was not "
+                                      "started");
+}

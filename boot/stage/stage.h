@@ -1,0 +1,143 @@
+/*
+ * Internal interfaces of the x86-64 boot stage (boot/stage/). Nothing here
+ * is used outside this folder; docs/BOOT.md describes the behaviour.
+ *
+ * Files: entry.S (headers, long mode, exception stubs, hand-off), main.c
+ * (the boot flow), trust.c (the trust area), bootstate.c (boot-state
+ * record), flashops.c (hv_ops over memory-mapped flash, RAM windows,
+ * timing), console.c (serial and printing), libc.c (mem* and the stubs
+ * the static libraries reference), zstd_legacy.c (stand-ins that keep
+ * zstd's legacy decoders out of the link).
+ */
+#ifndef STAGE_H
+#define STAGE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hvboot.h"
+#include "hvimage/flash.h"
+#include "platform.h"
+
+/* libc.c: the only C library the stage (and the libraries it links) has. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
+/* ---- CPU ---------------------------------------------------------------- */
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* entry.S */
+extern uint64_t stage_tsc_entry;
+extern uint8_t stage_stack[STAGE_STACK_SIZE];
+extern uint8_t stage_stack_top[];
+extern const uint8_t stage_trust[HV_TRUST_AREA_SIZE];
+extern const uint64_t stage_isr_table[32];
+void stage_paint_free_stack(void);
+__attribute__((noreturn)) void stage_handoff(uint64_t entry, const void *bi);
+
+/* Bytes of the stack touched since it was (last) painted, from the top. */
+size_t stage_stack_used(void);
+
+/* ---- Console (COM1, 115200 8N1) ----------------------------------------- */
+
+void console_init(void);
+/*
+ * printf subset: %s %c %d %u %x %% with optional '0' and width, 'l'/'ll'/'z'
+ * length. Every line the stage prints starts with "hvstage: ".
+ */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kvprintf(const char *fmt, va_list ap);
+/* Print "hvstage: halted: WHY", end QEMU through isa-debug-exit with
+ * |code| if the device is there, else halt for good. */
+__attribute__((noreturn)) void stage_halt(uint8_t code, const char *why);
+
+/* ---- Trust area --------------------------------------------------------- */
+
+typedef struct stage_region {
+    uint64_t offset;
+    uint64_t size;
+} stage_region;
+
+typedef struct stage_trust_info {
+    char board_id[HV_BOARD_ID_SIZE + 1]; /* NUL-padded to the end */
+    char oem_id[HV_OEM_ID_SIZE + 1];
+    uint64_t rollback_counter;
+    uint32_t min_signatures;
+    uint64_t flash_size;
+    uint64_t erase_block;
+    stage_region boot_stage, boot_state, slot[2];
+    hv_trusted_key keys[HV_TRUST_MAX_KEYS]; /* pub points into stage_trust */
+    size_t key_count;
+} stage_trust_info;
+
+/* Parse and check the trust area. Returns 0, or -1 after printing why. */
+int trust_load(const uint8_t area[HV_TRUST_AREA_SIZE], stage_trust_info *t);
+
+/* ---- Flash and boot state ----------------------------------------------- */
+
+/* Copy |len| bytes at flash offset |off| into |dst| (RAM). 0 or -1. */
+int flash_read(const stage_trust_info *t, uint64_t off, void *dst, size_t len);
+
+/*
+ * Read both boot-state copies and return the order to try slots in
+ * (order[0] first). Prints which copy was used or why none was.
+ */
+void bootstate_order(const stage_trust_info *t, uint32_t order[2]);
+
+/* ---- One verification attempt ------------------------------------------- */
+
+typedef struct stage_timing {
+    uint64_t total;      /* the whole hv_verify() call                 */
+    uint64_t signature;  /* TBS hashing and signature verification     */
+    uint64_t hashing;    /* section digests                            */
+    uint64_t unpack;     /* zstd decompression                         */
+    uint64_t flash_copy; /* ops.read: flash to RAM                     */
+    uint64_t hashed_bytes, unpacked_bytes, copied_bytes;
+} stage_timing;
+
+typedef struct stage_attempt {
+    const stage_trust_info *trust;
+    uint32_t slot;
+    uint64_t payload_next; /* bump pointer in the payload window       */
+    /* Why section_memory refused, if it did: REFUSED_CORE with the core's
+     * [lo, hi) (hi may have wrapped), or REFUSED_PAYLOAD with lo = bytes
+     * asked and hi = bytes left in the payload window. */
+    enum { REFUSED_NONE, REFUSED_CORE, REFUSED_PAYLOAD } refusal;
+    uint64_t refused_lo, refused_hi;
+    stage_timing timing;
+    size_t stack_used;     /* deepest stack during hv_verify, bytes     */
+    size_t verify_stack;   /* of which below the hv_verify call site    */
+} stage_attempt;
+
+/*
+ * Verify slot |slot| with the trusted keys and device identity of |t|.
+ * On HV_OK every section of |v| points at verified RAM in the windows.
+ */
+hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
+                            uint32_t slot, hv_workspace *ws, hv_verdict *v);
+
+/* First byte of the payload window after the boot info page. */
+#define PAYLOAD_FIRST (PAYLOAD_WINDOW_BASE + 4096)
+
+#endif

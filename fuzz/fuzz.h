@@ -1,0 +1,101 @@
+/*
+ * Shared by the fuzz targets (fuzz-*.c) and the replay driver (replay.c).
+ *
+ * Each target defines LLVMFuzzerTestOneInput() and is linked either with
+ * libFuzzer (-Dfuzzing=true, clang) or with replay.c, which feeds it the
+ * files of its corpus folder as an ordinary meson test.
+ *
+ * Rules every target follows, so that both builds report the same thing:
+ *  - no global mutable state: an input's outcome depends only on its bytes;
+ *  - everything allocated is freed, every temporary file removed
+ *    (LeakSanitizer runs in both builds);
+ *  - a broken invariant calls fuzz_fail(), which prints what was broken and
+ *    aborts, so libFuzzer and the replay test both stop on it;
+ *  - the return value is always 0 (libFuzzer reserves others).
+ */
+#ifndef HV_FUZZ_H
+#define HV_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A target's oracle found a bug: say which, then abort (a crash for
+ * libFuzzer, a failed test for replay). */
+#define fuzz_fail(...)                                                         \
+    do {                                                                       \
+        fprintf(stderr, "%s:%d: fuzz invariant broken: ", __FILE__, __LINE__); \
+        fprintf(stderr, __VA_ARGS__);                                          \
+        fputc('\n', stderr);                                                   \
+        abort();                                                               \
+    } while (0)
+
+/* An allocation failure is the harness's problem, never a finding. */
+static inline void *fuzz_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        fuzz_fail("out of memory (%zu bytes)", n);
+    return p;
+}
+
+static inline uint8_t *fuzz_dup(const uint8_t *data, size_t size)
+{
+    uint8_t *p = fuzz_xmalloc(size);
+    if (size)
+        memcpy(p, data, size);
+    return p;
+}
+
+static inline uint32_t fuzz_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static inline void fuzz_put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline const char *fuzz_tmpdir(void)
+{
+    const char *t = getenv("TMPDIR");
+    return t && *t ? t : "/tmp";
+}
+
+/* Write |data| to a new file whose path (from mkstemps, |suffix| kept) goes
+ * into |path|. Returns 0, or -1 (then nothing is left behind). */
+static inline int fuzz_write_tmp(const uint8_t *data, size_t size,
+                                 const char *suffix, char *path, size_t cap)
+{
+    int n = snprintf(path, cap, "%s/hvfuzz-XXXXXX%s", fuzz_tmpdir(), suffix);
+    if (n < 0 || (size_t)n >= cap)
+        return -1;
+    int fd = mkstemps(path, (int)strlen(suffix));
+    if (fd < 0)
+        return -1;
+    size_t done = 0;
+    while (done < size) {
+        ssize_t w = write(fd, data + done, size - done);
+        if (w <= 0) {
+            close(fd);
+            unlink(path);
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    if (close(fd) != 0) {
+        unlink(path);
+        return -1;
+    }
+    return 0;
+}
+
+#endif

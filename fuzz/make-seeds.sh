@@ -1,0 +1,241 @@
+#!/bin/sh
+# Regenerate the seed corpora of fuzz/corpus/ (docs/FUZZING.md). Run once by
+# hand after a format change, review, commit; CI never runs it. Signed images
+# differ on every run (ECDSA nonces), everything else is byte-stable.
+#
+#   sh fuzz/make-seeds.sh BUILD_DIR      (a default build with hvimage)
+#
+# Needs hvimage, GNU tar, cpio, zip, gzip, bzip2, xz and zstd. Seeds named
+# crash-* are reproducers and are never touched here.
+set -eu
+cd "$(dirname "$0")/.."
+build=${1:?usage: sh fuzz/make-seeds.sh BUILD_DIR}
+hvimage=$build/mkimage/cli/hvimage
+[ -x "$hvimage" ] || { echo "no $hvimage" >&2; exit 1; }
+corpus=$PWD/fuzz/corpus
+key=$PWD/fuzz/fuzz-key.pem
+golden=$PWD/../shared/testvectors/zstd-golden
+export LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1700000000
+
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT INT TERM
+
+# ---- driver packages: one small tree, many containers -------------------
+mkdir -p "$w/pkg/fw" "$w/pkg/bin"
+printf 'driver module\n' >"$w/pkg/drv.ko"
+printf '\001\002\003firmware\000\377' >"$w/pkg/fw/fw.bin"
+printf '#!/bin/sh\necho probe\n' >"$w/pkg/bin/probe.sh"
+chmod 0755 "$w/pkg/bin/probe.sh"
+ln -s ../drv.ko "$w/pkg/fw/link"
+find "$w/pkg" -exec touch -h -d @1700000000 {} +
+tarc() { tar --sort=name --owner=0 --group=0 --numeric-owner --blocking-factor=1 \
+             --mtime=@1700000000 -C "$w/pkg" "$@" -cf - .; }
+d=$corpus/drivers
+tarc --format=ustar >"$d/ustar.tar"
+tarc --format=pax >"$d/pax.tar"
+tarc --format=gnu | gzip -9n >"$d/gnu.tar.gz"
+tarc --format=ustar | bzip2 -9 >"$d/ustar.tar.bz2"
+tarc --format=ustar | xz -9 --check=crc32 >"$d/ustar.tar.xz"
+tarc --format=ustar | zstd -q -19 >"$d/ustar.tar.zst"
+(cd "$w/pkg" && find . | sort | cpio -o -H newc --quiet) >"$d/newc.cpio"
+(cd "$w/pkg" && find . | sort | cpio -o -H odc --quiet) >"$d/odc.cpio"
+(cd "$w/pkg" && find . -mindepth 1 | sed 's|^\./||' | sort |
+    zip -X -y -9 -q -@ "$w/p.zip") && cp "$w/p.zip" "$d/symlink.zip"
+cp manifests/example/drivers/acme-nic-2.1.0.tar.gz "$d/example-acme-nic.tar.gz"
+chmod 0644 "$d/example-acme-nic.tar.gz"
+cp manifests/example/drivers/zenith-storage-0.9.3.zip \
+    "$d/example-zenith-storage.zip"
+chmod 0644 "$d/example-zenith-storage.zip"
+
+# ---- images (fuzz-verify) and their signed prefixes (fuzz-metadata) -------
+head -c 200 /dev/zero | tr '\000' 'C' >"$w/core.bin"
+printf 'abcdefghijklmnopqrstuvwxyz0123456789\n' >"$w/extra.txt"
+: >"$w/empty.bin"
+tarc --format=ustar >"$w/drv.tar"
+
+profile() { # NAME OEM DIGEST SLOTS ALIGN BOARDS
+    cat >"$w/$1.yaml" <<EOF
+oem_id: $2
+boards: [$6]
+flash:
+  size: 16MiB
+  erase_block: 4KiB
+  boot_stage: {offset: 0, size: 1MiB}
+  boot_state: {offset: 1MiB, size: 8KiB}
+  slot_a: {offset: 2MiB, size: 7MiB}
+  slot_b: {offset: 9MiB, size: 7MiB}
+image:
+  section_alignment: $5
+  compression_level: 3
+  digest: $3
+  signature_slots: $4
+keys:
+  algorithms: [ecdsa-p256-sha256]
+drivers:
+  allow_vendors: [tiny]
+EOF
+}
+profile p-small fuzz-oem sha256 1 16 fuzz-board-1
+profile p-wide fuzz-oem sha384 2 64 "fuzz-board-1, fuzz-board-2, zz-board"
+profile p-other other-oem sha256 1 16 "fuzz-board-1, fuzz-board-2"
+
+cat >"$w/m-core.yaml" <<'EOF'
+image: {name: fuzz-core, version: '1', security_version: 3}
+core: {path: core.bin, format: raw, load_address: 0x1000, entry_point: 0x1010}
+EOF
+cat >"$w/m-full.yaml" <<'EOF'
+image:
+  name: fuzz-full
+  version: 2.0.1
+  security_version: 5
+core:
+  path: core.bin
+  load_address: 0x200000
+  entry_point: 0x200000
+drivers:
+  - {vendor: tiny, version: 0.1, path: drv.tar}
+boot_config:
+  console: ttyS0,115200
+  mode: test
+sections:
+  - {name: notes, path: extra.txt}
+  - {name: raw-blob, path: extra.txt, compress: false}
+EOF
+cat >"$w/m-extras.yaml" <<'EOF'
+image: {name: fuzz-extras, version: '3', security_version: 1}
+core: {path: core.bin, format: raw, load_address: 0, entry_point: 0x40}
+sections:
+  - {name: a-empty, path: empty.bin, compress: false}
+  - {name: b-empty-zstd, path: empty.bin}
+  - {name: c-stored, path: extra.txt, compress: false}
+EOF
+img() { # OUT MANIFEST PROFILE
+    "$hvimage" build -m "$w/$2.yaml" -p "$w/$3.yaml" -o "$w/$1.hvi" \
+        --key "$key" --threads 1 --quiet
+    cp "$w/$1.hvi" "$corpus/verify/$1.hvi"
+    # header + metadata + signature block
+    python3 - "$w/$1.hvi" "$corpus/metadata/$1.tbs" <<'EOF'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+meta, slots = struct.unpack_from('<II', b, 12)
+open(sys.argv[2], 'wb').write(b[:64 + meta + 552 * slots])
+EOF
+}
+img core-sha256 m-core p-small
+img full-sha384-2slots m-full p-wide
+img extras-stored-empty m-extras p-small
+img other-oem m-core p-other
+
+# ---- zstd frames (fuzz-section): 4 parameter bytes, then the frame --------
+# 01 00 00 00: output size = the frame's content size.
+s=$corpus/section
+frame() { # NAME PARAMS(hex) FILE
+    python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.argv[1]))' \
+        "$2" >"$s/$1"
+    cat "$3" >>"$s/$1"
+}
+for f in empty-block rle-first-block zeroSeq_2B; do
+    frame "golden-$f" 01000000 "$golden/golden-decompression/$f.zst"
+done
+for f in off0.bin truncated_huff_state zeroSeq_extraneous; do
+    frame "golden-error-$f" 01000000 \
+        "$golden/golden-decompression-errors/$f.zst"
+done
+printf 'hello hello hello hello zstd\n' >"$w/t.txt"
+seq 1 400 >"$w/n.txt"
+zstd -q -c -3 "$w/t.txt" >"$w/t.zst"
+frame text-checksum 01000000 "$w/t.zst"
+zstd -q -c -19 --no-check "$w/n.txt" >"$w/n.zst"
+frame numbers-nocheck 01000000 "$w/n.zst"
+# From a pipe the size is unknown: output size from bytes 1..3 (1492).
+seq 1 400 | zstd -q -c >"$w/u.zst"
+frame unknown-size 00d40500 "$w/u.zst"
+# The wrong declared size, and two frames: both must be refused.
+frame size-mismatch 00100000 "$w/t.zst"
+cat "$w/t.zst" "$w/t.zst" >"$w/two.zst"
+frame two-frames 01000000 "$w/two.zst"
+# A skippable frame before a real one.
+python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex("502a4d1804000000") + b"skip")' \
+    >"$w/sk.zst"
+cat "$w/t.zst" >>"$w/sk.zst"
+frame skippable-first 01000000 "$w/sk.zst"
+
+# ---- manifests (fuzz-manifest): the target writes the input as m.yaml ------
+m=$corpus/manifest
+cat >"$m/full.yaml" <<'EOF'
+# Every key; paths name the manifest itself (m.yaml) and its folder (.).
+image:
+  name: fuzz-manifest
+  version: 1.0.0+rc.1
+  security_version: 0x10
+  build_epoch: 1700000000
+core:
+  path: m.yaml
+  format: raw
+  load_address: 0x100000
+  entry_point: 0x100040
+drivers:
+  - vendor: zeta
+    version: "2.0"
+    path: .
+  - vendor: alpha
+    version: 1.0
+    path: ./m.yaml
+boot_config:
+  console: ttyS0,115200
+  max_vms: 8
+  note: "caf\u00e9 \u00fcber"
+  empty:
+sections:
+  - name: ucode
+    path: m.yaml
+  - name: blob
+    path: m.yaml
+    compress: false
+EOF
+cat >"$m/flow.yaml" <<'EOF'
+{image: {name: f, version: !!str 1, security_version: !!int 0},
+ core: {path: m.yaml, format: auto},
+ drivers: [], boot_config: {}, sections: []}
+EOF
+cat >"$m/elf.yaml" <<'EOF'
+image:
+  name: elf-core
+  version: '7'
+  security_version: 18446744073709551615
+core:
+  path: m.yaml
+  format: elf
+EOF
+cat >"$m/bad-file.yaml" <<'EOF'
+image: {name: x, version: '1', security_version: 1}
+core: {path: missing.bin, format: raw, load_address: 1, entry_point: 1}
+EOF
+cp manifests/example.yaml "$m/example.yaml"
+
+# ---- profiles (fuzz-profile) --------------------------------------------
+p=$corpus/profile
+for f in oem-profiles/*.yaml; do cp "$f" "$p/$(basename "$f")"; done
+cp "$w/p-wide.yaml" "$p/wide.yaml"
+cat >"$p/key-ids.yaml" <<'EOF'
+oem_id: pinned
+boards: [b-2, b-1, B-0]
+flash:
+  size: 0x2000000
+  erase_block: 0x10000
+  boot_stage: {offset: 0, size: 64KiB}
+  boot_state: {offset: 64KiB, size: 128KiB}
+  slot_a: {offset: 16MiB, size: 8MiB}
+  slot_b: {offset: 1MiB, size: 15MiB}
+image:
+  section_alignment: 1MiB
+  compression_level: 1
+  digest: sha256
+  signature_slots: 8
+keys:
+  algorithms: [ecdsa-p256-sha256, rsa4096-pkcs1-sha256]
+  key_ids: [438b354693de81d1d52ec70dd14cd7cdf3019262ca7ec0536831b9433a4c2bc5]
+drivers:
+  allow_vendors: []
+EOF
+echo "seeds written under $corpus"

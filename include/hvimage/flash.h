@@ -1,0 +1,168 @@
+/*
+ * hvimage factory flash layout: everything `hvimage assemble` writes around
+ * the images, and what the boot stage reads back. docs/BOOT.md describes the
+ * same bytes in prose.
+ *
+ * Like format.h this defines byte offsets, never structs laid over raw bytes:
+ * every field is little-endian and fixed width. It needs only <stdint.h> and
+ * <stddef.h> and is usable freestanding; the one function here (CRC-32) is
+ * static inline so that the assembler and the stage share one definition.
+ *
+ * A flash device, as the OEM profile lays it out (regions erase-block
+ * aligned, any order):
+ *
+ *   boot_stage   the stage binary, with its trust area filled in; then 0xFF
+ *   boot_state   boot-state record copy 0 at +0, copy 1 at +erase_block;
+ *                every other byte 0xFF
+ *   slot_a       an hvimage (image_size bytes), then 0xFF
+ *   slot_b       an hvimage, or all 0xFF (empty)
+ *   elsewhere    0xFF (erased NOR)
+ *
+ * Threat model in one line: the boot_stage region is written once at the
+ * factory and write-protected (the SPI part's protection bits on hardware);
+ * slots and boot state are rewritten in the field and are never trusted.
+ */
+#ifndef HVIMAGE_FLASH_H
+#define HVIMAGE_FLASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HV_SLOT_A 0u
+#define HV_SLOT_B 1u
+
+#define HV_FLASH_ERASED 0xFFu
+
+/*
+ * Largest flash the stage maps (its page tables cover 4 GiB at the flash
+ * base). Equal to HV_MAX_IMAGE_SIZE, so no slot can hold a larger image.
+ */
+#define HV_FLASH_MAX_SIZE (UINT64_C(1) << 32)
+
+/* ---- Stage header (inside the stage binary) --------------------------- */
+
+/*
+ * The stage binary is a flat file that the platform's boot ROM (QEMU's
+ * -kernel loader on x86-64) copies to RAM. Its first HV_STAGE_HDR_OFFSET
+ * bytes belong to that loader (the multiboot header on x86-64); the stage
+ * header follows and tells the assembler where the trust area is.
+ */
+#define HV_STAGE_HDR_OFFSET 32u
+#define HV_STAGE_HDR_SIZE 32u
+#define HV_STAGE_HDR_VERSION 1u
+#define HV_STAGE_MAGIC "HVSTAGE\x1a"       /* 8 bytes, no NUL               */
+#define HV_STAGE_OFF_MAGIC 0u              /* u8[8]                         */
+#define HV_STAGE_OFF_VERSION 8u            /* u32 HV_STAGE_HDR_VERSION      */
+#define HV_STAGE_OFF_LOAD_SIZE 12u         /* u32 bytes the loader copies;  */
+                                           /*     equals the file size      */
+#define HV_STAGE_OFF_TRUST_OFFSET 16u      /* u32 file offset, 16-aligned   */
+#define HV_STAGE_OFF_TRUST_SIZE 20u        /* u32 HV_TRUST_AREA_SIZE        */
+#define HV_STAGE_OFF_RESERVED 24u          /* u8[8] zero                    */
+
+/* ---- Trust area (inside the stage binary) ----------------------------- */
+
+/*
+ * The device's root of trust: identity, rollback counter, flash map and
+ * trusted key records. The stage binary ships it all zero ("not
+ * provisioned"); `hvimage assemble` fills it in its copy of the stage that
+ * goes into the boot_stage region. The stage reads it from its own loaded
+ * image, so it is exactly as trusted as the stage code itself.
+ *
+ * Fixed part (HV_TRUST_FIXED_SIZE bytes), then key_count key records. Bytes
+ * after |size| up to HV_TRUST_AREA_SIZE are zero. |crc32| is CRC-32 over
+ * bytes [0, size) with the crc32 field taken as zero: it catches an
+ * unprovisioned or damaged stage, it is not a security check.
+ */
+#define HV_TRUST_AREA_SIZE 8192u
+#define HV_TRUST_VERSION 1u
+#define HV_TRUST_MAGIC "HVTRUST\x1a"       /* 8 bytes, no NUL               */
+#define HV_TRUST_FIXED_SIZE 256u
+#define HV_TRUST_OFF_MAGIC 0u              /* u8[8]                         */
+#define HV_TRUST_OFF_VERSION 8u            /* u32 HV_TRUST_VERSION          */
+#define HV_TRUST_OFF_SIZE 12u              /* u32 fixed + keys * KEYREC     */
+#define HV_TRUST_OFF_KEY_COUNT 16u         /* u32 1..HV_TRUST_MAX_KEYS      */
+#define HV_TRUST_OFF_MIN_SIGNATURES 20u    /* u32 1..key_count              */
+#define HV_TRUST_OFF_ROLLBACK 24u          /* u64 the device's counter      */
+#define HV_TRUST_OFF_BOARD_ID 32u          /* text[32] (format.h rules)     */
+#define HV_TRUST_OFF_OEM_ID 64u            /* text[32]                      */
+#define HV_TRUST_OFF_FLASH_SIZE 96u        /* u64 <= HV_FLASH_MAX_SIZE      */
+#define HV_TRUST_OFF_ERASE_BLOCK 104u      /* u64 power of two              */
+#define HV_TRUST_OFF_BOOT_STAGE 112u       /* region: u64 offset, u64 size  */
+#define HV_TRUST_OFF_BOOT_STATE 128u       /* region                        */
+#define HV_TRUST_OFF_SLOT_A 144u           /* region                        */
+#define HV_TRUST_OFF_SLOT_B 160u           /* region                        */
+#define HV_TRUST_OFF_RESERVED 176u         /* u8[76] zero                   */
+#define HV_TRUST_OFF_CRC32 252u            /* u32                           */
+#define HV_REGION_OFF_OFFSET 0u
+#define HV_REGION_OFF_SIZE 8u
+
+/* Key record: a trusted key record of hvboot.h, in bytes. */
+#define HV_KEYREC_SIZE 560u
+#define HV_KEYREC_OFF_KEY_ID 0u            /* u8[32] SHA-256 of DER SPKI    */
+#define HV_KEYREC_OFF_SIG_ALG 32u          /* u32 HV_SIG_*                  */
+#define HV_KEYREC_OFF_PUB_LEN 36u          /* u32 hv_pubkey_size(sig_alg)   */
+#define HV_KEYREC_OFF_PUB 40u              /* u8[516] pub_len bytes, zeros  */
+#define HV_KEYREC_PUB_MAX 516u             /* RSA-4096: n (512) || e (4)    */
+#define HV_KEYREC_OFF_RESERVED 556u        /* u32 zero                      */
+/* Key records are sorted by key id, strictly ascending (so unique). */
+#define HV_TRUST_MAX_KEYS 8u
+
+/* ---- Boot-state record (in the boot_state region) --------------------- */
+
+/*
+ * Which slot to try first. Two copies, each in its own erase block (copy 0
+ * at boot_state.offset, copy 1 at boot_state.offset + erase_block), so that
+ * an updater can erase and rewrite one while the other still holds a valid
+ * state: it writes the copy that is not the newest, with sequence + 1.
+ *
+ * A copy is valid if its magic, version and reserved bytes are right, its
+ * active_slot is HV_SLOT_A or HV_SLOT_B and its CRC-32 (over bytes [0, 60))
+ * matches. Rule at boot:
+ *   both valid      the higher sequence wins (equal: copy 0);
+ *   one valid       that one;
+ *   none valid      try slot A, then slot B. The stage says whether the
+ *                   region was erased (all 0xFF, a fresh or wiped device)
+ *                   or corrupt (anything else).
+ * The active slot is tried first, then the other one. The boot state only
+ * orders the attempts: every slot is verified in full either way, so a
+ * forged state can at worst make the device boot its other valid image.
+ */
+#define HV_BOOT_STATE_RECORD_SIZE 64u
+#define HV_BOOT_STATE_VERSION 1u
+#define HV_BOOT_STATE_MAGIC "HVBSTATE"     /* 8 bytes, no NUL               */
+#define HV_BST_OFF_MAGIC 0u                /* u8[8]                         */
+#define HV_BST_OFF_VERSION 8u              /* u32 HV_BOOT_STATE_VERSION     */
+#define HV_BST_OFF_SEQUENCE 12u            /* u32 newer copy is higher      */
+#define HV_BST_OFF_ACTIVE_SLOT 16u         /* u32 HV_SLOT_A or HV_SLOT_B    */
+#define HV_BST_OFF_RESERVED 20u            /* u8[40] zero                   */
+#define HV_BST_OFF_CRC32 60u               /* u32 CRC-32 of bytes [0, 60)   */
+
+_Static_assert(HV_STAGE_OFF_RESERVED + 8u == HV_STAGE_HDR_SIZE, "stage header");
+_Static_assert(HV_TRUST_OFF_RESERVED + 76u == HV_TRUST_OFF_CRC32, "trust area");
+_Static_assert(HV_TRUST_OFF_CRC32 + 4u == HV_TRUST_FIXED_SIZE, "trust area");
+_Static_assert(HV_KEYREC_OFF_RESERVED + 4u == HV_KEYREC_SIZE, "key record");
+_Static_assert(HV_KEYREC_OFF_PUB + HV_KEYREC_PUB_MAX == HV_KEYREC_OFF_RESERVED,
+               "key record");
+_Static_assert(HV_TRUST_FIXED_SIZE + HV_TRUST_MAX_KEYS * HV_KEYREC_SIZE <=
+                   HV_TRUST_AREA_SIZE, "trust area holds every key");
+_Static_assert(HV_BST_OFF_RESERVED + 40u == HV_BST_OFF_CRC32, "boot state");
+_Static_assert(HV_BST_OFF_CRC32 + 4u == HV_BOOT_STATE_RECORD_SIZE, "boot state");
+
+/*
+ * CRC-32 (IEEE 802.3, reflected, as zlib's crc32()): pass 0 to start and
+ * the previous result to continue. Bitwise, so there is no table to keep in
+ * the stage; the records it covers are a few KiB at most.
+ */
+static inline uint32_t hv_crc32(uint32_t crc, const void *data, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)data;
+    crc = ~crc;
+    while (len--) {
+        crc ^= *p++;
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (UINT32_C(0xEDB88320) & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+#endif /* HVIMAGE_FLASH_H */

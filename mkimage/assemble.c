@@ -1,0 +1,518 @@
+/*
+ * hv_assemble(): check every input, then stream the flash image region by
+ * region into an atomic output file. Layout rules: include/hvimage/flash.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "assemble.h"
+#include "atomic_file.h"
+#include "builder.h"
+#include "exit_codes.h"
+#include "plan.h"
+#include "signing.h"
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static const char *const region_names[4] = {"boot_stage", "boot_state",
+                                            "slot_a", "slot_b"};
+
+/* Read a whole regular file of at most |cap| bytes. */
+static int read_input(const char *path, const char *what, uint64_t cap,
+                      const char *region, uint8_t **buf, size_t *len,
+                      hv_diag *diag)
+{
+    struct stat st;
+    FILE *f = fopen(path, "rb");
+    *buf = NULL;
+    *len = 0;
+    if (!f)
+        return hv_diag_set(diag, "%s: cannot open %s: %s", path, what,
+                           strerror(errno));
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return hv_diag_set(diag, "%s: %s is not a regular file", path, what);
+    }
+    if ((uint64_t)st.st_size > cap) {
+        fclose(f);
+        return hv_diag_set(diag, "%s: %s is %llu bytes, more than the "
+                           "profile's '%s' region (%llu bytes)", path, what,
+                           (unsigned long long)st.st_size, region,
+                           (unsigned long long)cap);
+    }
+    *len = (size_t)st.st_size;
+    *buf = malloc(*len ? *len : 1);
+    if (!*buf) {
+        fclose(f);
+        return hv_diag_set(diag, "%s: out of memory", path);
+    }
+    if (fread(*buf, 1, *len, f) != *len) {
+        fclose(f);
+        free(*buf);
+        *buf = NULL;
+        return hv_diag_set(diag, "%s: read failed or file shrank", path);
+    }
+    fclose(f);
+    return 0;
+}
+
+/* format.h text rule, for the board id that goes into the trust area. */
+static bool text_ok(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
+              c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* ---- The stage binary --------------------------------------------------- */
+
+static int check_stage(const char *path, const uint8_t *s, size_t len,
+                       uint64_t *trust_off, hv_diag *diag)
+{
+    const uint8_t *h = s + HV_STAGE_HDR_OFFSET;
+    if (len < HV_STAGE_HDR_OFFSET + HV_STAGE_HDR_SIZE ||
+        memcmp(h + HV_STAGE_OFF_MAGIC, HV_STAGE_MAGIC, 8) != 0)
+        return hv_diag_set(diag, "%s: byte offset %u: not an hvimage boot "
+                           "stage (no stage header; pass hvstage.bin, not the "
+                           "ELF)", path, HV_STAGE_HDR_OFFSET);
+    if (get32(h + HV_STAGE_OFF_VERSION) != HV_STAGE_HDR_VERSION)
+        return hv_diag_set(diag, "%s: byte offset %u: stage header version "
+                           "%u is not %u", path,
+                           HV_STAGE_HDR_OFFSET + HV_STAGE_OFF_VERSION,
+                           get32(h + HV_STAGE_OFF_VERSION),
+                           HV_STAGE_HDR_VERSION);
+    uint32_t load = get32(h + HV_STAGE_OFF_LOAD_SIZE);
+    uint32_t toff = get32(h + HV_STAGE_OFF_TRUST_OFFSET);
+    uint32_t tsize = get32(h + HV_STAGE_OFF_TRUST_SIZE);
+    static const uint8_t zero8[8];
+    if (load != len)
+        return hv_diag_set(diag, "%s: stage header says %u bytes, the file "
+                           "has %zu", path, load, len);
+    if (tsize != HV_TRUST_AREA_SIZE || toff % 16 != 0 ||
+        toff < HV_STAGE_HDR_OFFSET + HV_STAGE_HDR_SIZE || toff > len ||
+        tsize > len - toff ||
+        memcmp(h + HV_STAGE_OFF_RESERVED, zero8, 8) != 0)
+        return hv_diag_set(diag, "%s: byte offset %u: stage header's trust "
+                           "area (offset %u, %u bytes) is malformed or "
+                           "outside the file", path, HV_STAGE_HDR_OFFSET,
+                           toff, tsize);
+    for (uint32_t i = 0; i < tsize; i++)
+        if (s[toff + i] != 0)
+            return hv_diag_set(diag, "%s: byte offset %u: the stage's trust "
+                               "area is already provisioned; pass the stage "
+                               "as built", path, toff + i);
+    *trust_off = toff;
+    return 0;
+}
+
+static int cmp_key_id(const void *a, const void *b)
+{
+    return memcmp(((const hv_pubkey *)a)->key_id,
+                  ((const hv_pubkey *)b)->key_id, HV_KEY_ID_SIZE);
+}
+
+static void region_put(uint8_t *t, uint32_t at, const hv_flash_region *r)
+{
+    put64(t + at + HV_REGION_OFF_OFFSET, r->offset);
+    put64(t + at + HV_REGION_OFF_SIZE, r->size);
+}
+
+/* Fill the trust area (flash.h) of the stage copy in |t|. */
+static void provision(uint8_t *t, const hv_profile *p, const char *board,
+                      uint64_t rollback, uint32_t min_sigs,
+                      const hv_pubkey *keys, size_t nkeys)
+{
+    static const uint8_t zero4[4];
+    uint32_t size = HV_TRUST_FIXED_SIZE + (uint32_t)nkeys * HV_KEYREC_SIZE;
+    memset(t, 0, HV_TRUST_AREA_SIZE);
+    memcpy(t + HV_TRUST_OFF_MAGIC, HV_TRUST_MAGIC, 8);
+    put32(t + HV_TRUST_OFF_VERSION, HV_TRUST_VERSION);
+    put32(t + HV_TRUST_OFF_SIZE, size);
+    put32(t + HV_TRUST_OFF_KEY_COUNT, (uint32_t)nkeys);
+    put32(t + HV_TRUST_OFF_MIN_SIGNATURES, min_sigs);
+    put64(t + HV_TRUST_OFF_ROLLBACK, rollback);
+    memcpy(t + HV_TRUST_OFF_BOARD_ID, board, strlen(board));
+    memcpy(t + HV_TRUST_OFF_OEM_ID, p->oem_id, strlen(p->oem_id));
+    put64(t + HV_TRUST_OFF_FLASH_SIZE, p->flash_size);
+    put64(t + HV_TRUST_OFF_ERASE_BLOCK, p->erase_block);
+    region_put(t, HV_TRUST_OFF_BOOT_STAGE, &p->boot_stage);
+    region_put(t, HV_TRUST_OFF_BOOT_STATE, &p->boot_state);
+    region_put(t, HV_TRUST_OFF_SLOT_A, &p->slot_a);
+    region_put(t, HV_TRUST_OFF_SLOT_B, &p->slot_b);
+    for (size_t i = 0; i < nkeys; i++) {
+        uint8_t *k = t + HV_TRUST_FIXED_SIZE + i * HV_KEYREC_SIZE;
+        memcpy(k + HV_KEYREC_OFF_KEY_ID, keys[i].key_id, HV_KEY_ID_SIZE);
+        put32(k + HV_KEYREC_OFF_SIG_ALG, keys[i].sig_alg);
+        put32(k + HV_KEYREC_OFF_PUB_LEN, (uint32_t)keys[i].pub_len);
+        memcpy(k + HV_KEYREC_OFF_PUB, keys[i].pub, keys[i].pub_len);
+    }
+    uint32_t crc = hv_crc32(0, t, HV_TRUST_OFF_CRC32);
+    crc = hv_crc32(crc, zero4, 4);
+    crc = hv_crc32(crc, t + HV_TRUST_FIXED_SIZE, size - HV_TRUST_FIXED_SIZE);
+    put32(t + HV_TRUST_OFF_CRC32, crc);
+}
+
+static void boot_state_record(uint8_t rec[HV_BOOT_STATE_RECORD_SIZE],
+                              uint32_t sequence, uint32_t active)
+{
+    memset(rec, 0, HV_BOOT_STATE_RECORD_SIZE);
+    memcpy(rec + HV_BST_OFF_MAGIC, HV_BOOT_STATE_MAGIC, 8);
+    put32(rec + HV_BST_OFF_VERSION, HV_BOOT_STATE_VERSION);
+    put32(rec + HV_BST_OFF_SEQUENCE, sequence);
+    put32(rec + HV_BST_OFF_ACTIVE_SLOT, active);
+    put32(rec + HV_BST_OFF_CRC32, hv_crc32(0, rec, HV_BST_OFF_CRC32));
+}
+
+/* ---- Slot images: the boot verifier, run on the file in memory ---------- */
+
+typedef struct mem_image {
+    const uint8_t *data;
+    uint64_t len;
+    char board[HV_BOARD_ID_SIZE];
+    uint64_t rollback;
+    uint8_t *buffers[2 * HV_MAX_SECTIONS];
+    size_t buffer_count;
+} mem_image;
+
+static int mem_read(void *user, uint64_t off, void *dst, size_t len)
+{
+    mem_image *m = user;
+    if (off > m->len || len > m->len - off)
+        return -1;
+    memcpy(dst, m->data + off, len);
+    return 0;
+}
+
+static int mem_rollback(void *user, uint64_t *counter)
+{
+    *counter = ((mem_image *)user)->rollback;
+    return 0;
+}
+
+static int mem_board(void *user, char id[HV_BOARD_ID_SIZE])
+{
+    memcpy(id, ((mem_image *)user)->board, HV_BOARD_ID_SIZE);
+    return 0;
+}
+
+static int mem_memory(void *user, const hv_section *s, uint8_t **stored,
+                      uint8_t **unpacked)
+{
+    mem_image *m = user;
+    /* Signed sizes, still bounded: stored by the file, unpacked by the
+     * format's ceiling (malloc refuses what the host cannot give). */
+    if (s->stored_size > m->len || m->buffer_count + 2 > 2 * HV_MAX_SECTIONS)
+        return -1;
+    *stored = malloc(s->stored_size ? (size_t)s->stored_size : 1);
+    if (!*stored)
+        return -1;
+    m->buffers[m->buffer_count++] = *stored;
+    if (s->compression != HV_COMPRESSION_NONE) {
+        *unpacked = malloc(s->unpacked_size ? (size_t)s->unpacked_size : 1);
+        if (!*unpacked)
+            return -1;
+        m->buffers[m->buffer_count++] = *unpacked;
+    }
+    return 0;
+}
+
+static int check_slot(const char *path, const char *region, uint64_t cap,
+                      const hv_profile *p, const hv_trusted_key *recs,
+                      size_t nkeys, uint32_t min_sigs, const char *board,
+                      uint64_t rollback, hv_workspace *ws, uint8_t **buf,
+                      size_t *len, hv_assemble_slot *out, hv_diag *diag)
+{
+    hv_header hdr;
+    if (read_input(path, "slot image", cap, region, buf, len, diag) != 0)
+        return HV_EXIT_USAGE;
+    out->present = true;
+    if (*len < HV_HEADER_SIZE) {
+        hv_diag_set(diag, "%s: %zu bytes is too short for an hvimage", path,
+                    *len);
+        return HV_EXIT_USAGE;
+    }
+    hv_result r = hv_parse_header(*buf, &hdr);
+    if (r != HV_OK) {
+        hv_diag_set(diag, "%s: byte offset 0: not a usable hvimage header: "
+                    "%s (%s)", path, hv_result_str(r), hv_result_name(r));
+        return HV_EXIT_USAGE;
+    }
+    if (hdr.image_size != *len) {
+        hv_diag_set(diag, "%s: byte offset %u: header says %llu bytes, the "
+                    "file has %zu", path, HV_HDR_OFF_IMAGE_SIZE,
+                    (unsigned long long)hdr.image_size, *len);
+        return HV_EXIT_USAGE;
+    }
+    out->image_size = hdr.image_size;
+
+    mem_image m = {.data = *buf, .len = *len, .rollback = rollback};
+    memcpy(m.board, board, strlen(board));
+    hv_ops ops = {&m, mem_read, mem_rollback, mem_board, mem_memory};
+    hv_policy pol = {recs, nkeys, min_sigs, p->oem_id, *len, 1};
+    hv_verdict *v = malloc(sizeof *v);
+    if (!v) {
+        hv_diag_set(diag, "out of memory");
+        return HV_EXIT_INTERNAL;
+    }
+    r = hv_verify(&ops, &hv_crypto_bearssl, &pol, ws, v);
+    for (size_t i = 0; i < m.buffer_count; i++)
+        free(m.buffers[i]);
+    out->result = r;
+    out->info_valid = v->info_valid;
+    if (v->info_valid) {
+        memcpy(out->name, v->info.name, sizeof out->name);
+        memcpy(out->version, v->info.version, sizeof out->version);
+        out->security_version = v->info.security_version;
+    }
+    if (r != HV_OK) {
+        char where[64] = "";
+        if (v->fail_offset != UINT64_MAX)
+            snprintf(where, sizeof where, " at byte offset %llu",
+                     (unsigned long long)v->fail_offset);
+        snprintf(out->reason, sizeof out->reason, "%s (%s)%s",
+                 hv_result_str(r), hv_result_name(r), where);
+    }
+    free(v);
+    return HV_EXIT_OK;
+}
+
+/* ---- Output ------------------------------------------------------------- */
+
+static int fill(FILE *f, uint64_t n)
+{
+    static uint8_t erased[65536];
+    if (erased[0] != HV_FLASH_ERASED)
+        memset(erased, HV_FLASH_ERASED, sizeof erased);
+    while (n > 0) {
+        size_t k = n > sizeof erased ? sizeof erased : (size_t)n;
+        if (fwrite(erased, 1, k, f) != k)
+            return -1;
+        n -= k;
+    }
+    return 0;
+}
+
+typedef struct region_out {
+    const hv_flash_region *r;
+    const uint8_t *data;
+    size_t len;
+} region_out;
+
+static int cmp_region(const void *a, const void *b)
+{
+    uint64_t x = ((const region_out *)a)->r->offset;
+    uint64_t y = ((const region_out *)b)->r->offset;
+    return x < y ? -1 : x > y;
+}
+
+static int write_flash(const char *path, const hv_profile *p, region_out *rs,
+                       hv_diag *diag)
+{
+    hv_atomic_file af = {0};
+    if (hv_atomic_open(&af, path, 0644, diag) != 0)
+        return HV_EXIT_INTERNAL;
+    qsort(rs, 4, sizeof *rs, cmp_region);
+    uint64_t pos = 0;
+    int bad = 0;
+    for (int i = 0; i < 4 && !bad; i++) {
+        /* Regions do not overlap and fit the flash (profile.c checks). */
+        bad |= fill(af.fp, rs[i].r->offset - pos) != 0;
+        bad |= rs[i].len && fwrite(rs[i].data, 1, rs[i].len, af.fp) != rs[i].len;
+        bad |= fill(af.fp, rs[i].r->size - rs[i].len) != 0;
+        pos = rs[i].r->offset + rs[i].r->size;
+    }
+    if (!bad)
+        bad |= fill(af.fp, p->flash_size - pos) != 0;
+    if (bad) {
+        hv_diag_set(diag, "%s: write failed: %s", path, strerror(errno));
+        hv_atomic_abort(&af);
+        return HV_EXIT_INTERNAL;
+    }
+    if (hv_atomic_commit(&af, diag) != 0)
+        return HV_EXIT_INTERNAL;
+    return HV_EXIT_OK;
+}
+
+/* ---- The whole job ------------------------------------------------------ */
+
+/* see assemble.h */
+int hv_assemble(const hv_assemble_opts *o, hv_assemble_report *rep,
+                hv_diag *diag)
+{
+    hv_profile prof = {0};
+    hv_pubkey *keys = NULL;
+    hv_trusted_key recs[HV_TRUST_MAX_KEYS];
+    uint8_t *stage = NULL, *img[2] = {NULL, NULL};
+    size_t stage_len = 0, img_len[2] = {0, 0};
+    hv_workspace *ws = NULL;
+    uint64_t trust_off = 0;
+    int rc = HV_EXIT_USAGE;
+
+    memset(rep, 0, sizeof *rep);
+    if (hv_profile_load(o->profile_path, &prof, diag) != 0)
+        goto out;
+    const hv_flash_region *regions[4] = {&prof.boot_stage, &prof.boot_state,
+                                         &prof.slot_a, &prof.slot_b};
+    snprintf(rep->oem_id, sizeof rep->oem_id, "%s", prof.oem_id);
+    rep->flash_size = prof.flash_size;
+    rep->erase_block = prof.erase_block;
+    for (int i = 0; i < 4; i++) {
+        rep->region_offset[i] = regions[i]->offset;
+        rep->region_size[i] = regions[i]->size;
+    }
+    if (prof.flash_size > HV_FLASH_MAX_SIZE) {
+        hv_diag_set(diag, "%s: flash size %llu is more than the boot stage "
+                    "maps (%llu)", prof.file,
+                    (unsigned long long)prof.flash_size,
+                    (unsigned long long)HV_FLASH_MAX_SIZE);
+        goto out;
+    }
+
+    /* The device: board and rollback counter. */
+    if (!o->board || !text_ok(o->board, HV_BOARD_ID_SIZE)) {
+        hv_diag_set(diag, "--board '%s' must be 1 to %u characters from "
+                    "A-Z a-z 0-9 . _ + -", o->board ? o->board : "",
+                    HV_BOARD_ID_SIZE);
+        goto out;
+    }
+    bool known = false;
+    for (size_t i = 0; i < prof.board_count; i++)
+        known |= strcmp(prof.boards[i], o->board) == 0;
+    if (!known) {
+        hv_diag_set(diag, "board '%s' is not one of profile %s's boards",
+                    o->board, prof.file);
+        goto out;
+    }
+
+    /* Trusted keys: accepted by the profile, distinct, sorted by id. */
+    if (o->key_count < 1 || o->key_count > HV_TRUST_MAX_KEYS) {
+        hv_diag_set(diag, "%zu trusted keys given; the trust area holds 1 "
+                    "to %u", o->key_count, HV_TRUST_MAX_KEYS);
+        goto out;
+    }
+    keys = calloc(o->key_count, sizeof *keys);
+    if (!keys) {
+        hv_diag_set(diag, "out of memory");
+        rc = HV_EXIT_INTERNAL;
+        goto out;
+    }
+    for (size_t i = 0; i < o->key_count; i++) {
+        if (hv_pubkey_load(o->key_paths[i], &keys[i], diag) != 0)
+            goto out;
+        if (hv_profile_accepts_key(&prof, &keys[i], diag) != 0)
+            goto out;
+    }
+    qsort(keys, o->key_count, sizeof *keys, cmp_key_id);
+    for (size_t i = 0; i < o->key_count; i++) {
+        if (i > 0 && memcmp(keys[i - 1].key_id, keys[i].key_id,
+                            HV_KEY_ID_SIZE) == 0) {
+            char hex[65];
+            hv_key_id_hex(keys[i].key_id, hex);
+            hv_diag_set(diag, "key %s is given twice", hex);
+            goto out;
+        }
+        memcpy(recs[i].key_id, keys[i].key_id, HV_KEY_ID_SIZE);
+        recs[i].sig_alg = keys[i].sig_alg;
+        recs[i].pub = keys[i].pub;
+        recs[i].pub_len = keys[i].pub_len;
+        memcpy(rep->key_ids[i], keys[i].key_id, HV_KEY_ID_SIZE);
+        rep->key_algs[i] = keys[i].sig_alg;
+    }
+    rep->key_count = o->key_count;
+    uint32_t min_sigs = o->min_signatures ? o->min_signatures : 1;
+    if (min_sigs > o->key_count) {
+        hv_diag_set(diag, "--min-signatures %u is more than the %zu trusted "
+                    "keys", min_sigs, o->key_count);
+        goto out;
+    }
+
+    /* The stage. */
+    if (read_input(o->stage_path, "boot stage", prof.boot_stage.size,
+                   "boot_stage", &stage, &stage_len, diag) != 0 ||
+        check_stage(o->stage_path, stage, stage_len, &trust_off, diag) != 0)
+        goto out;
+    rep->stage_size = stage_len;
+    rep->trust_offset = prof.boot_stage.offset + trust_off;
+
+    /* The slots. */
+    if (!o->slot_path[HV_SLOT_A]) {
+        hv_diag_set(diag, "--slot-a is required");
+        goto out;
+    }
+    if (o->active_slot == HV_SLOT_B && !o->slot_path[HV_SLOT_B]) {
+        hv_diag_set(diag, "--active b needs --slot-b");
+        goto out;
+    }
+    ws = malloc(sizeof *ws);
+    if (!ws) {
+        hv_diag_set(diag, "out of memory");
+        rc = HV_EXIT_INTERNAL;
+        goto out;
+    }
+    for (uint32_t s = 0; s < 2; s++) {
+        if (!o->slot_path[s])
+            continue;
+        rc = check_slot(o->slot_path[s], region_names[2 + s],
+                        regions[2 + s]->size, &prof, recs, o->key_count,
+                        min_sigs, o->board, o->rollback, ws, &img[s],
+                        &img_len[s], &rep->slot[s], diag);
+        if (rc != HV_EXIT_OK)
+            goto out;
+        if (rep->slot[s].result != HV_OK && !o->allow_rejected) {
+            hv_diag_set(diag, "%s: slot %c image rejected: %s; the boot stage "
+                        "of board %s would refuse it (--allow-rejected "
+                        "writes it anyway)", o->slot_path[s], s ? 'B' : 'A',
+                        rep->slot[s].reason, o->board);
+            rc = HV_EXIT_REJECTED;
+            goto out;
+        }
+    }
+
+    /* Compose. */
+    provision(stage + trust_off, &prof, o->board, o->rollback, min_sigs, keys,
+              o->key_count);
+    uint8_t state[HV_BOOT_STATE_RECORD_SIZE];
+    boot_state_record(state, 1, o->active_slot);
+    region_out rs[4] = {
+        {&prof.boot_stage, stage, stage_len},
+        {&prof.boot_state, state, sizeof state},
+        {&prof.slot_a, img[0], img_len[0]},
+        {&prof.slot_b, img[1], img_len[1]},
+    };
+    rc = write_flash(o->output_path, &prof, rs, diag);
+
+out:
+    free(ws);
+    free(img[0]);
+    free(img[1]);
+    free(stage);
+    free(keys);
+    hv_profile_free(&prof);
+    return rc;
+}

@@ -1,0 +1,221 @@
+#include <getopt.h>
+#include <string.h>
+
+#include "assemble.h"
+#include "cli.h"
+#include "exit_codes.h"
+#include "plan.h"
+
+static const char help[] =
+    "usage: hvimage assemble -p PROFILE --stage STAGE.bin --key PUB.pem\n"
+    "                        [--key PUB.pem]... [--min-signatures N]\n"
+    "                        --board BOARD [--rollback N]\n"
+    "                        --slot-a IMAGE [--slot-b IMAGE] [--active a|b]\n"
+    "                        [--allow-rejected] [--json] [--quiet] -o FLASH\n\n"
+    "Lay out a whole factory flash image as the OEM profile describes it\n"
+    "(docs/BOOT.md): the boot stage with its trust area provisioned (board,\n"
+    "OEM, rollback counter, flash map, the --key records it trusts), the\n"
+    "boot state (active slot, default a), slot A, slot B (erased if not\n"
+    "given); every other byte is 0xFF. Each slot image must be an hvimage\n"
+    "that fits its slot and that the boot verifier accepts under exactly\n"
+    "these keys, board, OEM and rollback counter; --allow-rejected writes\n"
+    "rejected images anyway (to test the boot stage's refusals). The output\n"
+    "is written atomically. --json prints the layout as one JSON object.\n";
+
+static void print_key_id(FILE *f, const uint8_t *id)
+{
+    cli_hex(f, id, HV_KEY_ID_SIZE);
+}
+
+static const char *const region_names[4] = {"boot_stage", "boot_state",
+                                            "slot_a", "slot_b"};
+
+static void print_text(const char *out, const hv_assemble_opts *o,
+                       const hv_assemble_report *r)
+{
+    printf("assembled %s: %llu KiB flash for board %s (oem %s)\n", out,
+           (unsigned long long)(r->flash_size / 1024), o->board, r->oem_id);
+    for (int i = 0; i < 4; i++)
+        printf("  %-10s at 0x%08llx, %6llu KiB\n", region_names[i],
+               (unsigned long long)r->region_offset[i],
+               (unsigned long long)(r->region_size[i] / 1024));
+    printf("  stage:      %llu bytes, trust area at 0x%llx: rollback "
+           "counter %llu, %zu trusted key(s)\n",
+           (unsigned long long)r->stage_size,
+           (unsigned long long)r->trust_offset,
+           (unsigned long long)o->rollback, r->key_count);
+    for (size_t i = 0; i < r->key_count; i++) {
+        printf("    key ");
+        print_key_id(stdout, r->key_ids[i]);
+        printf(" %s\n", hv_sig_alg_name(r->key_algs[i]));
+    }
+    printf("  boot state: active slot %c (sequence 1)\n",
+           o->active_slot == HV_SLOT_B ? 'B' : 'A');
+    for (int s = 0; s < 2; s++) {
+        const hv_assemble_slot *sl = &r->slot[s];
+        printf("  slot %c:     ", s ? 'B' : 'A');
+        if (!sl->present) {
+            printf("empty (erased)\n");
+            continue;
+        }
+        if (sl->info_valid)
+            printf("%s %s, security version %llu, ", sl->name, sl->version,
+                   (unsigned long long)sl->security_version);
+        printf("%llu bytes, %s\n", (unsigned long long)sl->image_size,
+               sl->result == HV_OK ? "verified for this device"
+                                   : "REJECTED for this device");
+        if (sl->result != HV_OK)
+            printf("              %s\n", sl->reason);
+    }
+}
+
+static void print_json(const char *out, const hv_assemble_opts *o,
+                       const hv_assemble_report *r)
+{
+    printf("{\"flash\":");
+    cli_json_string(stdout, out);
+    printf(",\"size\":%llu,\"erase_block\":%llu,\"board\":",
+           (unsigned long long)r->flash_size,
+           (unsigned long long)r->erase_block);
+    cli_json_string(stdout, o->board);
+    printf(",\"oem_id\":");
+    cli_json_string(stdout, r->oem_id);
+    printf(",\"rollback_counter\":%llu,\"min_signatures\":%u,"
+           "\"active_slot\":\"%c\",\"regions\":{",
+           (unsigned long long)o->rollback,
+           o->min_signatures ? o->min_signatures : 1,
+           o->active_slot == HV_SLOT_B ? 'b' : 'a');
+    for (int i = 0; i < 4; i++)
+        printf("%s\"%s\":{\"offset\":%llu,\"size\":%llu}", i ? "," : "",
+               region_names[i], (unsigned long long)r->region_offset[i],
+               (unsigned long long)r->region_size[i]);
+    printf("},\"stage\":{\"size\":%llu,\"trust_area_offset\":%llu},"
+           "\"keys\":[", (unsigned long long)r->stage_size,
+           (unsigned long long)r->trust_offset);
+    for (size_t i = 0; i < r->key_count; i++) {
+        printf("%s{\"key_id\":\"", i ? "," : "");
+        print_key_id(stdout, r->key_ids[i]);
+        printf("\",\"algorithm\":\"%s\"}", hv_sig_alg_name(r->key_algs[i]));
+    }
+    printf("],\"slots\":{");
+    for (int s = 0; s < 2; s++) {
+        const hv_assemble_slot *sl = &r->slot[s];
+        printf("%s\"%c\":", s ? "," : "", s ? 'b' : 'a');
+        if (!sl->present) {
+            printf("null");
+            continue;
+        }
+        printf("{\"image\":");
+        cli_json_string(stdout, o->slot_path[s]);
+        printf(",\"image_size\":%llu,\"verified\":%s,\"result\":\"%s\"",
+               (unsigned long long)sl->image_size,
+               sl->result == HV_OK ? "true" : "false",
+               hv_result_name(sl->result));
+        if (sl->info_valid) {
+            printf(",\"name\":");
+            cli_json_string(stdout, sl->name);
+            printf(",\"version\":");
+            cli_json_string(stdout, sl->version);
+            printf(",\"security_version\":%llu",
+                   (unsigned long long)sl->security_version);
+        }
+        printf("}");
+    }
+    printf("}}\n");
+}
+
+int cmd_assemble(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"profile", required_argument, 0, 'p'},
+        {"stage", required_argument, 0, 's'},
+        {"key", required_argument, 0, 'k'},
+        {"min-signatures", required_argument, 0, 'M'},
+        {"board", required_argument, 0, 'b'},
+        {"rollback", required_argument, 0, 'r'},
+        {"slot-a", required_argument, 0, 'A'},
+        {"slot-b", required_argument, 0, 'B'},
+        {"active", required_argument, 0, 'a'},
+        {"allow-rejected", no_argument, 0, 'R'},
+        {"output", required_argument, 0, 'o'},
+        {"json", no_argument, 0, 'j'},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *keys[HV_TRUST_MAX_KEYS];
+    hv_assemble_opts o = {0};
+    bool json = false, quiet = false;
+    uint64_t v;
+    int c;
+
+    o.key_paths = keys;
+    o.active_slot = HV_SLOT_A;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "p:k:b:o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': o.profile_path = optarg; break;
+        case 's': o.stage_path = optarg; break;
+        case 'b': o.board = optarg; break;
+        case 'A': o.slot_path[HV_SLOT_A] = optarg; break;
+        case 'B': o.slot_path[HV_SLOT_B] = optarg; break;
+        case 'R': o.allow_rejected = true; break;
+        case 'o': o.output_path = optarg; break;
+        case 'j': json = true; break;
+        case 'q': quiet = true; break;
+        case 'k':
+            if (o.key_count == HV_TRUST_MAX_KEYS)
+                return cli_usage_error("assemble", "at most %u --key",
+                                       HV_TRUST_MAX_KEYS);
+            keys[o.key_count++] = optarg;
+            break;
+        case 'M':
+            if (!cli_parse_u64(optarg, &v) || v < 1 || v > HV_TRUST_MAX_KEYS)
+                return cli_usage_error("assemble", "--min-signatures must be "
+                                       "1..%u", HV_TRUST_MAX_KEYS);
+            o.min_signatures = (uint32_t)v;
+            break;
+        case 'r':
+            if (!cli_parse_u64(optarg, &o.rollback))
+                return cli_usage_error("assemble", "--rollback '%s' is not an "
+                                       "unsigned 64-bit number", optarg);
+            break;
+        case 'a':
+            if (strcmp(optarg, "a") == 0 || strcmp(optarg, "A") == 0)
+                o.active_slot = HV_SLOT_A;
+            else if (strcmp(optarg, "b") == 0 || strcmp(optarg, "B") == 0)
+                o.active_slot = HV_SLOT_B;
+            else
+                return cli_usage_error("assemble", "--active must be a or b");
+            break;
+        case 'h': fputs(help, stdout); return HV_EXIT_OK;
+        default: return cli_usage_error("assemble", "bad option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error("assemble", "unexpected argument '%s'",
+                               argv[optind]);
+    if (!o.profile_path || !o.stage_path || !o.board ||
+        !o.slot_path[HV_SLOT_A] || !o.output_path)
+        return cli_usage_error("assemble", "--profile, --stage, --board, "
+                               "--slot-a and --output are required");
+    if (o.key_count == 0)
+        return cli_usage_error("assemble", "at least one --key (a public key "
+                               "the stage will trust) is required");
+
+    hv_assemble_report rep;
+    hv_diag diag;
+    int rc = hv_assemble(&o, &rep, &diag);
+    if (rc != HV_EXIT_OK)
+        return cli_fail("assemble", rc, &diag);
+    if (json)
+        print_json(o.output_path, &o, &rep);
+    else if (!quiet)
+        print_text(o.output_path, &o, &rep);
+    for (int s = 0; s < 2; s++)
+        if (rep.slot[s].present && rep.slot[s].result != HV_OK)
+            fprintf(stderr, "hvimage assemble: warning: slot %c holds an "
+                    "image this device rejects: %s\n", s ? 'B' : 'A',
+                    rep.slot[s].reason);
+    return HV_EXIT_OK;
+}

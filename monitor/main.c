@@ -1,0 +1,261 @@
+/*
+ * hvmonitor: the stand-in for the hypervisor core. It checks the boot-info
+ * structure the stage handed over, prints what it says on COM1 and ends
+ * QEMU through isa-debug-exit (docs/BOOT.md "The monitor").
+ *
+ * The boot info is trusted only as far as the stage is: the monitor still
+ * checks magic, version, size and CRC, bounds every walk by the sizes given,
+ * and prints only printable ASCII, so a stage bug shows as a message rather
+ * than as garbage or a fault.
+ */
+#include <stdint.h>
+
+#include "hvimage/bootinfo.h"
+
+#define COM1 0x3F8
+#define DEBUG_EXIT_PORT 0xF4
+#define EXIT_BOOTED 0x10    /* QEMU exits with (0x10 << 1) | 1 = 33 */
+#define EXIT_BAD_INFO 0x11  /* QEMU exits with 35 */
+
+void monitor_main(const hv_bootinfo *bi);
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static void serial_init(void)
+{
+    outb(COM1 + 1, 0x00); /* no interrupts */
+    outb(COM1 + 3, 0x80); /* DLAB */
+    outb(COM1 + 0, 0x01); /* 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03); /* 8N1 */
+    outb(COM1 + 2, 0xC7); /* FIFO on, cleared */
+    outb(COM1 + 4, 0x03);
+}
+
+static void putc_raw(char c)
+{
+    for (unsigned spin = 0; spin < 100000u && !(inb(COM1 + 5) & 0x20); spin++)
+        ;
+    outb(COM1, (uint8_t)c);
+}
+
+static void put(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\n')
+            putc_raw('\r');
+        putc_raw(*s);
+    }
+}
+
+/* Printable ASCII only: the text comes from an image, however verified. */
+static void put_text(const char *s, uint64_t max)
+{
+    for (uint64_t i = 0; i < max && s[i]; i++)
+        putc_raw(s[i] >= 0x20 && s[i] < 0x7F ? s[i] : '?');
+}
+
+static void put_dec(uint64_t v)
+{
+    char buf[21];
+    int i = 20;
+    buf[i] = '\0';
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    put(buf + i);
+}
+
+static void put_hex(uint64_t v)
+{
+    char buf[19];
+    int i = 18;
+    buf[i] = '\0';
+    do {
+        buf[--i] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    buf[--i] = 'x';
+    buf[--i] = '0';
+    put(buf + i);
+}
+
+static __attribute__((noreturn)) void quit(uint8_t code)
+{
+    put("hvmonitor: exiting with status ");
+    put_hex(code);
+    put("\n");
+    outb(DEBUG_EXIT_PORT, code);
+    /* Without isa-debug-exit (real hardware) the write goes nowhere. */
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+static uint32_t crc32_of(const void *p, uint64_t n)
+{
+    return hv_crc32(0, p, (size_t)n);
+}
+
+static int bootinfo_ok(const hv_bootinfo *bi)
+{
+    if (!bi || ((uintptr_t)bi & 15u) != 0) {
+        put("hvmonitor: no boot info (RDI is not an aligned pointer)\n");
+        return 0;
+    }
+    if (bi->magic != HV_BOOTINFO_MAGIC || bi->version != HV_BOOTINFO_VERSION ||
+        bi->size != sizeof *bi) {
+        put("hvmonitor: boot info has the wrong magic, version or size\n");
+        return 0;
+    }
+    if (crc32_of(bi, offsetof(hv_bootinfo, crc32)) != bi->crc32) {
+        put("hvmonitor: boot info CRC mismatch\n");
+        return 0;
+    }
+    return 1;
+}
+
+/* The boot configuration: key=value lines, printed space-separated. */
+static void print_bootcfg(const hv_bootinfo *bi)
+{
+    put("hvmonitor: boot config:");
+    if (!bi->bootcfg_address) {
+        put(" (none)\n");
+        return;
+    }
+    const char *t = (const char *)(uintptr_t)bi->bootcfg_address;
+    int start = 1;
+    for (uint64_t i = 0; i < bi->bootcfg_size; i++) {
+        if (start) {
+            putc_raw(' ');
+            start = 0;
+        }
+        if (t[i] == '\n')
+            start = 1;
+        else
+            putc_raw(t[i] >= 0x20 && t[i] < 0x7F ? t[i] : '?');
+    }
+    put("\n");
+}
+
+static uint64_t octal(const char *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n && p[i] >= '0' && p[i] <= '7'; i++)
+        v = v * 8 + (uint64_t)(p[i] - '0');
+    return v;
+}
+
+static int same(const char *a, const char *b)
+{
+    while (*b && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+/*
+ * The drivers archive starts with drivers.idx (docs/FORMAT.md "Drivers
+ * section"): one "VENDOR VERSION" line per package. Count and list them.
+ */
+static void print_drivers(const hv_bootinfo *bi)
+{
+    put("hvmonitor: drivers: ");
+    if (!bi->drivers_address) {
+        put("0 (no drivers section)\n");
+        return;
+    }
+    const char *a = (const char *)(uintptr_t)bi->drivers_address;
+    char name[101] = "";
+    uint64_t size = 0;
+    if (bi->drivers_size >= 512) {
+        for (int i = 0; i < 100; i++)
+            name[i] = a[i];
+        name[100] = '\0';
+        size = octal(a + 124, 12);
+    }
+    if (bi->drivers_size < 512 || !same(name, "drivers.idx") ||
+        size > bi->drivers_size - 512) {
+        put("archive at ");
+        put_hex(bi->drivers_address);
+        put(" does not start with drivers.idx\n");
+        return;
+    }
+    const char *idx = a + 512;
+    uint64_t count = 0;
+    for (uint64_t i = 0; i < size; i++)
+        count += idx[i] == '\n';
+    put_dec(count);
+    put(" (");
+    for (uint64_t i = 0; i < size; i++) {
+        if (idx[i] == '\n') {
+            if (i + 1 < size)
+                put(", ");
+        } else {
+            putc_raw(idx[i] >= 0x20 && idx[i] < 0x7F ? idx[i] : '?');
+        }
+    }
+    put("), archive of ");
+    put_dec(bi->drivers_size);
+    put(" bytes at ");
+    put_hex(bi->drivers_address);
+    put("\n");
+}
+
+/* see entry.S */
+void monitor_main(const hv_bootinfo *bi)
+{
+    uint64_t now = rdtsc();
+    serial_init();
+    put("\n=== hvmonitor: stand-in hypervisor core ===\n");
+    if (!bootinfo_ok(bi))
+        quit(EXIT_BAD_INFO);
+
+    put("hvmonitor: booted ");
+    put_text(bi->image_name, sizeof bi->image_name);
+    put(" version ");
+    put_text(bi->image_version, sizeof bi->image_version);
+    put(" from slot ");
+    put(bi->slot == HV_SLOT_A ? "A" : bi->slot == HV_SLOT_B ? "B" : "?");
+    if (bi->flags & HV_BOOTINFO_FALLBACK)
+        put(" (fallback)");
+    put("\nhvmonitor: security version ");
+    put_dec(bi->security_version);
+    put(", rollback counter ");
+    put_dec(bi->rollback_counter);
+    put(", board ");
+    put_text(bi->board_id, sizeof bi->board_id);
+    put(", oem ");
+    put_text(bi->oem_id, sizeof bi->oem_id);
+    put("\nhvmonitor: core ");
+    put_dec(bi->core_size);
+    put(" bytes at ");
+    put_hex(bi->core_address);
+    put(", entry ");
+    put_hex(bi->entry_point);
+    put("\n");
+    print_bootcfg(bi);
+    print_drivers(bi);
+    put("hvmonitor: entered ");
+    put_dec(now - bi->tsc_stage_entry);
+    put(" TSC cycles after boot-stage entry (");
+    put_dec(now - bi->tsc_handoff);
+    put(" after the jump)\n");
+    quit(EXIT_BOOTED);
+}
