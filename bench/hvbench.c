@@ -14,6 +14,12 @@
  *   hvbench load MANIFEST PROFILE KEY.pem
  *       One cold hv_manifest_load, hv_profile_load and hv_signer_load, as a
  *       build does them once per process.
+ *   hvbench touch [--mib N]
+ *       What first-touching N MiB of fresh memory costs here (hvimage
+ *       verify must decompress into RAM): 4 KiB pages and transparent huge
+ *       pages, each after 3 s idle ("cold": a VM host may have taken freed
+ *       memory back meanwhile) and right after freeing the same amount
+ *       ("warm").
  */
 #include <openssl/bio.h>
 #include <openssl/ec.h>
@@ -21,6 +27,8 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -394,6 +402,50 @@ static int cmd_load(int argc, char **argv)
     return 0;
 }
 
+/* ---- touch ------------------------------------------------------------ */
+
+/* Seconds to allocate and write every byte of |len| fresh bytes. */
+static double touch_once(size_t len, int huge)
+{
+    size_t align = (size_t)2 << 20;
+    uint8_t *p = aligned_alloc(align, len);
+    double t;
+    if (!p)
+        return -1;
+#if defined(MADV_HUGEPAGE) && defined(MADV_NOHUGEPAGE)
+    (void)madvise(p, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+#else
+    (void)huge;
+#endif
+    t = now();
+    memset(p, 0x5a, len);
+    t = now() - t;
+    /* Keep the stores: the compiler may not drop them before free. */
+    __asm__ volatile("" : : "r"(p) : "memory");
+    free(p);
+    return t;
+}
+
+static int cmd_touch(int argc, char **argv)
+{
+    size_t mib = 512;
+    for (int i = 0; i + 1 < argc; i++)
+        if (strcmp(argv[i], "--mib") == 0)
+            mib = strtoul(argv[++i], NULL, 0);
+    size_t len = mib << 20;
+    double r[4];
+    sleep(3);
+    r[0] = touch_once(len, 0); /* 4 KiB pages, cold */
+    r[1] = touch_once(len, 0); /* warm */
+    sleep(3);
+    r[2] = touch_once(len, 1); /* huge pages, cold */
+    r[3] = touch_once(len, 1); /* warm */
+    printf("{\"mib\":%zu,\"small_cold_s\":%.4f,\"small_warm_s\":%.4f,"
+           "\"huge_cold_s\":%.4f,\"huge_warm_s\":%.4f}\n",
+           mib, r[0], r[1], r[2], r[3]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "hash") == 0)
@@ -402,8 +454,11 @@ int main(int argc, char **argv)
         return cmd_sig(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "load") == 0)
         return cmd_load(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "touch") == 0)
+        return cmd_touch(argc - 2, argv + 2);
     fprintf(stderr, "usage: hvbench hash [--mib N] [--reps R] [FILE]\n"
                     "       hvbench sig [--seconds S] KEY.pem...\n"
-                    "       hvbench load MANIFEST PROFILE KEY.pem\n");
+                    "       hvbench load MANIFEST PROFILE KEY.pem\n"
+                    "       hvbench touch [--mib N]\n");
     return 2;
 }

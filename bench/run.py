@@ -50,7 +50,8 @@ class Runner:
         self.nice = nice
 
     def run(self, cmd, cwd=None, shell=False):
-        """Run once; return (wall seconds, peak RSS KiB). Fails loudly."""
+        """Run once; return (wall seconds, peak RSS KiB, CPU seconds: user
+        + system of the process and its children). Fails loudly."""
         tfile = os.path.join(self.work, ".time.txt")
         argv = cmd
         if shell:
@@ -67,13 +68,16 @@ class Runner:
             raise RuntimeError("command failed (%d): %s\n%s" % (
                 p.returncode, " ".join(cmd) if not shell else cmd,
                 p.stderr.decode(errors="replace")[-2000:]))
-        rss = 0
+        rss, cpu = 0, 0.0
         if self.gnu_time:
             with open(tfile) as f:
                 for line in f:
                     if "Maximum resident set size" in line:
                         rss = int(line.split(":")[1])
-        return wall, rss
+                    elif ("User time (seconds)" in line or
+                          "System time (seconds)" in line):
+                        cpu += float(line.split(":")[1])
+        return wall, rss, cpu
 
 
 class Series:
@@ -83,10 +87,15 @@ class Series:
         self.name = name
         self.wall = []
         self.rss = []
+        self.cpu = []
 
-    def add(self, wall, rss):
+    def add(self, wall, rss, cpu=0.0):
         self.wall.append(wall)
         self.rss.append(rss)
+        self.cpu.append(cpu)
+
+    def cpu_med(self):
+        return statistics.median(self.cpu) if self.cpu else 0
 
     def med(self):
         return statistics.median(self.wall)
@@ -460,6 +469,21 @@ def main():
             r["verify_hvboot_ms"][0] / r["verify_openssl_ms"][0]))
     emit()
 
+    # -- fresh memory: what hvimage verify's RAM costs on this machine
+    log("first-touch memory cost")
+    tm = json.loads(subprocess.run(
+        nice + [hvbench, "touch", "--mib", str(main_size >> 20)],
+        check=True, stdout=subprocess.PIPE).stdout)
+    emit("## Fresh memory (first write to %d MiB; what `hvimage verify`'s "
+         "section RAM costs here)" % tm["mib"])
+    emit()
+    emit("| pages | after 3 s idle, s | right after freeing as much, s |")
+    emit("|---|---|---|")
+    emit("| 4 KiB | %.3f | %.3f |" % (tm["small_cold_s"], tm["small_warm_s"]))
+    emit("| 2 MiB (transparent huge pages) | %.3f | %.3f |" % (
+        tm["huge_cold_s"], tm["huge_warm_s"]))
+    emit()
+
     # -- the example image
     log("example build")
     ex_key = keys["ecdsa-p384-sha384"]
@@ -551,14 +575,15 @@ def main():
          "zstd gets the core only (no drivers, no hashing, no signature, no "
          "fsync), so the ratio is conservative.")
     emit()
-    emit("| core | hvimage build, s | zstd -3 -T2, s | ratio | hvimage RSS "
-         "| zstd RSS | s per GiB | image / zstd bytes |")
-    emit("|---|---|---|---|---|---|---|---|")
+    emit("| core | hvimage build, s | zstd -3 -T2, s | ratio | CPU s "
+         "hvimage / zstd | hvimage RSS | zstd RSS | s per GiB | image / "
+         "zstd bytes |")
+    emit("|---|---|---|---|---|---|---|---|---|")
     for s, bs, zs, isz, zsz in scaling:
-        emit("| %s | %s | %s | %.3f | %s | %s | %.2f | %.4f |" % (
-            size_name(s), bs.cell(), zs.cell(), bs.med() / zs.med(),
-            bs.rss_cell(), zs.rss_cell(), bs.med() / (s / (1 << 30)),
-            isz / zsz))
+        emit("| %s | %s | %s | %.3f | %.2f / %.2f | %s | %s | %.2f | %.4f |"
+             % (size_name(s), bs.cell(), zs.cell(), bs.med() / zs.med(),
+                bs.cpu_med(), zs.cpu_med(), bs.rss_cell(), zs.rss_cell(),
+                bs.med() / (s / (1 << 30)), isz / zsz))
     emit()
     emit("Images identical with --threads 1, 2 and 4 (%s input): %s" %
          (size_name(s0), "yes" if same_threads else "NO"))
@@ -577,11 +602,12 @@ def main():
     emit("## Build at level 19 (%s core, 2 threads, %d runs)" % (
         size_name(l19), min(runs, 3)))
     emit()
-    emit("| | wall s, median (min-max) | peak RSS MiB | ratio |")
-    emit("|---|---|---|---|")
-    emit("| hvimage build | %s | %s | %.3f |" % (
-        b19.cell(), b19.rss_cell(), b19.med() / zz19.med()))
-    emit("| zstd -19 -T2 | %s | %s | 1 |" % (zz19.cell(), zz19.rss_cell()))
+    emit("| | wall s, median (min-max) | CPU s | peak RSS MiB | ratio |")
+    emit("|---|---|---|---|---|")
+    emit("| hvimage build | %s | %.2f | %s | %.3f |" % (
+        b19.cell(), b19.cpu_med(), b19.rss_cell(), b19.med() / zz19.med()))
+    emit("| zstd -19 -T2 | %s | %.2f | %s | 1 |" % (
+        zz19.cell(), zz19.cpu_med(), zz19.rss_cell()))
     emit()
     rm(img19, z19)()
 
@@ -608,12 +634,13 @@ def main():
     emit("## Verify (%s core; image %.1f MiB)" % (
         size_name(main_size), os.path.getsize(img) / MIB))
     emit()
-    emit("| | wall s, median (min-max) | peak RSS MiB | ratio |")
-    emit("|---|---|---|---|")
-    emit("| hvimage verify | %s | %s | %.3f |" % (
-        vs.cell(), vs.rss_cell(), vs.med() / ps.med()))
-    emit("| `openssl dgst -sha256 IMAGE; zstd -d CORE.zst` | %s | %s | 1 |"
-         % (ps.cell(), ps.rss_cell()))
+    emit("| | wall s, median (min-max) | CPU s (user + sys) | peak RSS MiB "
+         "| ratio |")
+    emit("|---|---|---|---|---|")
+    emit("| hvimage verify | %s | %.2f | %s | %.3f |" % (
+        vs.cell(), vs.cpu_med(), vs.rss_cell(), vs.med() / ps.med()))
+    emit("| `openssl dgst -sha256 IMAGE; zstd -d CORE.zst` | %s | %.2f | %s "
+         "| 1 |" % (ps.cell(), ps.cpu_med(), ps.rss_cell()))
     emit()
 
     # -- U-Boot FIT

@@ -8,7 +8,8 @@
  *     attacker meets them;
  *  2. a re-signed copy: every section digest that can be placed is
  *     recomputed (OpenSSL) into the metadata, then header || metadata is
- *     signed with the test key into slot 0. A mutation of the metadata or of
+ *     signed with the test key into slot 0 (and, if the input uses slot 1,
+ *     into slot 1 under the key's alias id). A mutation of the metadata or of
  *     a section thus gets past the signature and the digests, so
  *     hv_parse_metadata(), the layout and padding checks and the zstd
  *     section loader are explored behind them.
@@ -26,8 +27,9 @@
  *  - HV_OK means every image byte was read, each section's data is set and
  *    equals what an independent decode (libzstd's plain API) or the stored
  *    bytes give;
- *  - the re-signed copy never fails on slot 0's key or signature, nor on a
- *    digest that was recomputed (OpenSSL and BearSSL agree).
+ *  - the re-signed copy never fails on a slot it signed, nor on a digest
+ *    that was recomputed (OpenSSL and BearSSL agree);
+ *  - one key trusted under two ids counts as one signer.
  */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -57,6 +59,18 @@ static const uint8_t test_key_id[32] = {
     0x43, 0x8b, 0x35, 0x46, 0x93, 0xde, 0x81, 0xd1, 0xd5, 0x2e, 0xc7,
     0x0d, 0xd1, 0x4c, 0xd7, 0xcd, 0xf3, 0x01, 0x92, 0x62, 0xca, 0x7e,
     0xc0, 0x53, 0x68, 0x31, 0xb9, 0x43, 0x3a, 0x4c, 0x2b, 0xc5,
+};
+
+/*
+ * The same public key trusted under a second id, as a platform might hold
+ * one key in two encodings: a slot signed under each must count as one
+ * signer. The re-signer fills slot 1 with it when the input's slot 1 is in
+ * use, so the multi-slot paths are reached too.
+ */
+static const uint8_t alias_key_id[32] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
 };
 
 /* RAM a section may ask for; more is refused like a small device would. */
@@ -197,8 +211,9 @@ static void test_sign(const uint8_t *msg, size_t len, uint8_t sig[64])
 static void check_ok(const plat *p, const hv_verdict *v, const uint8_t *image)
 {
     const hv_image_info *info = &v->info;
-    if (!v->info_valid || v->signers < 1)
-        fuzz_fail("HV_OK without parsed info or signer");
+    if (!v->info_valid || v->signers != 1)
+        fuzz_fail("HV_OK with %u signers of one key, or without info",
+                  v->signers);
     if (info->header.image_size > p->len ||
         p->next != info->header.image_size ||
         p->bytes_read != info->header.image_size)
@@ -246,16 +261,18 @@ static hv_result run(const uint8_t *image, size_t len, const char *board,
                      uint64_t rollback, const char *oem, int exact,
                      hv_workspace *ws, hv_verdict *v)
 {
-    hv_trusted_key key;
-    memcpy(key.key_id, test_key_id, sizeof key.key_id);
-    key.sig_alg = HV_SIG_ECDSA_P256_SHA256;
-    key.pub = test_pub;
-    key.pub_len = sizeof test_pub;
+    hv_trusted_key keys[2];
+    for (int i = 0; i < 2; i++) {
+        memcpy(keys[i].key_id, i ? alias_key_id : test_key_id, HV_KEY_ID_SIZE);
+        keys[i].sig_alg = HV_SIG_ECDSA_P256_SHA256;
+        keys[i].pub = test_pub;
+        keys[i].pub_len = sizeof test_pub;
+    }
 
     plat p;
     plat_init(&p, image, len, board, rollback);
     hv_ops ops = {&p, plat_read, plat_rollback, plat_board, plat_memory};
-    hv_policy pol = {&key, 1, 1, oem, len, exact};
+    hv_policy pol = {keys, 2, 1, oem, len, exact};
     hv_result r = hv_verify(&ops, &hv_crypto_bearssl, &pol, ws, v);
     check_result(r, v);
     if (r == HV_OK)
@@ -306,10 +323,19 @@ static int resign(uint8_t *img, size_t len, char *board, size_t board_cap,
     }
 
     uint8_t *slot = img + tbs_len;
+    uint8_t *slot1 = slot + HV_SIG_SLOT_SIZE;
+    int use_alias = 0;
+    if (h.signature_slots >= 2)
+        for (size_t i = 0; i < HV_SIG_SLOT_SIZE && !use_alias; i++)
+            use_alias = slot1[i] != 0;
     memset(slot, 0, HV_SIG_SLOT_SIZE);
     memcpy(slot + HV_SIG_OFF_KEY_ID, test_key_id, HV_KEY_ID_SIZE);
     fuzz_put_le32(slot + HV_SIG_OFF_SIG_LEN, 64);
     test_sign(img, tbs_len, slot + HV_SIG_OFF_SIG);
+    if (use_alias) {
+        memcpy(slot1, slot, HV_SIG_SLOT_SIZE);
+        memcpy(slot1 + HV_SIG_OFF_KEY_ID, alias_key_id, HV_KEY_ID_SIZE);
+    }
     return 0;
 }
 
@@ -329,11 +355,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int fixed;
     if (resign(img, size, board, sizeof board, &fixed, info) == 0) {
         hv_result r = run(img, size, board, 1, NULL, 1, ws, v);
+        /* Slot 0 (and an alias slot 1) hold valid signatures of trusted
+         * ids; the verifier may refuse a later slot, never these. */
         uint64_t slot0 = HV_HEADER_SIZE + (uint64_t)fuzz_le32(img + 12);
+        uint64_t signed_end = slot0 + HV_SIG_SLOT_SIZE;
+        if (fuzz_le32(img + 16) >= 2 &&
+            memcmp(img + signed_end, alias_key_id, HV_KEY_ID_SIZE) == 0)
+            signed_end += HV_SIG_SLOT_SIZE;
         if (r == HV_ERR_NO_SIGNATURE ||
             ((r == HV_ERR_SIGNATURE || r == HV_ERR_UNTRUSTED_KEY) &&
-             v->fail_offset < slot0 + HV_SIG_SLOT_SIZE))
-            fuzz_fail("re-signed image refused at slot 0: %s",
+             v->fail_offset < signed_end))
+            fuzz_fail("re-signed image refused in a slot it signed: %s",
                       hv_result_name(r));
         if (r == HV_ERR_DIGEST && fixed)
             fuzz_fail("section %u digest computed by OpenSSL refused",

@@ -28,17 +28,23 @@ printf '#!/bin/sh\necho probe\n' >"$w/pkg/bin/probe.sh"
 chmod 0755 "$w/pkg/bin/probe.sh"
 ln -s ../drv.ko "$w/pkg/fw/link"
 find "$w/pkg" -exec touch -h -d @1700000000 {} +
-tarc() { tar --sort=name --owner=0 --group=0 --numeric-owner --blocking-factor=1 \
-             --mtime=@1700000000 -C "$w/pkg" "$@" -cf - .; }
+tarc() { tar --sort=name --owner=0 --group=0 --numeric-owner \
+    --blocking-factor=1 --mtime=@1700000000 -C "$w/pkg" "$@" -cf - .; }
 d=$corpus/drivers
 tarc --format=ustar >"$d/ustar.tar"
-tarc --format=pax >"$d/pax.tar"
+# pax: an extended header per entry, with atime and ctime pinned so that
+# the bytes do not change from run to run.
+tarc --format=pax \
+    --pax-option=exthdr.name=%d/PaxHeaders/%f,atime:=1700000000 \
+    --pax-option=ctime:=1700000000 >"$d/pax.tar"
 tarc --format=gnu | gzip -9n >"$d/gnu.tar.gz"
 tarc --format=ustar | bzip2 -9 >"$d/ustar.tar.bz2"
 tarc --format=ustar | xz -9 --check=crc32 >"$d/ustar.tar.xz"
 tarc --format=ustar | zstd -q -19 >"$d/ustar.tar.zst"
-(cd "$w/pkg" && find . | sort | cpio -o -H newc --quiet) >"$d/newc.cpio"
-(cd "$w/pkg" && find . | sort | cpio -o -H odc --quiet) >"$d/odc.cpio"
+for f in newc odc; do
+    (cd "$w/pkg" && find . | sort | cpio -o -H $f --quiet --reproducible) \
+        >"$d/$f.cpio"
+done
 (cd "$w/pkg" && find . -mindepth 1 | sed 's|^\./||' | sort |
     zip -X -y -9 -q -@ "$w/p.zip") && cp "$w/p.zip" "$d/symlink.zip"
 cp manifests/example/drivers/acme-nic-2.1.0.tar.gz "$d/example-acme-nic.tar.gz"
@@ -125,13 +131,29 @@ img core-sha256 m-core p-small
 img full-sha384-2slots m-full p-wide
 img extras-stored-empty m-extras p-small
 img other-oem m-core p-other
+# Slot 1 signed too, under the alias id fuzz-verify.c also trusts for the
+# test key (ff..fe): the same key under two ids, which must count once.
+python3 - "$corpus/verify/full-sha384-2slots.hvi" \
+    "$corpus/verify/alias-slot1.hvi" "$corpus/metadata/alias-slot1.tbs" <<'EOF'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+meta, slots = struct.unpack_from('<II', b, 12)
+s0 = 64 + meta
+b[s0 + 552:s0 + 1104] = b[s0:s0 + 552]
+b[s0 + 552:s0 + 584] = b'\xff' * 31 + b'\xfe'
+open(sys.argv[2], 'wb').write(b)
+open(sys.argv[3], 'wb').write(b[:64 + meta + 552 * slots])
+EOF
 
 # ---- zstd frames (fuzz-section): 4 parameter bytes, then the frame --------
 # 01 00 00 00: output size = the frame's content size.
 s=$corpus/section
+hex() { # write the bytes of a hex string to stdout
+    python3 -c 'import sys
+sys.stdout.buffer.write(bytes.fromhex(sys.argv[1]))' "$1"
+}
 frame() { # NAME PARAMS(hex) FILE
-    python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.argv[1]))' \
-        "$2" >"$s/$1"
+    hex "$2" >"$s/$1"
     cat "$3" >>"$s/$1"
 }
 for f in empty-block rle-first-block zeroSeq_2B; do
@@ -155,8 +177,7 @@ frame size-mismatch 00100000 "$w/t.zst"
 cat "$w/t.zst" "$w/t.zst" >"$w/two.zst"
 frame two-frames 01000000 "$w/two.zst"
 # A skippable frame before a real one.
-python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex("502a4d1804000000") + b"skip")' \
-    >"$w/sk.zst"
+hex 502a4d1804000000736b6970 >"$w/sk.zst" # magic, length 4, "skip"
 cat "$w/t.zst" >>"$w/sk.zst"
 frame skippable-first 01000000 "$w/sk.zst"
 

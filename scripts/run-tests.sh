@@ -9,31 +9,39 @@
 set -u
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
-hv_install_deps || exit 1
+
+# Install the packages of "$@" that are missing. Unlike hv_install_deps, a
+# failed `apt-get update` does not stop the install: once the i386
+# architecture is added (below), one stale i386 index on the mirror makes
+# every update exit non-zero although the lists it needs are there.
+hv_install_tolerant() {
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    missing=""
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+            missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    echo "installing:$missing"
+    $sudo apt-get update -qq || echo "warning: apt-get update failed; installing from the lists there are"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+        --no-install-recommends $missing
+}
+hv_install_deps || hv_install_tolerant $HV_DEBS || exit 1
 
 # The attack suite's 32-bit verifier build (tests/attack/m32.sh) needs i386
 # libraries, and qemu-user where the kernel cannot run i386 programs. An
 # install that fails here is not fatal: that test then fails, loudly, and
 # says what is missing.
-hv_install_m32() {
+m32_debs="gcc-multilib libzstd-dev:i386 libbearssl-dev:i386 qemu-user"
+if ! dpkg --print-foreign-architectures | grep -qx i386; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    missing=""
-    for p in gcc-multilib libzstd-dev:i386 libbearssl-dev:i386 qemu-user; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-            missing="$missing $p"
-    done
-    [ -z "$missing" ] && return 0
-    echo "installing for the 32-bit attack tests:$missing"
-    dpkg --print-foreign-architectures | grep -qx i386 ||
-        $sudo dpkg --add-architecture i386
-    # One stale mirror index must not stop the install.
-    $sudo apt-get update -qq || true
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-        --no-install-recommends $missing ||
-        echo "warning: could not install$missing (attack-m32-ubsan will fail)"
-}
-hv_install_m32
+    $sudo dpkg --add-architecture i386
+fi
+hv_install_tolerant $m32_debs ||
+    echo "warning: could not install $m32_debs (attack-m32-ubsan will fail)"
 
 dir=build-tests
 if [ ! -f $dir/build.ninja ]; then
