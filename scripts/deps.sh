@@ -14,6 +14,8 @@ hv_install_deps() {
     echo "installing:$missing"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq &&
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+    # A stale index of one architecture must not stop the install from the
+    # lists that are there.
+    $sudo apt-get update -qq || echo "warning: apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 }

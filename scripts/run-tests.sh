@@ -65,9 +65,25 @@ if [ "${HV_SANITIZERS:-1}" != 0 ]; then
     logs="$logs $asan/meson-logs/testlog-sanitize.json"
 fi
 
-python3 - $logs <<'PY'
+# Each fuzz target for a bounded minute (HV_FUZZ_SECONDS), counted as one
+# test per target. HV_FUZZ_SECONDS=0 leaves fuzzing out of a local run.
+fuzz_passed=0
+fuzz_failed=0
+if [ "${HV_FUZZ_SECONDS:-60}" != 0 ]; then
+    sh fuzz/run.sh "${HV_FUZZ_SECONDS:-60}" > build-fuzz.log 2>&1
+    cat build-fuzz.log
+    line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed$' build-fuzz.log | tail -n 1)
+    if [ -n "$line" ]; then
+        fuzz_passed=$(echo "$line" | sed 's/^fuzz: \([0-9]*\) passed.*/\1/')
+        fuzz_failed=$(echo "$line" | sed 's/.* \([0-9]*\) failed$/\1/')
+    else
+        fuzz_failed=1
+    fi
+fi
+
+python3 - $logs <<PY
 import json, sys
-passed = failed = 0
+passed, failed = $fuzz_passed, $fuzz_failed
 for path in sys.argv[1:]:
     try:
         lines = open(path).readlines()
