@@ -26,6 +26,11 @@
  */
 #define JOB_SIZE (4u << 20)
 
+static bool small_window(int level, uint64_t size)
+{
+    return ZSTD_getCParams(level, size, 0).windowLog <= 21;
+}
+
 /*
  * Start writeback of the image every WRITEBACK bytes, so the final fsync
  * (hv_atomic_commit) finds little left to write: the disk works while zstd
@@ -36,8 +41,9 @@
 /*
  * zstd's large buffers (the input ring, one output buffer per job, the
  * workers' tables: ~45 MiB at level 3) come from here: their own mapping,
- * 2 MiB aligned, on transparent huge pages, and faulted in at once
- * (MADV_POPULATE_WRITE: page tables only). So the build takes its memory
+ * 2 MiB aligned, on transparent huge pages, and, at the levels that get
+ * JOB_SIZE, faulted in at once (MADV_POPULATE_WRITE: page tables only;
+ * |opaque| points to that choice). So the build takes its memory
  * before the first byte is read, its peak does not depend on the input's
  * size or on how well it compresses (a job's output buffer would otherwise
  * be touched only as far as its largest output so far), a few dozen 2 MiB
@@ -60,7 +66,7 @@ typedef struct zblock {
 
 static void *zstd_alloc(void *opaque, size_t size)
 {
-    (void)opaque;
+    const bool prefault = *(const bool *)opaque;
     if (size > SIZE_MAX - 2 * HUGE_PAGE)
         return NULL;
     if (size < BIG_ALLOC) {
@@ -87,7 +93,8 @@ static void *zstd_alloc(void *opaque, size_t size)
     (void)madvise(p, len, MADV_HUGEPAGE); /* hints: fine if refused */
 #endif
 #ifdef MADV_POPULATE_WRITE
-    (void)madvise(p, len, MADV_POPULATE_WRITE);
+    if (prefault)
+        (void)madvise(p, len, MADV_POPULATE_WRITE);
 #endif
     return p;
 }
@@ -155,8 +162,7 @@ static int zstd_setup(ZSTD_CCtx *z, const hv_section_params *p, uint64_t size,
         ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(z, size)))
         return hv_diag_set(diag, "zstd: cannot set level %d with %d workers",
                            p->level, workers);
-    ZSTD_compressionParameters cp = ZSTD_getCParams(p->level, size, 0);
-    if (cp.windowLog <= 21 &&
+    if (small_window(p->level, size) &&
         ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_jobSize, JOB_SIZE)))
         return hv_diag_set(diag, "zstd: cannot set a job size of %u bytes",
                            JOB_SIZE);
@@ -171,7 +177,8 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
     uint8_t *in = malloc(CHUNK);
     size_t out_cap = ZSTD_CStreamOutSize();
     uint8_t *zbuf = p->compress ? malloc(out_cap) : NULL;
-    const ZSTD_customMem zmem = {zstd_alloc, zstd_free, NULL};
+    bool prefault = p->compress && small_window(p->level, src->size);
+    const ZSTD_customMem zmem = {zstd_alloc, zstd_free, &prefault};
     ZSTD_CCtx *z = p->compress ? ZSTD_createCCtx_advanced(zmem) : NULL;
     const EVP_MD *md = p->digest_alg == HV_DIGEST_SHA384 ? EVP_sha384()
                                                          : EVP_sha256();
