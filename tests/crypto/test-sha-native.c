@@ -24,31 +24,7 @@ static int portable_init(hv_hash_ctx *ctx, uint32_t alg)
 /* hv_crypto_native with the portable SHA-256 forced. */
 static hv_crypto forced_portable;
 
-static const size_t chunk_sizes[] = {1, 3, 63, 64, 65, 127};
-#define NCHUNKS (sizeof(chunk_sizes) / sizeof(chunk_sizes[0]))
-
-typedef struct kat {
-    const char *name;
-    const uint8_t *msg; /* NULL: |len| bytes of 'a' */
-    size_t len;
-    const char *sha256;
-    const char *sha384;
-} kat;
-
-static int unhex(const char *hex, uint8_t *out, size_t out_len)
-{
-    size_t i;
-
-    if (strlen(hex) != 2 * out_len)
-        return 0;
-    for (i = 0; i < out_len; i++) {
-        unsigned v;
-        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-            return 0;
-        out[i] = (uint8_t)v;
-    }
-    return 1;
-}
+#include "sha_kats.h"
 
 /* |chunk| bytes at a time, cycling through chunk_sizes when 0, all at once
  * when SIZE_MAX. */
@@ -105,7 +81,7 @@ static void check_kat(const hv_crypto *be, const char *path, const kat *t,
 
 /* The context rules, per path. */
 static void check_context_rules(const hv_crypto *be, const char *path,
-                                const uint8_t *pattern, size_t plen,
+                                const uint8_t *data, size_t plen,
                                 const char *abc256)
 {
     uint8_t d1[HV_DIGEST_MAX_SIZE], d2[HV_DIGEST_MAX_SIZE];
@@ -117,20 +93,20 @@ static void check_context_rules(const hv_crypto *be, const char *path,
         size_t dlen = hv_digest_size(algs[a]);
         /* A context may be copied mid-stream: the copy goes on alone. */
         CHECK(be->hash_init(&ctx, algs[a]) == 0);
-        be->hash_update(&ctx, pattern, 1000);
+        be->hash_update(&ctx, data, 1000);
         memcpy(&copy, &ctx, sizeof(ctx));
         memset(&ctx, 0xA5, sizeof(ctx));
-        be->hash_update(&copy, pattern + 1000, plen - 1000);
+        be->hash_update(&copy, data + 1000, plen - 1000);
         be->hash_final(&copy, d1);
-        hash_chunked(be, algs[a], pattern, plen, SIZE_MAX, d2);
+        hash_chunked(be, algs[a], data, plen, SIZE_MAX, d2);
         CHECK_MSG(memcmp(d1, d2, dlen) == 0, "%s: copied context alg %u",
                   path, algs[a]);
 
         /* Final does not end the context: it can go on afterwards. */
         CHECK(be->hash_init(&ctx, algs[a]) == 0);
-        be->hash_update(&ctx, pattern, 77);
+        be->hash_update(&ctx, data, 77);
         be->hash_final(&ctx, d1);
-        be->hash_update(&ctx, pattern + 77, plen - 77);
+        be->hash_update(&ctx, data + 77, plen - 77);
         be->hash_final(&ctx, d1);
         CHECK_MSG(memcmp(d1, d2, dlen) == 0, "%s: update after final alg %u",
                   path, algs[a]);
@@ -180,39 +156,6 @@ static void check_context_rules(const hv_crypto *be, const char *path,
 
 int main(void)
 {
-    static const uint8_t two_block_256[] =
-        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    static const uint8_t two_block_384[] =
-        "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
-        "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
-    static uint8_t pattern[5000];
-    const kat kats[] = {
-        {"abc", (const uint8_t *)"abc", 3,
-         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-         "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded163"
-         "1a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"},
-        {"empty", (const uint8_t *)"", 0,
-         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-         "38b060a751ac96384cd9327eb1b1e36a21fdb71114be0743"
-         "4c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b"},
-        {"million-a", NULL, 1000000,
-         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
-         "9d0e1809716474cb086e834e310a4a1ced149e9c00f24852"
-         "7972cec5704c2a5b07b8b3dc38ecc4ebae97ddd87f3d8985"},
-        {"448-bit", two_block_256, sizeof(two_block_256) - 1,
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
-         "3391fdddfc8dc7393707a65b1b4709397cf8b1d162af05ab"
-         "fe8f450de5f36bc6b0455a8520bc4e6f5fe95b1fe3c8452b"},
-        {"896-bit", two_block_384, sizeof(two_block_384) - 1,
-         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1",
-         "09330c33f71147e83d192fc782cd1b4753111b173b3b05d2"
-         "2fa08086e3b0f712fcc7c71a557e2db966c3e9fa91746039"},
-        /* (i * 131 + 7) mod 256, 5000 bytes; digests from Python hashlib */
-        {"pattern", pattern, sizeof(pattern),
-         "56191a9390b4c8efb1b64c536aeddd1c9f5f020da6e31252085ca7a15b2f45a3",
-         "15ab0d276c01e6d41346b319ddce82e5912f6fd7bb91d604"
-         "e04c1cf2f4374de5feead87e0091c4d0de6ed54331318061"},
-    };
     const struct {
         const hv_crypto *be;
         const char *label;
@@ -227,8 +170,7 @@ int main(void)
 
     forced_portable = hv_crypto_native;
     forced_portable.hash_init = portable_init;
-    for (i = 0; i < sizeof(pattern); i++)
-        pattern[i] = (uint8_t)(i * 131 + 7);
+    sha_kats_init();
 
     for (p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
         const hv_crypto *be = paths[p].be;
@@ -248,7 +190,8 @@ int main(void)
             check_kat(be, paths[p].label, &kats[i], HV_DIGEST_SHA384,
                       kats[i].sha384);
         }
-        check_context_rules(be, paths[p].label, pattern, sizeof(pattern),
+        check_context_rules(be, paths[p].label, sha_pattern,
+                            sizeof(sha_pattern),
                             kats[0].sha256);
     }
     if (!hv_sha256_x86_available())

@@ -12,31 +12,7 @@
 
 static const hv_crypto *const be = &hv_crypto_bearssl;
 
-static const size_t chunk_sizes[] = {1, 3, 63, 64, 65, 127};
-#define NCHUNKS (sizeof(chunk_sizes) / sizeof(chunk_sizes[0]))
-
-typedef struct kat {
-    const char *name;
-    const uint8_t *msg; /* NULL: |len| bytes of 'a' */
-    size_t len;
-    const char *sha256;
-    const char *sha384;
-} kat;
-
-static int unhex(const char *hex, uint8_t *out, size_t out_len)
-{
-    size_t i;
-
-    if (strlen(hex) != 2 * out_len)
-        return 0;
-    for (i = 0; i < out_len; i++) {
-        unsigned v;
-        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-            return 0;
-        out[i] = (uint8_t)v;
-    }
-    return 1;
-}
+#include "sha_kats.h"
 
 /*
  * Hash |len| bytes of |msg| handing them over in pieces: |chunk| bytes at a
@@ -95,45 +71,11 @@ static void check_kat(const kat *t, uint32_t alg, const char *hex)
 
 int main(void)
 {
-    static const uint8_t two_block_256[] =
-        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    static const uint8_t two_block_384[] =
-        "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
-        "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
-    static uint8_t pattern[5000];
-    const kat kats[] = {
-        {"abc", (const uint8_t *)"abc", 3,
-         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-         "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded163"
-         "1a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"},
-        {"empty", (const uint8_t *)"", 0,
-         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-         "38b060a751ac96384cd9327eb1b1e36a21fdb71114be0743"
-         "4c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b"},
-        {"million-a", NULL, 1000000,
-         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
-         "9d0e1809716474cb086e834e310a4a1ced149e9c00f24852"
-         "7972cec5704c2a5b07b8b3dc38ecc4ebae97ddd87f3d8985"},
-        {"448-bit", two_block_256, sizeof(two_block_256) - 1,
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
-         "3391fdddfc8dc7393707a65b1b4709397cf8b1d162af05ab"
-         "fe8f450de5f36bc6b0455a8520bc4e6f5fe95b1fe3c8452b"},
-        {"896-bit", two_block_384, sizeof(two_block_384) - 1,
-         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1",
-         "09330c33f71147e83d192fc782cd1b4753111b173b3b05d2"
-         "2fa08086e3b0f712fcc7c71a557e2db966c3e9fa91746039"},
-        /* (i * 131 + 7) mod 256, 5000 bytes; digests from Python hashlib */
-        {"pattern", pattern, sizeof(pattern),
-         "56191a9390b4c8efb1b64c536aeddd1c9f5f020da6e31252085ca7a15b2f45a3",
-         "15ab0d276c01e6d41346b319ddce82e5912f6fd7bb91d604"
-         "e04c1cf2f4374de5feead87e0091c4d0de6ed54331318061"},
-    };
     uint8_t d1[HV_DIGEST_MAX_SIZE], d2[HV_DIGEST_MAX_SIZE];
     hv_hash_ctx ctx, copy;
     size_t i;
 
-    for (i = 0; i < sizeof(pattern); i++)
-        pattern[i] = (uint8_t)(i * 131 + 7);
+    sha_kats_init();
     for (i = 0; i < sizeof(kats) / sizeof(kats[0]); i++) {
         check_kat(&kats[i], HV_DIGEST_SHA256, kats[i].sha256);
         check_kat(&kats[i], HV_DIGEST_SHA384, kats[i].sha384);
@@ -141,12 +83,13 @@ int main(void)
 
     /* A context may be copied mid-stream (hvboot.h): both copies go on. */
     CHECK(be->hash_init(&ctx, HV_DIGEST_SHA384) == 0);
-    be->hash_update(&ctx, pattern, 1000);
+    be->hash_update(&ctx, sha_pattern, 1000);
     memcpy(&copy, &ctx, sizeof(ctx));
     memset(&ctx, 0xA5, sizeof(ctx)); /* the original is gone */
-    be->hash_update(&copy, pattern + 1000, sizeof(pattern) - 1000);
+    be->hash_update(&copy, sha_pattern + 1000, sizeof(sha_pattern) - 1000);
     be->hash_final(&copy, d1);
-    hash_chunked(HV_DIGEST_SHA384, pattern, sizeof(pattern), SIZE_MAX, d2);
+    hash_chunked(HV_DIGEST_SHA384, sha_pattern, sizeof(sha_pattern), SIZE_MAX,
+                 d2);
     CHECK(memcmp(d1, d2, 48) == 0);
 
     /* Re-init resets; final does not end the context (BearSSL semantics). */
