@@ -381,6 +381,13 @@ def main():
     # -- inputs and keys
     files = system_binaries()
     gen_drivers(os.path.join(work, "drivers/bench-drv"), files)
+    # The drivers as one tar, so the zstd peer compresses the same bytes
+    # as the build: the core and the drivers (untimed, once).
+    drv_tar = os.path.join(work, "drivers.tar")
+    subprocess.run(["tar", "--sort=name", "--owner=0", "--group=0",
+                    "--numeric-owner", "--mtime=@0", "-C",
+                    os.path.join(work, "drivers"), "-cf", drv_tar,
+                    "bench-drv"], check=True)
     cores = {}
     for s in sorted(set(sizes + [l19])):
         cores[s] = os.path.join(work, "core-%d.bin" % (s >> 20))
@@ -532,12 +539,13 @@ def main():
         img = os.path.join(work, "img-%d.hvi" % (s >> 20))
         zout = os.path.join(work, "zstd-%d.zst" % (s >> 20))
         bs, zs = Series("hvimage build"), Series("zstd -3 -T2")
+        zcmd = ["zstd", "-3", "-T2", "-q", "-f", cores[s], drv_tar, "-o",
+                zout]
         # warm the page cache (untimed)
-        runner.run(["zstd", "-3", "-T2", "-q", "-f", cores[s], "-o", zout])
+        runner.run(zcmd)
         alternate(runner, runs, [
             (bs, build_cmd(s, 3, img), None, False, rm(img)),
-            (zs, ["zstd", "-3", "-T2", "-q", "-f", cores[s], "-o", zout],
-             None, False, rm(zout)),
+            (zs, zcmd, None, False, rm(zout)),
         ])
         scaling.append((s, bs, zs, os.path.getsize(img),
                         os.path.getsize(zout)))
@@ -568,12 +576,14 @@ def main():
                     body(os.path.join(work, "img-%d.hvi" % (s0 >> 20))))
     rm(t1, t4)()
 
-    emit("## Build: core + %d MiB of drivers, level 3, 2 threads, vs "
-         "`zstd -3 -T2` of the core alone" % 4)
+    emit("## Build: core + %.1f MiB of drivers, level 3, 2 threads, vs "
+         "`zstd -3 -T2` of the same bytes" % (os.path.getsize(drv_tar) / MIB))
     emit()
     emit("Wall seconds, median (min-max); peak RSS MiB, median (min-max). "
-         "zstd gets the core only (no drivers, no hashing, no signature, no "
-         "fsync), so the ratio is conservative.")
+         "zstd compresses the core and the drivers as one tar (`zstd -3 -T2 "
+         "CORE drivers.tar -o OUT`, two frames, like the image's two "
+         "sections); hvimage also reads the drivers from a folder, hashes, "
+         "signs and fsyncs.")
     emit()
     emit("| core | hvimage build, s | zstd -3 -T2, s | ratio | CPU s "
          "hvimage / zstd | hvimage RSS | zstd RSS | s per GiB | image / "
@@ -593,21 +603,34 @@ def main():
     log("level 19 on %s" % size_name(l19))
     img19 = os.path.join(work, "img-l19.hvi")
     z19 = os.path.join(work, "zstd-l19.zst")
-    b19, zz19 = Series("hvimage build -19"), Series("zstd -19 -T2")
+    b19 = Series("hvimage build -19")
+    zz19 = Series("zstd -19 -T2 core + drivers")
+    zc19 = Series("zstd -19 -T2 core alone")
     alternate(runner, min(runs, 3), [
         (b19, build_cmd(l19, 19, img19), None, False, rm(img19)),
-        (zz19, ["zstd", "-19", "-T2", "-q", "-f", cores[l19], "-o", z19],
+        (zz19, ["zstd", "-19", "-T2", "-q", "-f", cores[l19], drv_tar, "-o",
+                z19], None, False, rm(z19)),
+        (zc19, ["zstd", "-19", "-T2", "-q", "-f", cores[l19], "-o", z19],
          None, False, rm(z19)),
     ])
-    emit("## Build at level 19 (%s core, 2 threads, %d runs)" % (
+    emit("## Build at level 19 (%s core + drivers, 2 threads, %d runs)" % (
         size_name(l19), min(runs, 3)))
     emit()
-    emit("| | wall s, median (min-max) | CPU s | peak RSS MiB | ratio |")
+    emit("At this level hvimage compresses the sections after the core on "
+         "one more thread beside it (the build prints \"later sections "
+         "compressed beside the core\"). The last row gives zstd less work "
+         "than hvimage: the core alone.")
+    emit()
+    emit("| | wall s, median (min-max) | CPU s | peak RSS MiB | hvimage / "
+         "this |")
     emit("|---|---|---|---|---|")
-    emit("| hvimage build | %s | %.2f | %s | %.3f |" % (
-        b19.cell(), b19.cpu_med(), b19.rss_cell(), b19.med() / zz19.med()))
-    emit("| zstd -19 -T2 | %s | %.2f | %s | 1 |" % (
-        zz19.cell(), zz19.cpu_med(), zz19.rss_cell()))
+    emit("| hvimage build | %s | %.2f | %s | 1 |" % (
+        b19.cell(), b19.cpu_med(), b19.rss_cell()))
+    emit("| `zstd -19 -T2 CORE drivers.tar` (same bytes) | %s | %.2f | %s | "
+         "%.3f |" % (zz19.cell(), zz19.cpu_med(), zz19.rss_cell(),
+                     b19.med() / zz19.med()))
+    emit("| `zstd -19 -T2 CORE` (core alone) | %s | %.2f | %s | %.3f |" % (
+        zc19.cell(), zc19.cpu_med(), zc19.rss_cell(), b19.med() / zc19.med()))
     emit()
     rm(img19, z19)()
 
@@ -718,8 +741,11 @@ def main():
     target("build %s, level 3, 2 threads <= 1.10x zstd -3 -T2" %
            size_name(main_size), "%.3fx" % r3, r3 <= 1.10)
     r19 = b19.med() / zz19.med()
-    target("build level 19 <= 1.10x zstd -19 -T2 (%s)" % size_name(l19),
-           "%.3fx" % r19, r19 <= 1.10)
+    target("build level 19 <= 1.10x zstd -19 -T2, same bytes (%s)" %
+           size_name(l19), "%.3fx" % r19, r19 <= 1.10)
+    r19c = b19.med() / zc19.med()
+    target("build level 19 <= 1.10x zstd -19 -T2 of the core alone (%s)" %
+           size_name(l19), "%.3fx" % r19c, r19c <= 1.10)
     if any(rss.values()):
         m = rss[main_size] / 1024
         target("build peak RSS <= 64 MiB (%s)" % size_name(main_size),
@@ -750,7 +776,7 @@ def main():
         f.write("\n".join(out) + "\n")
     log("table written to %s" % os.path.join(work, "results.md"))
     if not a.keep:
-        for p in list(cores.values()) + [core_zst] + [
+        for p in list(cores.values()) + [core_zst, drv_tar] + [
                 os.path.join(work, "img-%d.hvi" % (s >> 20)) for s in sizes
         ] + [os.path.join(work, "zstd-%d.zst" % (s >> 20)) for s in sizes]:
             if os.path.exists(p):

@@ -10,6 +10,7 @@
 #include "encode.h"
 #include "exit_codes.h"
 #include "plan.h"
+#include "section_spool.h"
 #include "section_writer.h"
 #include "source.h"
 
@@ -38,7 +39,11 @@ typedef struct build {
     hv_profile profile;
     char *bootcfg;
     size_t bootcfg_len;
-    FILE *drivers_tar;
+    /* Sources of the sections after the core, opened before it is
+     * compressed; the spool's thread or the serial loop consumes them. */
+    hv_source later[HV_MAX_SECTIONS];
+    bool later_compress[HV_MAX_SECTIONS];
+    hv_spool spool; /* later sections compressed beside the core */
     hv_atomic_file out;
     uint8_t tbs[HV_TBS_MAX_SIZE];
     uint8_t block[HV_MAX_SIG_BLOCK_SIZE];
@@ -46,11 +51,12 @@ typedef struct build {
 
 static void build_free(build *b)
 {
+    hv_spool_free(&b->spool); /* first: its thread may use the rest */
     hv_manifest_free(&b->manifest);
     hv_profile_free(&b->profile);
     free(b->bootcfg);
-    if (b->drivers_tar)
-        fclose(b->drivers_tar);
+    for (size_t i = 0; i < HV_MAX_SECTIONS; i++)
+        hv_source_close(&b->later[i]);
     hv_atomic_abort(&b->out);
     free(b);
 }
@@ -182,14 +188,37 @@ static int pad_to(FILE *fp, uint64_t from, uint64_t to, hv_diag *diag)
     return 0;
 }
 
-/* One section: pad to its aligned offset, stream it, record the result. */
-static int emit_section(build *b, hv_image_info *info, hv_source *src,
-                        bool compress, int threads, uint64_t *pos,
-                        hv_diag *diag)
+/* Where the next section starts: |pos| rounded up to the alignment. */
+static uint64_t aligned(const hv_image_info *info, uint64_t pos)
 {
-    hv_section *s = &info->sections[info->section_count - 1];
-    uint64_t at = (*pos + info->section_align - 1) &
-                  ~(uint64_t)(info->section_align - 1);
+    return (pos + info->section_align - 1) &
+           ~(uint64_t)(info->section_align - 1);
+}
+
+/* Record a written section in the metadata and advance |*pos| past it. */
+static int place_section(hv_image_info *info, uint32_t idx, bool compress,
+                         uint64_t at, const hv_section_result *r,
+                         uint64_t *pos, hv_diag *diag)
+{
+    hv_section *s = &info->sections[idx];
+    s->compression = compress ? HV_COMPRESSION_ZSTD : HV_COMPRESSION_NONE;
+    s->offset = at;
+    s->stored_size = r->stored_size;
+    s->unpacked_size = r->unpacked_size;
+    memcpy(s->digest, r->digest, sizeof s->digest);
+    *pos = at + r->stored_size;
+    if (*pos > HV_MAX_IMAGE_SIZE)
+        return hv_diag_set(diag, "image exceeds the format's %llu bytes",
+                           (unsigned long long)HV_MAX_IMAGE_SIZE);
+    return 0;
+}
+
+/* One section: pad to its aligned offset, stream it, record the result. */
+static int emit_section(build *b, hv_image_info *info, uint32_t idx,
+                        hv_source *src, bool compress, int threads,
+                        uint64_t *pos, hv_diag *diag)
+{
+    uint64_t at = aligned(info, *pos);
     if (pad_to(b->out.fp, *pos, at, diag) != 0)
         return -1;
     hv_section_params p = {compress, b->profile.compression_level, threads,
@@ -199,16 +228,7 @@ static int emit_section(build *b, hv_image_info *info, hv_source *src,
     hv_source_close(src);
     if (rc != 0)
         return -1;
-    s->compression = compress ? HV_COMPRESSION_ZSTD : HV_COMPRESSION_NONE;
-    s->offset = at;
-    s->stored_size = r.stored_size;
-    s->unpacked_size = r.unpacked_size;
-    memcpy(s->digest, r.digest, sizeof s->digest);
-    *pos = at + r.stored_size;
-    if (*pos > HV_MAX_IMAGE_SIZE)
-        return hv_diag_set(diag, "image exceeds the format's %llu bytes",
-                           (unsigned long long)HV_MAX_IMAGE_SIZE);
-    return 0;
+    return place_section(info, idx, compress, at, &r, pos, diag);
 }
 
 static hv_section *add_section(hv_image_info *info, uint32_t type,
@@ -221,11 +241,87 @@ static hv_section *add_section(hv_image_info *info, uint32_t type,
     return s;
 }
 
+/* The sections after the core, in image order: boot configuration,
+ * drivers, extras. Their entries are added before any is written. */
+static void add_later_sections(const build *b, hv_image_info *info)
+{
+    const hv_manifest *m = &b->manifest;
+    if (m->boot_config_count > 0)
+        add_section(info, HV_SECTION_BOOTCFG, "bootcfg");
+    if (m->driver_count > 0)
+        add_section(info, HV_SECTION_DRIVERS, "drivers");
+    for (size_t i = 0; i < m->extra_count; i++)
+        add_section(info, HV_SECTION_EXTRA, m->extras[i].name);
+}
+
+/*
+ * Open the sources of every section after the core (section i + 1 is
+ * b->later[i]) before the core is compressed: a missing file or a bad
+ * driver package is reported at once, not after minutes of zstd. Returns
+ * an exit code.
+ */
+static int open_later_sources(build *b, hv_image_info *info,
+                              hv_build_report *rep, hv_diag *diag)
+{
+    const hv_manifest *m = &b->manifest;
+    size_t extra = 0;
+    for (uint32_t i = 0; i + 1 < info->section_count; i++) {
+        hv_source *src = &b->later[i];
+        b->later_compress[i] = true;
+        switch (info->sections[i + 1].type) {
+        case HV_SECTION_BOOTCFG:
+            hv_source_open_mem(src, "boot_config",
+                               (const uint8_t *)b->bootcfg, b->bootcfg_len);
+            break;
+        case HV_SECTION_DRIVERS: {
+            hv_drivers_result dr;
+            FILE *tar = tmpfile();
+            if (!tar) {
+                hv_diag_set(diag, "cannot create a temporary file: %s",
+                            strerror(errno));
+                return HV_EXIT_INTERNAL;
+            }
+            if (hv_drivers_normalise(m->drivers, m->driver_count,
+                                     info->build_epoch, tar, &dr,
+                                     diag) != 0) {
+                fclose(tar);
+                return HV_EXIT_USAGE;
+            }
+            /* The source owns |tar| from here, even if this fails. */
+            if (hv_source_open_stream(src, "drivers archive", tar, diag) != 0)
+                return HV_EXIT_INTERNAL;
+            rep->driver_entries = dr.entries;
+            rep->driver_packages = (uint32_t)m->driver_count;
+            break;
+        }
+        default: {
+            const hv_extra_section *e = &m->extras[extra++];
+            b->later_compress[i] = e->compress;
+            if (hv_source_open_file(src, e->path, diag) != 0)
+                return HV_EXIT_USAGE;
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+/* The spool's hand-out: the helper thread takes over later source |i|. */
+static int take_later(void *ctx, size_t i, hv_source *src, bool *compress,
+                      hv_diag *diag)
+{
+    build *b = ctx;
+    (void)diag;
+    *src = b->later[i];
+    memset(&b->later[i], 0, sizeof b->later[i]);
+    *compress = b->later_compress[i];
+    return 0;
+}
+
 static int write_sections(build *b, const hv_build_opts *o,
                           hv_image_info *info, hv_build_report *rep,
                           hv_diag *diag)
 {
-    const hv_manifest *m = &b->manifest;
     hv_source src;
     int threads = o->threads < 1 ? 1 : o->threads;
     uint64_t pos = HV_HEADER_SIZE + (uint64_t)info->header.metadata_size +
@@ -239,43 +335,48 @@ static int write_sections(build *b, const hv_build_opts *o,
     hv_section *core = add_section(info, HV_SECTION_CORE, "core");
     if (open_core(b, &src, core, diag) != 0)
         return HV_EXIT_USAGE;
-    if (emit_section(b, info, &src, true, threads, &pos, diag) != 0)
-        return HV_EXIT_USAGE;
+    add_later_sections(b, info);
+    size_t later = info->section_count - 1;
+    int lrc = open_later_sources(b, info, rep, diag);
+    if (lrc != 0) {
+        hv_source_close(&src);
+        return lrc;
+    }
 
-    if (m->boot_config_count > 0) {
-        add_section(info, HV_SECTION_BOOTCFG, "bootcfg");
-        hv_source_open_mem(&src, "boot_config", (const uint8_t *)b->bootcfg,
-                           b->bootcfg_len);
-        if (emit_section(b, info, &src, true, threads, &pos, diag) != 0)
-            return HV_EXIT_USAGE;
-    }
-    if (m->driver_count > 0) {
-        hv_drivers_result dr;
-        add_section(info, HV_SECTION_DRIVERS, "drivers");
-        b->drivers_tar = tmpfile();
-        if (!b->drivers_tar) {
-            hv_diag_set(diag, "cannot create a temporary file: %s",
-                        strerror(errno));
-            return HV_EXIT_INTERNAL;
+    rep->overlapped = threads >= 2 && later > 0 &&
+                      hv_section_level_is_slow(b->profile.compression_level,
+                                               src.size);
+    if (rep->overlapped) {
+        /* One zstd worker for the spool: the same bytes as any count. */
+        hv_section_params sp = {true, b->profile.compression_level, 1,
+                                info->digest_alg};
+        int rc = hv_spool_start(&b->spool, later, &sp, take_later, b, diag);
+        if (rc != 0) {
+            hv_source_close(&src);
+            return rc;
         }
-        if (hv_drivers_normalise(m->drivers, m->driver_count,
-                                 info->build_epoch, b->drivers_tar, &dr,
-                                 diag) != 0)
-            return HV_EXIT_USAGE;
-        rep->driver_entries = dr.entries;
-        rep->driver_packages = (uint32_t)m->driver_count;
-        FILE *tar = b->drivers_tar;
-        b->drivers_tar = NULL; /* the source owns it now */
-        if (hv_source_open_stream(&src, "drivers archive", tar, diag) != 0 ||
-            emit_section(b, info, &src, true, threads, &pos, diag) != 0)
-            return HV_EXIT_USAGE;
     }
-    for (size_t i = 0; i < m->extra_count; i++) {
-        add_section(info, HV_SECTION_EXTRA, m->extras[i].name);
-        if (hv_source_open_file(&src, m->extras[i].path, diag) != 0 ||
-            emit_section(b, info, &src, m->extras[i].compress, threads, &pos,
-                         diag) != 0)
-            return HV_EXIT_USAGE;
+    if (emit_section(b, info, 0, &src, true, threads, &pos, diag) != 0)
+        return HV_EXIT_USAGE; /* build_free joins the spool's thread */
+
+    if (rep->overlapped) {
+        int rc = hv_spool_finish(&b->spool, diag);
+        if (rc != 0)
+            return rc;
+        for (uint32_t i = 0; i < later; i++) {
+            uint64_t at = aligned(info, pos);
+            if (pad_to(b->out.fp, pos, at, diag) != 0 ||
+                hv_spool_copy(&b->spool, i, b->out.fp, diag) != 0)
+                return HV_EXIT_INTERNAL;
+            if (place_section(info, i + 1, b->spool.compressed[i], at,
+                              &b->spool.result[i], &pos, diag) != 0)
+                return HV_EXIT_USAGE;
+        }
+    } else {
+        for (uint32_t i = 0; i < later; i++)
+            if (emit_section(b, info, i + 1, &b->later[i],
+                             b->later_compress[i], threads, &pos, diag) != 0)
+                return HV_EXIT_USAGE;
     }
     info->header.image_size = pos;
     return 0;

@@ -29,6 +29,7 @@ typedef struct hv_build_report {
     uint32_t driver_entries;  /* entries in the drivers archive */
     uint32_t driver_packages;
     uint32_t signatures;
+    bool overlapped; /* later sections compressed beside the core */
 } hv_build_report;
 
 /* Returns an exit code (exit_codes.h): 0, 2 for bad input with |diag| naming

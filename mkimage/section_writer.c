@@ -147,6 +147,11 @@ static int emit(sink *k, const void *p, size_t n, hv_diag *diag)
     return 0;
 }
 
+bool hv_section_level_is_slow(int level, uint64_t size)
+{
+    return !small_window(level, size);
+}
+
 static int zstd_setup(ZSTD_CCtx *z, const hv_section_params *p, uint64_t size,
                       hv_diag *diag)
 {

@@ -28,6 +28,16 @@ typedef struct hv_section_result {
     uint8_t digest[HV_DIGEST_MAX_SIZE]; /* unused tail is zero */
 } hv_section_result;
 
+/*
+ * True when zstd at |level| on |size| bytes works with windows over 2 MiB:
+ * the slow levels (9 and up on inputs of a few MiB), whose jobs are large
+ * enough to leave workers idle on a core of a few jobs. The builder then
+ * compresses the later sections beside the core (section_spool.h). At the
+ * fast levels it does not: they keep every worker busy, and one section at a
+ * time keeps the build's memory flat.
+ */
+bool hv_section_level_is_slow(int level, uint64_t size);
+
 /* Append the section to |out| at its current position. */
 int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
                      hv_section_result *res, hv_diag *diag);

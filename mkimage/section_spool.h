@@ -1,0 +1,73 @@
+/*
+ * Sections compressed beside the core. At the slow zstd levels a core
+ * smaller than a few of zstd's jobs leaves workers idle, and every section
+ * after it (boot configuration, drivers, extras) would wait its turn. The
+ * spool compresses those sections in a helper thread, one after the other,
+ * into a temporary file while the core streams into the image; the builder
+ * then copies each one into place. Each section goes through the same
+ * hv_write_section with the same parameters, so its bytes are exactly those
+ * of a serial build (zstd's output does not depend on the worker count).
+ */
+#ifndef HV_SECTION_SPOOL_H
+#define HV_SECTION_SPOOL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "hvimage/format.h"
+#include "section_writer.h"
+#include "source.h"
+
+/*
+ * Opens the source of the |i|th spooled section and says whether to
+ * compress it. Runs on the helper thread. Returns an exit code
+ * (exit_codes.h): 0, or non-zero with |diag| set.
+ */
+typedef int (*hv_spool_open_fn)(void *ctx, size_t i, hv_source *src,
+                                bool *compress, hv_diag *diag);
+
+typedef struct hv_spool {
+    /* Set by hv_spool_start; read by the helper only. */
+    hv_spool_open_fn open;
+    void *ctx;
+    size_t count;
+    hv_section_params params;
+    FILE *fp;
+    /* Written by the helper; read only after hv_spool_finish. */
+    int rc;
+    hv_diag diag;
+    bool compressed[HV_MAX_SECTIONS];
+    uint64_t offset[HV_MAX_SECTIONS]; /* in the spool file */
+    hv_section_result result[HV_MAX_SECTIONS];
+    /* Bookkeeping. */
+    pthread_t thread;
+    bool running;
+} hv_spool;
+
+/*
+ * Start compressing |count| sections on a helper thread with |params|
+ * (|params->compress| is decided per section by |open|). Returns 0, or an
+ * exit code with |diag| set (nothing started).
+ */
+int hv_spool_start(hv_spool *s, size_t count, const hv_section_params *params,
+                   hv_spool_open_fn open, void *ctx, hv_diag *diag);
+
+/*
+ * Wait for the helper. Returns its exit code; on failure |diag| holds its
+ * message. Safe to call when nothing was started (returns 0).
+ */
+int hv_spool_finish(hv_spool *s, hv_diag *diag);
+
+/*
+ * Append section |i|'s stored bytes to |out| at its current position,
+ * hashing them again on the way: a spool that changed on disk is an error,
+ * not a broken image. Only after a successful hv_spool_finish.
+ */
+int hv_spool_copy(hv_spool *s, size_t i, FILE *out, hv_diag *diag);
+
+/* Joins the helper if it still runs and removes the spool. */
+void hv_spool_free(hv_spool *s);
+
+#endif
