@@ -112,7 +112,9 @@
 #define HV_SECTION_EXTRA 4u   /* any number, unique names                     */
 
 #define HV_COMPRESSION_NONE 0u
-#define HV_COMPRESSION_ZSTD 1u /* exactly one zstd frame, content size set    */
+/* Exactly one zstd frame; a content size in its header, if present (the
+ * builder always writes one), equals unpacked_size. docs/FORMAT.md. */
+#define HV_COMPRESSION_ZSTD 1u
 
 #define HV_DIGEST_SHA256 1u
 #define HV_DIGEST_SHA384 2u
