@@ -23,7 +23,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-all_targets="verify metadata section manifest profile drivers"
+all_targets="verify metadata section manifest profile drivers p11uri"
 merge=0
 if [ "${1:-}" = "--merge" ]; then
     merge=1

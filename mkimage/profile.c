@@ -7,6 +7,7 @@
 #include "host_limits.h"
 #include "plan.h"
 #include "yaml_doc.h"
+#include "hex.h"
 
 #define MIN_ERASE_BLOCK 4096u
 #define MIN_COMPRESSION_LEVEL 1u
@@ -293,17 +294,6 @@ static int cmp_key_id(const void *a, const void *b)
     return memcmp(a, b, HV_KEY_ID_SIZE);
 }
 
-static int hex_nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int load_algorithms(loader *l, const hv_ynode *keys)
 {
     static const uint32_t all[] = {
@@ -387,8 +377,8 @@ static int load_key_ids(loader *l, const hv_ynode *keys)
         char d[HV_YDESCRIBE_SIZE];
 
         for (size_t j = 0; ok && j < HV_KEY_ID_SIZE; j++) {
-            int hi = hex_nibble(v->text[2 * j]);
-            int lo = hex_nibble(v->text[2 * j + 1]);
+            int hi = hv_hex_value(v->text[2 * j]);
+            int lo = hv_hex_value(v->text[2 * j + 1]);
             ok = hi >= 0 && lo >= 0;
             if (ok)
                 p->accept_key_ids[i][j] = (uint8_t)(hi << 4 | lo);

@@ -1,5 +1,6 @@
 /* see yaml_doc.h */
 #include "yaml_doc.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -759,17 +760,6 @@ int hv_yseq_check(const hv_ydoc *doc, const hv_ynode *node, const char *name,
 
 enum { NUM_OK, NUM_BAD, NUM_LEADING_ZERO, NUM_OVERFLOW };
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int parse_u64(const char *s, size_t len, bool allow_hex, uint64_t *out)
 {
     uint64_t v = 0;
@@ -780,14 +770,14 @@ static int parse_u64(const char *s, size_t len, bool allow_hex, uint64_t *out)
         if (!allow_hex || len == 2)
             return NUM_BAD;
         for (size_t i = 2; i < len; i++)
-            if (hex_digit(s[i]) < 0)
+            if (hv_hex_value(s[i]) < 0)
                 return NUM_BAD;
         /* Leading zeros are harmless in hex (no octal reading exists) and
          * usual in fixed-width addresses. */
         for (size_t i = 2; i < len; i++) {
             if (v > UINT64_MAX >> 4)
                 return NUM_OVERFLOW;
-            v = v << 4 | (uint64_t)hex_digit(s[i]);
+            v = v << 4 | (uint64_t)hv_hex_value(s[i]);
         }
         *out = v;
         return NUM_OK;

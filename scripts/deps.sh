@@ -3,7 +3,8 @@
 # (idempotent; safe to run on every invocation). Sourced by the other scripts.
 HV_DEBS="meson ninja-build pkg-config gcc libc6-dev python3 \
 libarchive-dev libssl-dev openssl libzstd-dev zstd libyaml-dev libbearssl-dev \
-binutils tar zip unzip cpio gzip xz-utils bzip2 qemu-system-x86"
+binutils tar zip unzip cpio gzip xz-utils bzip2 qemu-system-x86 \
+libp11-kit-dev softhsm2"
 hv_install_deps() {
     missing=""
     for p in $HV_DEBS "$@"; do

@@ -21,6 +21,7 @@
 
 #include "atomic_file.h"
 #include "ossl.h"
+#include "pkcs11.h"
 
 /* Key files are a few KiB; anything far larger is not a key file and is not
  * worth reading into memory. */
@@ -358,10 +359,39 @@ static int make_record(EVP_PKEY *pkey, const char *path, hv_pubkey *rec,
 
 /* ---- Public API ------------------------------------------------------------ */
 
+/* A key in a PKCS#11 token, named by its URI. */
+static int signer_load_p11(const char *uri, hv_signer **out, hv_diag *diag)
+{
+    hv_signer *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(uri))) {
+        free(s);
+        return hv_diag_set(diag, "out of memory");
+    }
+    /* Messages name the token and key, not the module or PIN file. */
+    char *q = strchr(s->path, '?');
+    if (q)
+        *q = '\0';
+    if (hv_p11_open(uri, s->path, &s->p11, &s->pub, diag) != 0) {
+        hv_signer_free(s);
+        return -1;
+    }
+    if (compute_key_id(&s->pub) != 0) {
+        hv_diag_set(diag, "%s: the token's public key is not a valid %s key",
+                    s->path, hv_alg_info_get(s->pub.sig_alg)->name);
+        hv_signer_free(s);
+        return -1;
+    }
+    s->alg = hv_alg_info_get(s->pub.sig_alg);
+    *out = s;
+    return 0;
+}
+
 /* see signing.h */
 int hv_signer_load(const char *path, hv_signer **out, hv_diag *diag)
 {
     *out = NULL;
+    if (hv_p11_is_uri(path))
+        return signer_load_p11(path, out, diag);
     char *buf;
     size_t len;
     if (read_key_file(path, &buf, &len, diag) != 0)
@@ -393,6 +423,7 @@ void hv_signer_free(hv_signer *s)
     if (!s)
         return;
     EVP_PKEY_free(s->pkey); /* OpenSSL clears private key material on free */
+    hv_p11_close(s->p11);
     free(s->path);
     OPENSSL_cleanse(s, sizeof *s);
     free(s);

@@ -36,11 +36,15 @@ const hv_alg_info *hv_alg_info_get(uint32_t sig_alg);
 
 /*
  * The signer behind the opaque hv_signer of signing.h. |pkey| holds the
- * private key; |pub| is its record, computed once at load time. |path| is
- * kept for messages. All owned by the struct.
+ * private key of a key file, |p11| the handle of a key in a token; exactly
+ * one is set. |pub| is its record, computed once at load time. |path| is
+ * kept for messages (for a token: the URI without its query). All owned by
+ * the struct.
  */
+struct hv_p11_key;
 struct hv_signer {
-    EVP_PKEY *pkey;
+    EVP_PKEY *pkey;          /* a key file; NULL for a token key */
+    struct hv_p11_key *p11;  /* a PKCS#11 token key (pkcs11.h); or NULL */
     const hv_alg_info *alg;
     hv_pubkey pub;
     char *path;

@@ -9,6 +9,7 @@
 #include <openssl/rsa.h>
 
 #include "ossl.h"
+#include "pkcs11.h"
 
 /* DER ECDSA-Sig-Value from OpenSSL to the format's raw r || s. */
 static int der_to_raw(const unsigned char *der, size_t der_len,
@@ -26,6 +27,35 @@ static int der_to_raw(const unsigned char *der, size_t der_len,
     return rc;
 }
 
+/*
+ * A token key: hash here, sign the digest in the token. CKM_ECDSA returns
+ * raw r || s and CKM_RSA_PKCS the modulus length, both the format's
+ * encoding already; anything of another length is the token's error.
+ */
+static int sign_p11(hv_signer *s, const uint8_t *tbs, size_t tbs_len,
+                    uint8_t sig[HV_SIG_MAX_SIZE], hv_diag *diag)
+{
+    const hv_alg_info *alg = s->alg;
+    uint8_t digest[EVP_MAX_MD_SIZE];
+    unsigned dlen = 0;
+    size_t n = 0;
+    char why[256];
+    EVP_MD *md = EVP_MD_fetch(NULL, alg->md, NULL);
+    int ok = md && EVP_Digest(tbs, tbs_len, digest, &dlen, md, NULL) == 1;
+    EVP_MD_free(md);
+    if (!ok)
+        return hv_diag_set(diag, "%s: hashing failed: %s", s->path,
+                           hv_ossl_error(why, sizeof why));
+    if (hv_p11_sign(s->p11, alg->sig_alg, digest, dlen, sig, HV_SIG_MAX_SIZE,
+                    &n, diag) != 0)
+        return -1;
+    if (n != alg->sig_len)
+        return hv_diag_set(diag, "%s: the token returned a %zu-byte %s "
+                           "signature (expected %zu)", s->path, n, alg->name,
+                           alg->sig_len);
+    return 0;
+}
+
 /* see signing.h */
 int hv_signer_sign(hv_signer *s, const uint8_t *tbs, size_t tbs_len,
                    uint8_t sig[HV_SIG_MAX_SIZE], size_t *sig_len,
@@ -41,20 +71,21 @@ int hv_signer_sign(hv_signer *s, const uint8_t *tbs, size_t tbs_len,
     int rc = -1;
 
     *sig_len = 0;
-    if (!mctx ||
-        EVP_DigestSignInit_ex(mctx, &pctx, alg->md, NULL, NULL, s->pkey,
-                              NULL) != 1 ||
-        (!alg->is_ec &&
-         EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) <= 0) ||
-        EVP_DigestSign(mctx, NULL, &out_len, tbs, tbs_len) != 1 ||
-        !(out = OPENSSL_malloc(out_len)) ||
-        EVP_DigestSign(mctx, out, &out_len, tbs, tbs_len) != 1) {
+    if (s->p11) {
+        if (sign_p11(s, tbs, tbs_len, sig, diag) != 0)
+            goto out;
+    } else if (!mctx ||
+               EVP_DigestSignInit_ex(mctx, &pctx, alg->md, NULL, NULL,
+                                     s->pkey, NULL) != 1 ||
+               (!alg->is_ec &&
+                EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) <= 0) ||
+               EVP_DigestSign(mctx, NULL, &out_len, tbs, tbs_len) != 1 ||
+               !(out = OPENSSL_malloc(out_len)) ||
+               EVP_DigestSign(mctx, out, &out_len, tbs, tbs_len) != 1) {
         hv_diag_set(diag, "%s: signing failed: %s", s->path,
                     hv_ossl_error(why, sizeof why));
         goto out;
-    }
-
-    if (alg->is_ec) {
+    } else if (alg->is_ec) {
         if (der_to_raw(out, out_len, alg->scalar_len, sig) != 0) {
             hv_diag_set(diag, "%s: OpenSSL returned a malformed %s signature",
                         s->path, alg->name);

@@ -16,6 +16,8 @@ static const char help[] =
     "is byte-identical for identical inputs (SOURCE_DATE_EPOCH, if set,\n"
     "overrides the manifest's build_epoch). --unsigned leaves every\n"
     "signature slot empty for the detached flow (hvimage tbs / attach).\n"
+    "--key takes a PEM key file or a PKCS#11 URI (pkcs11:token=...;object=\n"
+    "...?module-path=...&pin-source=file:...) naming a key in an HSM.\n"
     "--threads sets zstd workers (default: online CPUs); it never changes the\n"
     "output bytes. With 2 or more, at the slow levels (windows over 2 MiB:\n"
     "level 9 and up on a core of a few MiB), the sections after the core are\n"

@@ -57,6 +57,7 @@ static int insert_and_write(const char *cmd, hv_image_file *img,
 static const char sign_help[] =
     "usage: hvimage sign --key KEY.pem [--profile PROFILE] IMAGE [-o OUT]\n\n"
     "Add a signature by KEY.pem to IMAGE (in place unless -o is given).\n"
+    "KEY.pem may also be a PKCS#11 URI naming a key in an HSM (docs/CLI.md).\n"
     "The image's sections are checked against its metadata first. With\n"
     "--profile, the key must be one the profile accepts and the image must\n"
     "be for the profile's OEM.\n";
