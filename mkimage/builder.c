@@ -222,7 +222,7 @@ static int emit_section(build *b, hv_image_info *info, uint32_t idx,
     if (pad_to(b->out.fp, *pos, at, diag) != 0)
         return -1;
     hv_section_params p = {compress, b->profile.compression_level, threads,
-                           info->digest_alg};
+                           info->digest_alg, true};
     hv_section_result r;
     int rc = hv_write_section(b->out.fp, src, &p, &r, diag);
     hv_source_close(src);
@@ -349,7 +349,7 @@ static int write_sections(build *b, const hv_build_opts *o,
     if (rep->overlapped) {
         /* One zstd worker for the spool: the same bytes as any count. */
         hv_section_params sp = {true, b->profile.compression_level, 1,
-                                info->digest_alg};
+                                info->digest_alg, false};
         int rc = hv_spool_start(&b->spool, later, &sp, take_later, b, diag);
         if (rc != 0) {
             hv_source_close(&src);

@@ -116,6 +116,7 @@ typedef struct sink {
     EVP_MD_CTX *md;
     uint64_t written;
     uint64_t unflushed;
+    bool writeback;
 } sink;
 
 static void start_writeback(FILE *out)
@@ -140,7 +141,7 @@ static int emit(sink *k, const void *p, size_t n, hv_diag *diag)
                            strerror(errno));
     k->written += n;
     k->unflushed += n;
-    if (k->unflushed >= WRITEBACK) {
+    if (k->writeback && k->unflushed >= WRITEBACK) {
         start_writeback(k->out);
         k->unflushed = 0;
     }
@@ -178,7 +179,7 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
                      hv_section_result *res, hv_diag *diag)
 {
     int rc = -1;
-    sink k = {out, EVP_MD_CTX_new(), 0, 0};
+    sink k = {out, EVP_MD_CTX_new(), 0, 0, p->writeback};
     uint8_t *in = malloc(CHUNK);
     size_t out_cap = ZSTD_CStreamOutSize();
     uint8_t *zbuf = p->compress ? malloc(out_cap) : NULL;

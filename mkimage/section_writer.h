@@ -20,6 +20,10 @@ typedef struct hv_section_params {
     int level;       /* zstd level, 1..19 */
     int threads;     /* zstd workers; >= 1 (output does not depend on it) */
     uint32_t digest_alg;
+    /* Start the kernel's writeback of |out| every few MiB, so the image's
+     * final fsync finds little left; off for a spool that is read back and
+     * deleted (writing it to disk would be wasted I/O). A hint only. */
+    bool writeback;
 } hv_section_params;
 
 typedef struct hv_section_result {
