@@ -435,10 +435,32 @@ const hv_pubkey *hv_signer_pubkey(const hv_signer *s)
     return &s->pub;
 }
 
+/* The public half of a key in a PKCS#11 token, named by its URI. */
+static int pubkey_load_p11(const char *uri, hv_pubkey *out, hv_diag *diag)
+{
+    char *label = strdup(uri);
+    if (!label)
+        return hv_diag_set(diag, "out of memory");
+    char *q = strchr(label, '?');
+    if (q)
+        *q = '\0';
+    int rc = hv_p11_public(uri, label, out, diag);
+    if (rc == 0 && compute_key_id(out) != 0)
+        rc = hv_diag_set(diag, "%s: the token's public key is not a valid "
+                         "%s key", label,
+                         hv_alg_info_get(out->sig_alg)->name);
+    if (rc != 0)
+        memset(out, 0, sizeof *out);
+    free(label);
+    return rc;
+}
+
 /* see signing.h */
 int hv_pubkey_load(const char *path, hv_pubkey *out, hv_diag *diag)
 {
     memset(out, 0, sizeof *out);
+    if (hv_p11_is_uri(path))
+        return pubkey_load_p11(path, out, diag);
     char *buf;
     size_t len;
     if (read_key_file(path, &buf, &len, diag) != 0)

@@ -275,10 +275,15 @@ static int read_pin(const hv_p11_uri *u, const char *label, char *pin,
     return 0;
 }
 
+/* |need_pin|: a private key is wanted, so a token that asks for a login
+ * must get one; for a public key only, log in only if a PIN is at hand. */
 static int login(hv_p11_key *k, const hv_p11_uri *u, CK_FLAGS token_flags,
-                 hv_diag *diag)
+                 bool need_pin, hv_diag *diag)
 {
     if (!(token_flags & CKF_LOGIN_REQUIRED))
+        return 0;
+    if (!need_pin && u->pin_source[0] == '\0' &&
+        !getenv("HVIMAGE_PKCS11_PIN"))
         return 0;
     if (token_flags & CKF_PROTECTED_AUTHENTICATION_PATH)
         return hv_diag_set(diag, "%s: the token wants its PIN on its own "
@@ -436,9 +441,14 @@ static int rsa_public(hv_p11_key *k, CK_OBJECT_HANDLE obj, hv_pubkey *pub,
     return 0;
 }
 
-/* see pkcs11.h */
-int hv_p11_open(const char *uri, const char *label, hv_p11_key **out,
-                hv_pubkey *pub, hv_diag *diag)
+/*
+ * Open the key the URI names. |need_private|: signing, so the private key
+ * must be there (and the login); otherwise only the public key is read, from
+ * the public key object, or for RSA from the private key if that is what
+ * the token shows.
+ */
+static int key_open(const char *uri, const char *label, bool need_private,
+                    hv_p11_key **out, hv_pubkey *pub, hv_diag *diag)
 {
     *out = NULL;
     memset(pub, 0, sizeof *pub);
@@ -478,28 +488,32 @@ int hv_p11_open(const char *uri, const char *label, hv_p11_key **out,
         goto out;
     }
     k->session_open = true;
-    if (login(k, u, flags, diag) != 0)
+    if (login(k, u, flags, need_private, diag) != 0)
         goto out;
 
-    int found = 0;
-    if (find_object(k, u, CKO_PRIVATE_KEY, &k->priv, &found, diag) != 0)
+    const char *by = u->has_object && u->has_id ? "label and id"
+                     : u->has_object           ? "label"
+                                               : "id";
+    int have_priv = 0, have_pub = 0;
+    CK_OBJECT_HANDLE pub_obj = 0;
+    size_t tl;
+    if (find_object(k, u, CKO_PRIVATE_KEY, &k->priv, &have_priv, diag) != 0 ||
+        find_object(k, u, CKO_PUBLIC_KEY, &pub_obj, &have_pub, diag) != 0)
         goto out;
-    if (!found) {
+    if (need_private && !have_priv) {
         hv_diag_set(diag, "%s: no private key with that %s on the token",
-                    label, u->has_object && u->has_id ? "label and id"
-                           : u->has_object           ? "label"
-                                                     : "id");
+                    label, by);
         goto out;
     }
-    size_t tl;
-    if (get_attr(k, k->priv, CKA_KEY_TYPE, &k->type, sizeof k->type, &tl,
-                 "type", diag) != 0)
+    if (!have_priv && !have_pub) {
+        hv_diag_set(diag, "%s: no key with that %s on the token", label, by);
         goto out;
-    CK_OBJECT_HANDLE pub_obj = 0;
-    if (find_object(k, u, CKO_PUBLIC_KEY, &pub_obj, &found, diag) != 0)
+    }
+    if (get_attr(k, have_priv ? k->priv : pub_obj, CKA_KEY_TYPE, &k->type,
+                 sizeof k->type, &tl, "type", diag) != 0)
         goto out;
     if (k->type == CKK_EC) {
-        if (!found) {
+        if (!have_pub) {
             hv_diag_set(diag, "%s: no public key object beside the private "
                         "key (an EC private key does not carry its point)",
                         label);
@@ -508,7 +522,7 @@ int hv_p11_open(const char *uri, const char *label, hv_p11_key **out,
         if (ec_public(k, pub_obj, pub, diag) != 0)
             goto out;
     } else if (k->type == CKK_RSA) {
-        if (rsa_public(k, found ? pub_obj : k->priv, pub, diag) != 0)
+        if (rsa_public(k, have_pub ? pub_obj : k->priv, pub, diag) != 0)
             goto out;
     } else {
         hv_diag_set(diag, "%s: unsupported key type 0x%lx (expected EC or "
@@ -522,6 +536,23 @@ out:
     if (u)
         OPENSSL_cleanse(u, sizeof *u);
     free(u);
+    hv_p11_close(k);
+    return rc;
+}
+
+/* see pkcs11.h */
+int hv_p11_open(const char *uri, const char *label, hv_p11_key **out,
+                hv_pubkey *pub, hv_diag *diag)
+{
+    return key_open(uri, label, true, out, pub, diag);
+}
+
+/* see pkcs11.h */
+int hv_p11_public(const char *uri, const char *label, hv_pubkey *pub,
+                  hv_diag *diag)
+{
+    hv_p11_key *k;
+    int rc = key_open(uri, label, false, &k, pub, diag);
     hv_p11_close(k);
     return rc;
 }

@@ -66,6 +66,16 @@ int hv_p11_open(const char *uri, const char *label, hv_p11_key **out,
                 hv_pubkey *pub, hv_diag *diag);
 
 /*
+ * The public key record (no key_id) of the key the URI names, for trusting
+ * it (verify, extract, attach): from the public key object, or for RSA the
+ * private key's public attributes. Logs in only if a PIN is configured, so
+ * a URI without pin-source works for tokens that show public objects
+ * without a login. Returns 0, or -1 with |diag| set.
+ */
+int hv_p11_public(const char *uri, const char *label, hv_pubkey *pub,
+                  hv_diag *diag);
+
+/*
  * Sign |digest| (already hashed with the algorithm's digest) with the
  * token's key under |sig_alg|. ECDSA writes raw r || s of exactly
  * 2 * scalar bytes; RSA the modulus length. Returns 0, or -1 with |diag|

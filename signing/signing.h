@@ -33,7 +33,8 @@ typedef struct hv_pubkey {
 /* A private key. Opaque; owned by the caller; free with hv_signer_free(). */
 typedef struct hv_signer hv_signer;
 
-/* Load a PEM private key (PKCS#8 or traditional, unencrypted). */
+/* Load a PEM private key (PKCS#8 or traditional, unencrypted), or a key in
+ * a PKCS#11 token named by a "pkcs11:" URI (docs/CLI.md). */
 int hv_signer_load(const char *path, hv_signer **out, hv_diag *diag);
 void hv_signer_free(hv_signer *s); /* NULL is fine */
 /* The signer's public half. The pointer lives as long as |s|. */
@@ -44,7 +45,8 @@ int hv_signer_sign(hv_signer *s, const uint8_t *tbs, size_t tbs_len,
                    hv_diag *diag);
 
 /* Load a PEM public key (SubjectPublicKeyInfo), or the public half of a PEM
- * private key, into a trusted key record. */
+ * private key, or of a key in a PKCS#11 token named by a "pkcs11:" URI
+ * (docs/CLI.md), into a trusted key record. */
 int hv_pubkey_load(const char *path, hv_pubkey *out, hv_diag *diag);
 
 /* Generate a key for |sig_alg| and write the private key (PKCS#8 PEM, mode

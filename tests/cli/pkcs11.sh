@@ -3,7 +3,8 @@
 # The same keys as files and in the token must give the same key ids, and
 # RSA (deterministic) the very same image; build and sign both take a
 # pkcs11: URI; every way of naming the key, the token or the PIN wrongly
-# fails with exit 2 and a message that says which.
+# fails with exit 2 and a message that says which. verify, extract and
+# attach trust a token's public key by URI.
 . "$(dirname "$0")/lib.sh"
 MODULE=/usr/lib/softhsm/libsofthsm2.so
 check "SoftHSM module is installed (scripts/deps.sh: softhsm2)" test -f "$MODULE"
@@ -43,6 +44,20 @@ expect 0 "verified" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 "$T/s.
 expect 0 "" env HVIMAGE_PKCS11_MODULE="$MODULE" HVIMAGE_PKCS11_PIN=1234 \
     "$HVIMAGE" build -q -m "$M" -p "$T/acme.yaml" --key "pkcs11:object=p384" -o "$T/env.hvi"
 expect 0 "verified" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 "$T/env.hvi"
+
+# Trusting a token's key: verify, extract and attach take the URI as the
+# public key; no PIN is needed to read a public key object.
+pubq="module-path=$MODULE"
+expect 0 "signer $ec_id" hv verify --key "pkcs11:token=hv-release;object=p384?$pubq" --board acme-r750-mb2 "$T/ec.hvi"
+expect 0 "verified" hv verify --key "pkcs11:token=hv-release;id=%02?$pubq" --board orbital-gw3 "$T/rsa-file.hvi"
+expect 1 "untrusted" hv verify --key "pkcs11:token=hv-release;object=p256?$pubq" --board acme-r750-mb2 "$T/ec.hvi"
+expect 2 "no key with that label" hv verify --key "pkcs11:token=hv-release;object=p512?$pubq" --board acme-r750-mb2 "$T/ec.hvi"
+expect 0 "" hv extract --key "pkcs11:token=hv-release;object=p384?$pubq" --board acme-r750-mb2 -o "$T/x" "$T/ec.hvi"
+check "extract with a token key unpacks the core" test -s "$T/x/core.bin"
+expect 0 "" hv tbs "$T/u.hvi" -o "$T/u.tbs"
+openssl dgst -sha384 -sign "$T/ec.pem" -out "$T/u.sig" "$T/u.tbs"
+expect 0 "" hv attach --pub "pkcs11:token=hv-release;object=p384?$pubq" --signature "$T/u.sig" "$T/u.hvi" -o "$T/att.hvi"
+expect 0 "verified" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 "$T/att.hvi"
 
 # Refusals: exit 2, a message naming the problem, no image.
 bad() { # PATTERN URI [PROFILE]
