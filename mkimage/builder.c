@@ -343,14 +343,19 @@ static int write_sections(build *b, const hv_build_opts *o,
         return lrc;
     }
 
-    rep->overlapped = threads >= 2 && later > 0 &&
+    /* Only compressed sections are spooled (section_spool.h). */
+    bool any_compressed = false;
+    for (size_t i = 0; i < later; i++)
+        any_compressed |= b->later_compress[i];
+    rep->overlapped = threads >= 2 && any_compressed &&
                       hv_section_level_is_slow(b->profile.compression_level,
                                                src.size);
     if (rep->overlapped) {
         /* One zstd worker for the spool: the same bytes as any count. */
         hv_section_params sp = {true, b->profile.compression_level, 1,
                                 info->digest_alg, false};
-        int rc = hv_spool_start(&b->spool, later, &sp, take_later, b, diag);
+        int rc = hv_spool_start(&b->spool, later, b->later_compress, &sp,
+                                take_later, b, diag);
         if (rc != 0) {
             hv_source_close(&src);
             return rc;
@@ -364,6 +369,12 @@ static int write_sections(build *b, const hv_build_opts *o,
         if (rc != 0)
             return rc;
         for (uint32_t i = 0; i < later; i++) {
+            if (!b->later_compress[i]) { /* stored: straight from its file */
+                if (emit_section(b, info, i + 1, &b->later[i], false, threads,
+                                 &pos, diag) != 0)
+                    return HV_EXIT_USAGE;
+                continue;
+            }
             uint64_t at = aligned(info, pos);
             if (pad_to(b->out.fp, pos, at, diag) != 0 ||
                 hv_spool_copy(&b->spool, i, b->out.fp, diag) != 0)

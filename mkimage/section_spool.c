@@ -10,6 +10,8 @@ static void *spool_run(void *arg)
 {
     hv_spool *s = arg;
     for (size_t i = 0; i < s->count; i++) {
+        if (!s->wanted[i])
+            continue;
         hv_source src;
         hv_section_params p = s->params;
         s->rc = s->open(s->ctx, i, &src, &p.compress, &s->diag);
@@ -32,8 +34,9 @@ static void *spool_run(void *arg)
     return NULL;
 }
 
-int hv_spool_start(hv_spool *s, size_t count, const hv_section_params *params,
-                   hv_spool_open_fn open, void *ctx, hv_diag *diag)
+int hv_spool_start(hv_spool *s, size_t count, const bool *wanted,
+                   const hv_section_params *params, hv_spool_open_fn open,
+                   void *ctx, hv_diag *diag)
 {
     memset(s, 0, sizeof *s);
     if (count > HV_MAX_SECTIONS) {
@@ -43,6 +46,7 @@ int hv_spool_start(hv_spool *s, size_t count, const hv_section_params *params,
     s->open = open;
     s->ctx = ctx;
     s->count = count;
+    memcpy(s->wanted, wanted, count * sizeof *wanted);
     s->params = *params;
     s->fp = tmpfile();
     if (!s->fp) {

@@ -4,7 +4,9 @@
  * after it (boot configuration, drivers, extras) would wait its turn. The
  * spool compresses those sections in a helper thread, one after the other,
  * into a temporary file while the core streams into the image; the builder
- * then copies each one into place. Each section goes through the same
+ * then copies each one into place. Stored (uncompressed) sections are not
+ * spooled: there is no CPU work to overlap, and a large blob would be
+ * written twice. Each section goes through the same
  * hv_write_section with the same parameters, so its bytes are exactly those
  * of a serial build (zstd's output does not depend on the worker count).
  */
@@ -33,6 +35,7 @@ typedef struct hv_spool {
     hv_spool_open_fn open;
     void *ctx;
     size_t count;
+    bool wanted[HV_MAX_SECTIONS];
     hv_section_params params;
     FILE *fp;
     /* Written by the helper; read only after hv_spool_finish. */
@@ -47,12 +50,14 @@ typedef struct hv_spool {
 } hv_spool;
 
 /*
- * Start compressing |count| sections on a helper thread with |params|
- * (|params->compress| is decided per section by |open|). Returns 0, or an
- * exit code with |diag| set (nothing started).
+ * Start writing, on a helper thread with |params|, those of |count| sections
+ * whose |wanted| entry is true (|params->compress| is decided per section by
+ * |open|; the others are left to the caller, in image order). Returns 0, or
+ * an exit code with |diag| set (nothing started).
  */
-int hv_spool_start(hv_spool *s, size_t count, const hv_section_params *params,
-                   hv_spool_open_fn open, void *ctx, hv_diag *diag);
+int hv_spool_start(hv_spool *s, size_t count, const bool *wanted,
+                   const hv_section_params *params, hv_spool_open_fn open,
+                   void *ctx, hv_diag *diag);
 
 /*
  * Wait for the helper. Returns its exit code; on failure |diag| holds its
@@ -61,7 +66,7 @@ int hv_spool_start(hv_spool *s, size_t count, const hv_section_params *params,
 int hv_spool_finish(hv_spool *s, hv_diag *diag);
 
 /*
- * Append section |i|'s stored bytes to |out| at its current position,
+ * Append section |i|'s stored bytes (a wanted one) to |out| at its current position,
  * hashing them again on the way: a spool that changed on disk is an error,
  * not a broken image. Only after a successful hv_spool_finish.
  */

@@ -20,8 +20,8 @@ static const char help[] =
     "...?module-path=...&pin-source=file:...) naming a key in an HSM.\n"
     "--threads sets zstd workers (default: online CPUs); it never changes the\n"
     "output bytes. With 2 or more, at the slow levels (windows over 2 MiB:\n"
-    "level 9 and up on a core of a few MiB), the sections after the core are\n"
-    "compressed beside it on one more thread.\n";
+    "level 9 and up on a core of a few MiB), the zstd sections after the core\n"
+    "are compressed beside it on one more thread.\n";
 
 int cmd_build(int argc, char **argv)
 {

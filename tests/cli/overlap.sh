@@ -35,6 +35,18 @@ expect 0 "" hv extract --key "$T/k.pub.pem" --board orbital-gw3 -o "$T/x" "$T/t2
 check "core round-trips" cmp -s "$T/x/core.bin" "$T/core.bin"
 check "stored extra round-trips" cmp -s "$T/x/blob" "$T/blob.bin"
 check "compressed extra round-trips" cmp -s "$T/x/calibration" "$T/cal.txt"
+# Stored sections are never spooled (nothing to overlap): with only a
+# stored extra after the core the build is serial, and still identical.
+cat > "$T/m-stored.yaml" <<EOF
+image: {name: overlap, version: 1.0.0, security_version: 1, build_epoch: 1}
+core: {path: core.bin, format: raw, load_address: 0x100000, entry_point: 0x100000}
+sections:
+  - {name: blob, path: blob.bin, compress: false}
+EOF
+out=$("$HVIMAGE" build -m "$T/m-stored.yaml" -p "$T/p.yaml" --key "$T/k.pem" --threads 2 -o "$T/s2.hvi" 2>&1)
+check "only stored sections after the core: serial" sh -c "echo '$out' | grep -q '2 sections' && ! echo '$out' | grep -q beside"
+expect 0 "" hv build -q -m "$T/m-stored.yaml" -p "$T/p.yaml" --key "$T/k.pem" --threads 1 -o "$T/s1.hvi"
+check "stored-only images are byte-identical" cmp "$T/s1.hvi" "$T/s2.hvi"
 # The fast levels stay serial, whatever the thread count.
 sed 's/compression_level: 9/compression_level: 3/' "$T/p.yaml" > "$T/p3.yaml"
 out=$("$HVIMAGE" build -m "$T/m.yaml" -p "$T/p3.yaml" --key "$T/k.pem" --threads 2 -o "$T/l3.hvi" 2>&1)
