@@ -616,7 +616,7 @@ def main():
     emit("## Build at level 19 (%s core + drivers, 2 threads, %d runs)" % (
         size_name(l19), min(runs, 3)))
     emit()
-    emit("At this level hvimage compresses the sections after the core on "
+    emit("At this level hvimage compresses the zstd sections after the core on "
          "one more thread beside it (the build prints \"later sections "
          "compressed beside the core\"). The last row gives zstd less work "
          "than hvimage: the core alone.")
