@@ -2,14 +2,18 @@
  * The SHA-256 / SHA-384 known answers (FIPS 180-4 examples, plus a 5000-byte
  * pattern hashed with Python's hashlib) shared by test-sha.c (portable
  * backend) and test-sha-native.c (native backend, both paths), so both
- * backends are held to one table.
+ * backends are held to one table and one way of feeding it.
  */
 #ifndef HV_TEST_SHA_KATS_H
 #define HV_TEST_SHA_KATS_H
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "check.h"
+#include "hvboot.h"
 
 static const size_t chunk_sizes[] = {1, 3, 63, 64, 65, 127};
 #define NCHUNKS (sizeof(chunk_sizes) / sizeof(chunk_sizes[0]))
@@ -76,6 +80,59 @@ static void sha_kats_init(void)
 {
     for (size_t i = 0; i < sizeof(sha_pattern); i++)
         sha_pattern[i] = (uint8_t)(i * 131 + 7);
+}
+
+/* |chunk| bytes at a time, cycling through chunk_sizes when 0, all at once
+ * when SIZE_MAX. */
+static void hash_chunked(const hv_crypto *be, uint32_t alg,
+                         const uint8_t *msg, size_t len, size_t chunk,
+                         uint8_t *out)
+{
+    hv_hash_ctx ctx;
+    size_t pos = 0, k = 0;
+
+    memset(out, 0, HV_DIGEST_MAX_SIZE);
+    CHECK(be->hash_init(&ctx, alg) == 0);
+    while (pos < len) {
+        size_t n = chunk == 0 ? chunk_sizes[k++ % NCHUNKS] : chunk;
+        if (n > len - pos)
+            n = len - pos;
+        be->hash_update(&ctx, msg + pos, n);
+        pos += n;
+    }
+    be->hash_final(&ctx, out);
+}
+
+static void check_kat(const hv_crypto *be, const char *path, const kat *t,
+                      uint32_t alg, const char *hex)
+{
+    uint8_t expect[HV_DIGEST_MAX_SIZE], got[HV_DIGEST_MAX_SIZE];
+    size_t dlen = hv_digest_size(alg);
+    uint8_t *buf = NULL;
+    const uint8_t *msg = t->msg;
+    size_t i;
+
+    CHECK(unhex(hex, expect, dlen));
+    if (msg == NULL) {
+        buf = malloc(t->len);
+        CHECK(buf != NULL);
+        if (buf == NULL)
+            return;
+        memset(buf, 'a', t->len);
+        msg = buf;
+    }
+    hash_chunked(be, alg, msg, t->len, SIZE_MAX, got);
+    CHECK_MSG(memcmp(got, expect, dlen) == 0, "%s: %s alg %u one call", path,
+              t->name, alg);
+    for (i = 0; i < NCHUNKS; i++) {
+        hash_chunked(be, alg, msg, t->len, chunk_sizes[i], got);
+        CHECK_MSG(memcmp(got, expect, dlen) == 0, "%s: %s alg %u chunks of %zu",
+                  path, t->name, alg, chunk_sizes[i]);
+    }
+    hash_chunked(be, alg, msg, t->len, 0, got);
+    CHECK_MSG(memcmp(got, expect, dlen) == 0, "%s: %s alg %u mixed chunks",
+              path, t->name, alg);
+    free(buf);
 }
 
 #endif

@@ -26,59 +26,6 @@ static hv_crypto forced_portable;
 
 #include "sha_kats.h"
 
-/* |chunk| bytes at a time, cycling through chunk_sizes when 0, all at once
- * when SIZE_MAX. */
-static void hash_chunked(const hv_crypto *be, uint32_t alg,
-                         const uint8_t *msg, size_t len, size_t chunk,
-                         uint8_t *out)
-{
-    hv_hash_ctx ctx;
-    size_t pos = 0, k = 0;
-
-    memset(out, 0, HV_DIGEST_MAX_SIZE);
-    CHECK(be->hash_init(&ctx, alg) == 0);
-    while (pos < len) {
-        size_t n = chunk == 0 ? chunk_sizes[k++ % NCHUNKS] : chunk;
-        if (n > len - pos)
-            n = len - pos;
-        be->hash_update(&ctx, msg + pos, n);
-        pos += n;
-    }
-    be->hash_final(&ctx, out);
-}
-
-static void check_kat(const hv_crypto *be, const char *path, const kat *t,
-                      uint32_t alg, const char *hex)
-{
-    uint8_t expect[HV_DIGEST_MAX_SIZE], got[HV_DIGEST_MAX_SIZE];
-    size_t dlen = hv_digest_size(alg);
-    uint8_t *buf = NULL;
-    const uint8_t *msg = t->msg;
-    size_t i;
-
-    CHECK(unhex(hex, expect, dlen));
-    if (msg == NULL) {
-        buf = malloc(t->len);
-        CHECK(buf != NULL);
-        if (buf == NULL)
-            return;
-        memset(buf, 'a', t->len);
-        msg = buf;
-    }
-    hash_chunked(be, alg, msg, t->len, SIZE_MAX, got);
-    CHECK_MSG(memcmp(got, expect, dlen) == 0, "%s: %s alg %u one call", path,
-              t->name, alg);
-    for (i = 0; i < NCHUNKS; i++) {
-        hash_chunked(be, alg, msg, t->len, chunk_sizes[i], got);
-        CHECK_MSG(memcmp(got, expect, dlen) == 0, "%s: %s alg %u chunks of %zu",
-                  path, t->name, alg, chunk_sizes[i]);
-    }
-    hash_chunked(be, alg, msg, t->len, 0, got);
-    CHECK_MSG(memcmp(got, expect, dlen) == 0, "%s: %s alg %u mixed chunks",
-              path, t->name, alg);
-    free(buf);
-}
-
 /* The context rules, per path. */
 static void check_context_rules(const hv_crypto *be, const char *path,
                                 const uint8_t *data, size_t plen,
