@@ -22,34 +22,10 @@
 #include "host_limits.h" /* mkimage/host_limits.h */
 #include "plan.h"
 
-static bool is_text(const char *s, size_t max)
-{
-    size_t n = strnlen(s, max + 1);
-    if (n == 0 || n > max)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-              c == '-'))
-            return false;
-    }
-    return true;
-}
-
-static bool all_zero(const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        if (b[i])
-            return false;
-    return true;
-}
-
 static void check_manifest(const hv_manifest *m)
 {
-    if (!is_text(m->name, HV_IMAGE_NAME_SIZE) ||
-        !is_text(m->version, HV_VERSION_SIZE))
+    if (!fuzz_is_text(m->name, HV_IMAGE_NAME_SIZE) ||
+        !fuzz_is_text(m->version, HV_VERSION_SIZE))
         fuzz_fail("image name or version outside the text charset");
     if (!m->file || !m->core_path)
         fuzz_fail("loaded manifest without file or core path");
@@ -59,8 +35,8 @@ static void check_manifest(const hv_manifest *m)
         fuzz_fail("a count is over its limit");
     for (size_t i = 0; i < m->driver_count; i++) {
         const hv_driver_pkg *d = &m->drivers[i];
-        if (!is_text(d->vendor, HV_SECTION_NAME_SIZE) ||
-            !is_text(d->version, HV_VERSION_SIZE) || !d->path)
+        if (!fuzz_is_text(d->vendor, HV_SECTION_NAME_SIZE) ||
+            !fuzz_is_text(d->version, HV_VERSION_SIZE) || !d->path)
             fuzz_fail("driver %zu: bad vendor, version or path", i);
         if (i && strcmp(m->drivers[i - 1].vendor, d->vendor) >= 0)
             fuzz_fail("drivers not sorted by unique vendor at %zu", i);
@@ -90,7 +66,7 @@ static void check_manifest(const hv_manifest *m)
     }
     for (size_t i = 0; i < m->extra_count; i++) {
         const hv_extra_section *x = &m->extras[i];
-        if (!is_text(x->name, HV_SECTION_NAME_SIZE) || !x->path ||
+        if (!fuzz_is_text(x->name, HV_SECTION_NAME_SIZE) || !x->path ||
             !strcmp(x->name, "core") || !strcmp(x->name, "bootcfg") ||
             !strcmp(x->name, "drivers"))
             fuzz_fail("extra section %zu: bad or reserved name", i);
@@ -124,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         if (!diag->msg[0])
             fuzz_fail("load failed without a message");
-        if (!all_zero(m, sizeof *m))
+        if (!fuzz_all_zero(m, sizeof *m))
             fuzz_fail("failed load left the struct filled");
     }
     hv_manifest_free(m);

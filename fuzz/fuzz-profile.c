@@ -16,43 +16,19 @@
 #include "fuzz.h"
 #include "plan.h"
 
-static bool is_text(const char *s, size_t max)
-{
-    size_t n = strnlen(s, max + 1);
-    if (n == 0 || n > max)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-              c == '-'))
-            return false;
-    }
-    return true;
-}
-
 static bool pow2(uint64_t v)
 {
     return v && !(v & (v - 1));
 }
 
-static bool all_zero(const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        if (b[i])
-            return false;
-    return true;
-}
-
 static void check_profile(const hv_profile *p)
 {
-    if (!is_text(p->oem_id, HV_OEM_ID_SIZE))
+    if (!fuzz_is_text(p->oem_id, HV_OEM_ID_SIZE))
         fuzz_fail("oem_id outside the text charset");
     if (p->board_count < 1 || p->board_count > HV_MAX_BOARDS || !p->boards)
         fuzz_fail("%zu boards", p->board_count);
     for (size_t i = 0; i < p->board_count; i++) {
-        if (!is_text(p->boards[i], HV_BOARD_ID_SIZE))
+        if (!fuzz_is_text(p->boards[i], HV_BOARD_ID_SIZE))
             fuzz_fail("board %zu outside the text charset", i);
         if (i && strcmp(p->boards[i - 1], p->boards[i]) >= 0)
             fuzz_fail("boards not sorted and unique at %zu", i);
@@ -95,7 +71,7 @@ static void check_profile(const hv_profile *p)
     if (p->accept_key_id_count && !p->accept_key_ids)
         fuzz_fail("key id count without key ids");
     for (size_t i = 0; i < p->allow_vendor_count; i++)
-        if (!is_text(p->allow_vendors[i], HV_SECTION_NAME_SIZE))
+        if (!fuzz_is_text(p->allow_vendors[i], HV_SECTION_NAME_SIZE))
             fuzz_fail("allowed vendor %zu outside the text charset", i);
 }
 
@@ -113,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         if (!diag->msg[0])
             fuzz_fail("load failed without a message");
-        if (!all_zero(p, sizeof *p))
+        if (!fuzz_all_zero(p, sizeof *p))
             fuzz_fail("failed load left the struct filled");
     }
     hv_profile_free(p);

@@ -16,6 +16,7 @@
 #ifndef HV_FUZZ_H
 #define HV_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,6 +63,33 @@ static inline void fuzz_put_le32(uint8_t *p, uint32_t v)
 {
     for (int i = 0; i < 4; i++)
         p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* |s| is 1..|max| characters of [A-Za-z0-9._+-]: the plan's name charset
+ * (mkimage/plan.h), checked independently of mkimage/names.c. */
+static inline bool fuzz_is_text(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max + 1);
+    if (n == 0 || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
+              c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Every byte of |p| is zero: a failed load leaves a zeroed struct. */
+static inline bool fuzz_all_zero(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        if (b[i])
+            return false;
+    return true;
 }
 
 static inline const char *fuzz_tmpdir(void)
