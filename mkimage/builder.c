@@ -307,14 +307,12 @@ static int open_later_sources(build *b, hv_image_info *info,
 }
 
 /* The spool's hand-out: the helper thread takes over later source |i|. */
-static int take_later(void *ctx, size_t i, hv_source *src, bool *compress,
-                      hv_diag *diag)
+static int take_later(void *ctx, size_t i, hv_source *src, hv_diag *diag)
 {
     build *b = ctx;
     (void)diag;
     *src = b->later[i];
     memset(&b->later[i], 0, sizeof b->later[i]);
-    *compress = b->later_compress[i];
     return 0;
 }
 
@@ -379,7 +377,7 @@ static int write_sections(build *b, const hv_build_opts *o,
             if (pad_to(b->out.fp, pos, at, diag) != 0 ||
                 hv_spool_copy(&b->spool, i, b->out.fp, diag) != 0)
                 return HV_EXIT_INTERNAL;
-            if (place_section(info, i + 1, b->spool.compressed[i], at,
+            if (place_section(info, i + 1, true, at,
                               &b->spool.result[i], &pos, diag) != 0)
                 return HV_EXIT_USAGE;
         }

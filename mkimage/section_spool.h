@@ -23,12 +23,12 @@
 #include "source.h"
 
 /*
- * Opens the source of the |i|th spooled section and says whether to
- * compress it. Runs on the helper thread. Returns an exit code
- * (exit_codes.h): 0, or non-zero with |diag| set.
+ * Opens the source of the |i|th spooled section. Runs on the helper
+ * thread. Returns an exit code (exit_codes.h): 0, or non-zero with |diag|
+ * set.
  */
 typedef int (*hv_spool_open_fn)(void *ctx, size_t i, hv_source *src,
-                                bool *compress, hv_diag *diag);
+                                hv_diag *diag);
 
 typedef struct hv_spool {
     /* Set by hv_spool_start; read by the helper only. */
@@ -41,7 +41,6 @@ typedef struct hv_spool {
     /* Written by the helper; read only after hv_spool_finish. */
     int rc;
     hv_diag diag;
-    bool compressed[HV_MAX_SECTIONS];
     uint64_t offset[HV_MAX_SECTIONS]; /* in the spool file */
     hv_section_result result[HV_MAX_SECTIONS];
     /* Bookkeeping. */
@@ -51,9 +50,8 @@ typedef struct hv_spool {
 
 /*
  * Start writing, on a helper thread with |params|, those of |count| sections
- * whose |wanted| entry is true (|params->compress| is decided per section by
- * |open|; the others are left to the caller, in image order). Returns 0, or
- * an exit code with |diag| set (nothing started).
+ * whose |wanted| entry is true; the others are left to the caller, in image
+ * order. Returns 0, or an exit code with |diag| set (nothing started).
  */
 int hv_spool_start(hv_spool *s, size_t count, const bool *wanted,
                    const hv_section_params *params, hv_spool_open_fn open,
@@ -66,9 +64,10 @@ int hv_spool_start(hv_spool *s, size_t count, const bool *wanted,
 int hv_spool_finish(hv_spool *s, hv_diag *diag);
 
 /*
- * Append section |i|'s stored bytes (a wanted one) to |out| at its current position,
- * hashing them again on the way: a spool that changed on disk is an error,
- * not a broken image. Only after a successful hv_spool_finish.
+ * Append section |i|'s stored bytes (a wanted one) to |out| at its current
+ * position. Only after a successful hv_spool_finish. Returns 0, or -1 with
+ * |diag| set. The bytes are not hashed again: the digest was taken as they
+ * were written, as for every section written straight to the image.
  */
 int hv_spool_copy(hv_spool *s, size_t i, FILE *out, hv_diag *diag);
 
