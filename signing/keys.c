@@ -371,13 +371,12 @@ static int signer_load_p11(const char *uri, hv_signer **out, hv_diag *diag)
     char *q = strchr(s->path, '?');
     if (q)
         *q = '\0';
-    if (hv_p11_open(uri, s->path, &s->p11, &s->pub, diag) != 0) {
-        hv_signer_free(s);
-        return -1;
-    }
-    if (compute_key_id(&s->pub) != 0) {
-        hv_diag_set(diag, "%s: the token's public key is not a valid %s key",
-                    s->path, hv_alg_info_get(s->pub.sig_alg)->name);
+    EVP_PKEY *pub = NULL;
+    int rc = hv_p11_open(uri, s->path, &s->p11, &pub, diag);
+    if (rc == 0)
+        rc = make_record(pub, s->path, &s->pub, diag);
+    EVP_PKEY_free(pub);
+    if (rc != 0) {
         hv_signer_free(s);
         return -1;
     }
@@ -444,13 +443,11 @@ static int pubkey_load_p11(const char *uri, hv_pubkey *out, hv_diag *diag)
     char *q = strchr(label, '?');
     if (q)
         *q = '\0';
-    int rc = hv_p11_public(uri, label, out, diag);
-    if (rc == 0 && compute_key_id(out) != 0)
-        rc = hv_diag_set(diag, "%s: the token's public key is not a valid "
-                         "%s key", label,
-                         hv_alg_info_get(out->sig_alg)->name);
-    if (rc != 0)
-        memset(out, 0, sizeof *out);
+    EVP_PKEY *pub = NULL;
+    int rc = hv_p11_public(uri, label, &pub, diag);
+    if (rc == 0)
+        rc = make_record(pub, label, out, diag);
+    EVP_PKEY_free(pub);
     free(label);
     return rc;
 }

@@ -45,7 +45,8 @@ const char *hv_ossl_error(char *buf, size_t len)
     return buf;
 }
 
-static EVP_PKEY *fromdata(const char *type, OSSL_PARAM_BLD *bld)
+/* see ossl.h */
+EVP_PKEY *hv_evp_public_fromdata(const char *type, OSSL_PARAM_BLD *bld)
 {
     EVP_PKEY *pkey = NULL;
     OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
@@ -97,7 +98,7 @@ EVP_PKEY *hv_pubkey_to_evp(const hv_pubkey *pub)
             !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
                                               pub->pub, pub->pub_len))
             goto out;
-        pkey = fromdata("EC", bld);
+        pkey = hv_evp_public_fromdata("EC", bld);
     } else {
         size_t mod_len = alg->sig_len;
         const uint8_t *ep = pub->pub + mod_len;
@@ -113,7 +114,7 @@ EVP_PKEY *hv_pubkey_to_evp(const hv_pubkey *pub)
             !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
             !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e))
             goto out;
-        pkey = fromdata("RSA", bld);
+        pkey = hv_evp_public_fromdata("RSA", bld);
     }
 out:
     BN_free(n);

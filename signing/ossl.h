@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 
 #include "signing.h"
 
@@ -58,6 +59,12 @@ struct hv_signer {
  * they depend only on the record, never on how a PEM file encoded the key.
  */
 EVP_PKEY *hv_pubkey_to_evp(const hv_pubkey *pub);
+
+/*
+ * A public-only EVP_PKEY of |type| ("EC", "RSA") from the parameters pushed
+ * onto |bld| (which the caller still frees), or NULL.
+ */
+EVP_PKEY *hv_evp_public_fromdata(const char *type, OSSL_PARAM_BLD *bld);
 
 /*
  * Check |sig| (format encoding, exactly alg->sig_len bytes) over |tbs| with

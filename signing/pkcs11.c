@@ -13,11 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/asn1.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/param_build.h>
 
 #include <p11-kit/pkcs11.h>
 
 #include "hvimage/format.h"
+#include "ossl.h"
 
 /* ---- Messages --------------------------------------------------------- */
 
@@ -358,87 +366,83 @@ static int get_attr(hv_p11_key *k, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type,
     return 0;
 }
 
-/* DER of the named-curve OIDs the format supports (CKA_EC_PARAMS). */
-static const uint8_t oid_p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
-                                   0xce, 0x3d, 0x03, 0x01, 0x07};
-static const uint8_t oid_p384[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
-
-static int ec_public(hv_p11_key *k, CK_OBJECT_HANDLE pub_obj, hv_pubkey *pub,
-                     hv_diag *diag)
+/*
+ * The token's public key as an EVP_PKEY, built from its attributes and
+ * nothing more: which curves, sizes and exponents the format accepts is
+ * decided by make_record() in keys.c, the one place for every key source.
+ */
+static EVP_PKEY *ec_public(hv_p11_key *k, CK_OBJECT_HANDLE pub_obj,
+                           hv_diag *diag)
 {
-    uint8_t params[64], point[128];
+    uint8_t params[128], point[256];
     size_t plen, qlen;
     if (get_attr(k, pub_obj, CKA_EC_PARAMS, params, sizeof params, &plen,
-                 "curve (CKA_EC_PARAMS)", diag) != 0)
-        return -1;
-    size_t n;
-    if (plen == sizeof oid_p256 && memcmp(params, oid_p256, plen) == 0) {
-        pub->sig_alg = HV_SIG_ECDSA_P256_SHA256;
-        n = 65;
-    } else if (plen == sizeof oid_p384 && memcmp(params, oid_p384, plen) == 0) {
-        pub->sig_alg = HV_SIG_ECDSA_P384_SHA384;
-        n = 97;
-    } else {
-        return hv_diag_set(diag, "%s: unsupported key: EC on a curve other "
-                           "than P-256 or P-384", k->label);
-    }
-    if (get_attr(k, pub_obj, CKA_EC_POINT, point, sizeof point, &qlen,
+                 "curve (CKA_EC_PARAMS)", diag) != 0 ||
+        get_attr(k, pub_obj, CKA_EC_POINT, point, sizeof point, &qlen,
                  "public point (CKA_EC_POINT)", diag) != 0)
-        return -1;
-    /* PKCS#11 says DER OCTET STRING; some tokens return the bare point. */
-    const uint8_t *q = point;
-    if (qlen == n + 2 && point[0] == 0x04 && point[1] == n) {
-        q = point + 2;
-        qlen = n;
+        return NULL;
+    /* A named curve is an OBJECT IDENTIFIER; explicit parameters are not. */
+    const unsigned char *pp = params;
+    ASN1_OBJECT *oid = d2i_ASN1_OBJECT(NULL, &pp, (long)plen);
+    int nid = oid && pp == params + plen ? OBJ_obj2nid(oid) : NID_undef;
+    ASN1_OBJECT_free(oid);
+    const char *group = nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
+    if (!group) {
+        ERR_clear_error();
+        hv_diag_set(diag, "%s: unsupported key: EC with explicit or unknown "
+                    "curve parameters (expected P-256 or P-384)", k->label);
+        return NULL;
     }
-    if (qlen != n || q[0] != 0x04)
-        return hv_diag_set(diag, "%s: the key's public point is not an "
-                           "uncompressed %zu-byte point", k->label, n);
-    memcpy(pub->pub, q, n);
-    pub->pub_len = n;
-    return 0;
+    /* PKCS#11 says DER OCTET STRING; some tokens return the bare point. */
+    const unsigned char *qp = point;
+    ASN1_OCTET_STRING *os = d2i_ASN1_OCTET_STRING(NULL, &qp, (long)qlen);
+    const uint8_t *q = point;
+    size_t n = qlen;
+    if (os && qp == point + qlen) {
+        q = ASN1_STRING_get0_data(os);
+        n = (size_t)ASN1_STRING_length(os);
+    }
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    EVP_PKEY *pkey = NULL;
+    if (bld &&
+        OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+                                        group, 0) &&
+        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, q, n))
+        pkey = hv_evp_public_fromdata("EC", bld);
+    OSSL_PARAM_BLD_free(bld);
+    ASN1_OCTET_STRING_free(os);
+    ERR_clear_error();
+    if (!pkey)
+        hv_diag_set(diag, "%s: the token's public point is not a point of "
+                    "curve %s", k->label, group);
+    return pkey;
 }
 
-static int rsa_public(hv_p11_key *k, CK_OBJECT_HANDLE obj, hv_pubkey *pub,
-                      hv_diag *diag)
+static EVP_PKEY *rsa_public(hv_p11_key *k, CK_OBJECT_HANDLE obj,
+                            hv_diag *diag)
 {
-    uint8_t mod[513], exp[16];
+    uint8_t mod[1024], exp[64];
     size_t mlen, elen;
     if (get_attr(k, obj, CKA_MODULUS, mod, sizeof mod, &mlen, "modulus",
                  diag) != 0 ||
         get_attr(k, obj, CKA_PUBLIC_EXPONENT, exp, sizeof exp, &elen,
                  "public exponent", diag) != 0)
-        return -1;
-    const uint8_t *m = mod;
-    while (mlen > 0 && *m == 0) { /* tolerate a leading zero byte */
-        m++;
-        mlen--;
-    }
-    if (mlen == 384 && (m[0] & 0x80))
-        pub->sig_alg = HV_SIG_RSA3072_PKCS1_SHA256;
-    else if (mlen == 512 && (m[0] & 0x80))
-        pub->sig_alg = HV_SIG_RSA4096_PKCS1_SHA256;
-    else
-        return hv_diag_set(diag, "%s: unsupported key: RSA with a %zu-bit "
-                           "modulus (expected 3072 or 4096)", k->label,
-                           mlen * 8);
-    uint64_t e = 0;
-    for (size_t i = 0; i < elen; i++) {
-        if (e >> 56)
-            break;
-        e = e << 8 | exp[i];
-    }
-    if (elen > 8 || e < 3 || e > 0xffffffffu || !(e & 1))
-        return hv_diag_set(diag, "%s: unsupported key: RSA public exponent "
-                           "(expected an odd value from 3 to 2^32-1)",
-                           k->label);
-    memcpy(pub->pub, m, mlen);
-    pub->pub[mlen + 0] = (uint8_t)(e >> 24);
-    pub->pub[mlen + 1] = (uint8_t)(e >> 16);
-    pub->pub[mlen + 2] = (uint8_t)(e >> 8);
-    pub->pub[mlen + 3] = (uint8_t)e;
-    pub->pub_len = mlen + 4;
-    return 0;
+        return NULL;
+    BIGNUM *n = BN_bin2bn(mod, (int)mlen, NULL);
+    BIGNUM *e = BN_bin2bn(exp, (int)elen, NULL);
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    EVP_PKEY *pkey = NULL;
+    if (n && e && bld && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e))
+        pkey = hv_evp_public_fromdata("RSA", bld);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(n);
+    BN_free(e);
+    ERR_clear_error();
+    if (!pkey)
+        hv_diag_set(diag, "%s: the token's RSA modulus or exponent is not "
+                    "usable", k->label);
+    return pkey;
 }
 
 /*
@@ -448,10 +452,10 @@ static int rsa_public(hv_p11_key *k, CK_OBJECT_HANDLE obj, hv_pubkey *pub,
  * the token shows.
  */
 static int key_open(const char *uri, const char *label, bool need_private,
-                    hv_p11_key **out, hv_pubkey *pub, hv_diag *diag)
+                    hv_p11_key **out, EVP_PKEY **pub, hv_diag *diag)
 {
     *out = NULL;
-    memset(pub, 0, sizeof *pub);
+    *pub = NULL;
     hv_p11_uri *u = calloc(1, sizeof *u);
     hv_p11_key *k = calloc(1, sizeof *k);
     int rc = -1;
@@ -519,10 +523,10 @@ static int key_open(const char *uri, const char *label, bool need_private,
                         label);
             goto out;
         }
-        if (ec_public(k, pub_obj, pub, diag) != 0)
+        if (!(*pub = ec_public(k, pub_obj, diag)))
             goto out;
     } else if (k->type == CKK_RSA) {
-        if (rsa_public(k, have_pub ? pub_obj : k->priv, pub, diag) != 0)
+        if (!(*pub = rsa_public(k, have_pub ? pub_obj : k->priv, diag)))
             goto out;
     } else {
         hv_diag_set(diag, "%s: unsupported key type 0x%lx (expected EC or "
@@ -542,13 +546,13 @@ out:
 
 /* see pkcs11.h */
 int hv_p11_open(const char *uri, const char *label, hv_p11_key **out,
-                hv_pubkey *pub, hv_diag *diag)
+                EVP_PKEY **pub, hv_diag *diag)
 {
     return key_open(uri, label, true, out, pub, diag);
 }
 
 /* see pkcs11.h */
-int hv_p11_public(const char *uri, const char *label, hv_pubkey *pub,
+int hv_p11_public(const char *uri, const char *label, EVP_PKEY **pub,
                   hv_diag *diag)
 {
     hv_p11_key *k;

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
 #include "signing.h"
 
 #define HV_P11_URI_MAX 8192
@@ -57,22 +59,22 @@ typedef struct hv_p11_key hv_p11_key;
 
 /*
  * Load the module, find the one token and the one private key the URI
- * names, log in if the token wants it, and fill |pub| with the public key
- * record (sig_alg, pub, pub_len; not key_id) taken from the matching public
- * key object, or for RSA from the private key's public attributes.
+ * names, log in if the token wants it, and set |*pub| to the public key
+ * (caller frees) built from the matching public key object, or for RSA from
+ * the private key's public attributes. Whether the format can carry that
+ * key is for the caller to decide (keys.c make_record, as for PEM files).
  * |label| names the key in messages. Returns 0, or -1 with |diag| set.
  */
 int hv_p11_open(const char *uri, const char *label, hv_p11_key **out,
-                hv_pubkey *pub, hv_diag *diag);
+                EVP_PKEY **pub, hv_diag *diag);
 
 /*
- * The public key record (no key_id) of the key the URI names, for trusting
- * it (verify, extract, attach): from the public key object, or for RSA the
- * private key's public attributes. Logs in only if a PIN is configured, so
- * a URI without pin-source works for tokens that show public objects
+ * The public key the URI names, for trusting it (verify, extract, attach,
+ * assemble), as hv_p11_open finds it. Logs in only if a PIN is configured,
+ * so a URI without pin-source works for tokens that show public objects
  * without a login. Returns 0, or -1 with |diag| set.
  */
-int hv_p11_public(const char *uri, const char *label, hv_pubkey *pub,
+int hv_p11_public(const char *uri, const char *label, EVP_PKEY **pub,
                   hv_diag *diag);
 
 /*

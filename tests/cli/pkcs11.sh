@@ -18,7 +18,8 @@ expect 0 "" hv keygen --alg ecdsa-p384-sha384 -o "$T/ec.pem"
 expect 0 "" hv keygen --alg rsa3072-pkcs1-sha256 -o "$T/rsa.pem"
 expect 0 "" hv keygen --alg ecdsa-p256-sha256 -o "$T/p256.pem"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/rsa2048.pem" 2>/dev/null
-for k in "ec p384 01" "rsa rsa3k 02" "p256 p256 03" "rsa2048 rsa2k 04" "p256 dup 05" "ec dup 06"; do
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-521 -out "$T/p521.pem" 2>/dev/null
+for k in "ec p384 01" "rsa rsa3k 02" "p256 p256 03" "rsa2048 rsa2k 04" "p256 dup 05" "ec dup 06" "p521 p521 07"; do
     set -- $k
     expect 0 "imported" softhsm2-util --import "$T/$1.pem" --token hv-release --label "$2" --id "$3" --pin 1234
 done
@@ -74,7 +75,8 @@ bad "no initialised token matches" "pkcs11:token=hv-staging;object=p384?$q"
 bad "no private key with that label" "pkcs11:token=hv-release;object=p512?$q"
 bad "no private key with that label and id" "pkcs11:token=hv-release;object=p384;id=%02?$q"
 bad "more than one private key matches" "pkcs11:token=hv-release;object=dup?$q"
-bad "unsupported key: RSA with a 2048-bit modulus" "pkcs11:token=hv-release;object=rsa2k?$q"
+bad "unsupported key: RSA with 2048-bit modulus" "pkcs11:token=hv-release;object=rsa2k?$q"
+bad "unsupported key: EC on curve secp521r1" "pkcs11:token=hv-release;object=p521?$q"
 bad "uses ecdsa-p256-sha256, which profile .* does not accept" "pkcs11:token=hv-release;object=p256?$q" "$T/orbital.yaml"
 bad "cannot load PKCS#11 module '$T/none.so'" "pkcs11:object=p384?module-path=$T/none.so&pin-source=$T/pin"
 bad "is not a PKCS#11 module" "pkcs11:object=p384?module-path=$(ls /usr/lib/*/libz.so.1 | head -1)&pin-source=$T/pin"
