@@ -236,9 +236,10 @@ static int read_pin(const hv_p11_uri *u, const char *label, char *pin,
     if (u->pin_source[0] == '\0') {
         const char *env = getenv("HVIMAGE_PKCS11_PIN");
         if (env) {
-            if (strlen(env) >= cap)
+            /* The same ceiling as a PIN file's line. */
+            if (strlen(env) >= cap - 1)
                 return hv_diag_set(diag, "%s: HVIMAGE_PKCS11_PIN is longer "
-                                   "than %zu bytes", label, cap - 1);
+                                   "than %zu bytes", label, cap - 2);
             memcpy(pin, env, strlen(env) + 1);
         }
         return 0;

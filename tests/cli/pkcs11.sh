@@ -83,6 +83,13 @@ bad "is not a PKCS#11 module" "pkcs11:object=p384?module-path=$(ls /usr/lib/*/li
 bad "no PKCS#11 module" "pkcs11:object=p384?pin-source=$T/pin"
 bad "attribute 'slot-id' is not supported" "pkcs11:slot-id=1;object=p384?$q"
 bad "type must be 'private'" "pkcs11:object=p384;type=public?$q"
+# PIN ceiling (docs/LIMITS.md): 255 bytes from a file or the environment.
+long=$(printf '%0256d' 0)
+printf '%s\n' "$long" > "$T/long-pin"
+bad "holds more than 255 bytes" "pkcs11:object=p384?module-path=$MODULE&pin-source=$T/long-pin"
+rm -f "$T/bad.hvi"
+expect 2 "HVIMAGE_PKCS11_PIN is longer than 255 bytes" env HVIMAGE_PKCS11_PIN="$long" \
+    "$HVIMAGE" build -q -m "$M" -p "$T/acme.yaml" --key "pkcs11:object=p384?module-path=$MODULE" -o "$T/bad.hvi"
 printf '12\n34\n' > "$T/two-lines"
 bad "must hold one line" "pkcs11:object=p384?module-path=$MODULE&pin-source=$T/two-lines"
 finish
