@@ -11,7 +11,7 @@
  * would turn the fuzzer into a disk benchmark. tests/drivers covers the
  * limit itself.
  *
- * Oracles (a violation aborts), the promises of mkimage/drivers.h, checked
+ * Oracles (a violation aborts), the promises of mkimage/drivers/drivers.h, checked
  * by reading the output back with libarchive:
  *  - it is a ustar archive of exactly res.tar_size bytes (a multiple of
  *    512) with res.entries entries;

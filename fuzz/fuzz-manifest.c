@@ -1,6 +1,6 @@
 /*
  * Fuzz target: the manifest loader hv_manifest_load() (YAML through
- * mkimage/yaml_doc.c, then the manifest schema).
+ * mkimage/plan/yaml_doc.c, then the manifest schema).
  *
  * The input is written as "m.yaml" into a fresh temporary folder, loaded,
  * freed, and the folder removed. Paths in a manifest resolve against its
@@ -8,7 +8,7 @@
  * for the core and extra sections and "." (a folder) for driver packages:
  * mutations then reach the checks after the file checks.
  *
- * Oracles (a violation aborts), the promises of mkimage/plan.h:
+ * Oracles (a violation aborts), the promises of mkimage/plan/plan.h:
  *  - failure leaves a message and a zeroed struct (safe to free again);
  *  - success gives text fields in the format's charset, drivers sorted by
  *    unique vendor, boot_config sorted by unique key from a-z 0-9 _ . -
@@ -19,7 +19,7 @@
 #include <stdbool.h>
 
 #include "fuzz.h"
-#include "host_limits.h" /* mkimage/host_limits.h */
+#include "host_limits.h" /* mkimage/plan/host_limits.h */
 #include "plan.h"
 
 static void check_manifest(const hv_manifest *m)

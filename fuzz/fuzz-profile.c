@@ -3,7 +3,7 @@
  *
  * The input is written to a temporary file, loaded, freed and removed.
  *
- * Oracles (a violation aborts), the promises of mkimage/plan.h:
+ * Oracles (a violation aborts), the promises of mkimage/plan/plan.h:
  *  - failure leaves a message and a zeroed struct;
  *  - success gives an OEM id and board ids in the format's charset, boards
  *    sorted and unique (1..HV_MAX_BOARDS), a power-of-two erase block, four

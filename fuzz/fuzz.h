@@ -66,7 +66,7 @@ static inline void fuzz_put_le32(uint8_t *p, uint32_t v)
 }
 
 /* |s| is 1..|max| characters of [A-Za-z0-9._+-]: the plan's name charset
- * (mkimage/plan.h), checked independently of mkimage/names.c. */
+ * (mkimage/plan/plan.h), checked independently of mkimage/plan/names.c. */
 static inline bool fuzz_is_text(const char *s, size_t max)
 {
     size_t n = strnlen(s, max + 1);
