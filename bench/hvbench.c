@@ -315,7 +315,7 @@ static int cmd_sig(int argc, char **argv)
             continue;
         }
         static sig_job j;
-        hv_diag d = {{0}};
+        hv_diag d = {0};
         memset(&j, 0, sizeof j);
         for (size_t k = 0; k < sizeof j.tbs; k++)
             j.tbs[k] = (uint8_t)(k * 7 + 3);

@@ -99,7 +99,7 @@ int cmd_verify(int argc, char **argv)
         return rc;
     const char *path = argv[optind];
     cli_verify_run run;
-    hv_diag diag = {{0}};
+    hv_diag diag = {0};
     rc = cli_verify_file(path, &o, &run, &diag);
     const hv_verdict *v = &run.verdict;
     if (o.json) {

@@ -51,7 +51,7 @@ static int spill(const char *path, const uint8_t *data, size_t len)
 
 int main(int argc, char **argv)
 {
-    hv_diag d = {{0}};
+    hv_diag d = {0};
     int rc = 1;
     if (argc == 3 && strcmp(argv[1], "pub") == 0) {
         hv_pubkey p;

@@ -319,7 +319,7 @@ static void roundtrip_one(uint32_t alg, const char *tag)
     xfmt(priv, sizeof priv, "%s.pem", tag);
     xfmt(pub, sizeof pub, "%s.pub.pem", tag);
     const char *privp = strdup(WORK(priv)), *pubp = strdup(WORK(pub));
-    hv_diag d = {{0}};
+    hv_diag d = {0};
     hv_pubkey rec;
 
     fprintf(stderr, "# roundtrip %s\n", tag);
@@ -416,7 +416,7 @@ static void case_roundtrip(void)
 
     /* The traditional forms keygen never writes load too. */
     hv_signer *s = NULL;
-    hv_diag d = {{0}};
+    hv_diag d = {0};
     CHECK_MSG(hv_signer_load(FIXTURE("ec-params-first.pem"), &s, &d) == 0,
               "%s", d.msg);
     CHECK(s && hv_signer_pubkey(s)->sig_alg == HV_SIG_ECDSA_P256_SHA256);
@@ -485,7 +485,7 @@ static int try_import(const hv_pubkey *pub, const uint8_t *tbs, size_t tbs_len,
 
 static void case_import(void)
 {
-    hv_diag d = {{0}};
+    hv_diag d = {0};
     hv_pubkey a, b, c, r;
     CHECK_MSG(hv_keygen(HV_SIG_ECDSA_P256_SHA256, WORK("a.pem"),
                         WORK("a.pub.pem"), &a, &d) == 0, "%s", d.msg);
@@ -640,7 +640,7 @@ struct refusal {
 static void expect_refused_priv(const char *path, const char *expect)
 {
     hv_signer *s = (hv_signer *)&s; /* must be reset to NULL */
-    hv_diag d = {{0}};
+    hv_diag d = {0};
     int rc = hv_signer_load(path, &s, &d);
     fprintf(stderr, "#   signer %s\n", d.msg);
     CHECK_MSG(rc != 0 && s == NULL, "%s loaded", path);
@@ -655,7 +655,7 @@ static void expect_refused_priv(const char *path, const char *expect)
 static void expect_refused_pub(const char *path, const char *expect)
 {
     hv_pubkey p;
-    hv_diag d = {{0}};
+    hv_diag d = {0};
     int rc = hv_pubkey_load(path, &p, &d);
     fprintf(stderr, "#   pubkey %s\n", d.msg);
     CHECK_MSG(rc != 0, "%s loaded", path);
@@ -738,7 +738,7 @@ static void case_keys(void)
      * curve behind them, so it loads as P-256 with the canonical record and
      * key id (the same as the named-curve SPKI, not this file's DER). */
     hv_pubkey ex1, ex2;
-    hv_diag d = {{0}};
+    hv_diag d = {0};
     CHECK_MSG(hv_pubkey_load(FIXTURE("ec-explicit.pub.pem"), &ex1, &d) == 0,
               "%s", d.msg);
     CHECK(ex1.sig_alg == HV_SIG_ECDSA_P256_SHA256 && ex1.pub_len == 65);
