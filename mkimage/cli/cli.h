@@ -25,11 +25,27 @@ int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_assemble(int argc, char **argv);
 
-/* Print "hvimage CMD: message" to stderr and return HV_EXIT_USAGE. */
+/* Print "hvimage CMD: message (see hvimage help CMD)" to stderr and return
+ * HV_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Print "hvimage CMD: <diag>" to stderr and return |code|. */
+/* The one place a failure becomes output and an exit code: print
+ * "hvimage CMD: <diag>" to stderr (control bytes escaped) and return the exit
+ * code of the diag's class (cli_exit_for_class). */
+int cli_report(const char *cmd, const hv_diag *diag);
+/* The exit code of a failure class (docs/CLI.md). */
+int cli_exit_for_class(hv_fail_class cls);
+/* Print "hvimage CMD: <diag>" to stderr and return |code|.
+ * Deprecated: use cli_report, which takes the code from the diag's class. */
 int cli_fail(const char *cmd, int code, const hv_diag *diag);
+/* Store an option that takes one value; a second occurrence is a usage
+ * error ("--output given twice"). Returns 0 or the usage exit code. */
+int cli_set_once(const char *cmd, const char *opt, const char **slot,
+                 const char *value);
+/* Check an output before any work (common/output_check.h); on failure print
+ * and return the exit code, else 0. */
+int cli_check_output(const char *cmd, const char *opt, const char *out,
+                     const char *const *inputs, size_t n);
 /* Parse a strict decimal or 0x-hex u64. */
 bool cli_parse_u64(const char *s, uint64_t *out);
 

@@ -11,23 +11,77 @@
 
 #include "cli.h"
 #include "exit_codes.h"
+#include "output_check.h"
 #include "plan.h"
+
+/* Every message on stderr goes through here: bytes from paths, images and
+ * packages may hold terminal controls. */
+static void print_message(const char *cmd, const char *msg, const char *tail)
+{
+    static char safe[4 * HV_DIAG_MAX + 1];
+    fprintf(stderr, "hvimage %s: %s%s\n", cmd,
+            hv_printable(msg, safe, sizeof safe), tail);
+}
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+    char msg[HV_DIAG_MAX], tail[64];
     va_list ap;
-    fprintf(stderr, "hvimage %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, " (see hvimage %s --help)\n", cmd);
+    snprintf(tail, sizeof tail, " (see hvimage help %s)", cmd);
+    print_message(cmd, msg, tail);
     return HV_EXIT_USAGE;
+}
+
+int cli_exit_for_class(hv_fail_class cls)
+{
+    switch (cls) {
+    case HV_FAIL_NONE:
+        return HV_EXIT_OK;
+    case HV_FAIL_REJECTED:
+        return HV_EXIT_REJECTED;
+    case HV_FAIL_INPUT:
+        return HV_EXIT_USAGE;
+    case HV_FAIL_IO:
+    case HV_FAIL_INTERNAL:
+        return HV_EXIT_INTERNAL;
+    }
+    return HV_EXIT_INTERNAL;
+}
+
+int cli_report(const char *cmd, const hv_diag *diag)
+{
+    print_message(cmd, diag->msg, "");
+    /* A failure that recorded no class is a bug in hvimage: never exit 0. */
+    return diag->cls == HV_FAIL_NONE ? HV_EXIT_INTERNAL
+                                     : cli_exit_for_class(diag->cls);
 }
 
 int cli_fail(const char *cmd, int code, const hv_diag *diag)
 {
-    fprintf(stderr, "hvimage %s: %s\n", cmd, diag->msg);
+    print_message(cmd, diag->msg, "");
     return code;
+}
+
+int cli_set_once(const char *cmd, const char *opt, const char **slot,
+                 const char *value)
+{
+    if (*slot)
+        return cli_usage_error(cmd, "%s given twice ('%s', then '%s')", opt,
+                               *slot, value);
+    *slot = value;
+    return 0;
+}
+
+int cli_check_output(const char *cmd, const char *opt, const char *out,
+                     const char *const *inputs, size_t n)
+{
+    hv_diag d = {0};
+    if (hv_output_check(out, opt, inputs, n, &d) != 0)
+        return cli_report(cmd, &d);
+    return 0;
 }
 
 bool cli_parse_u64(const char *s, uint64_t *out)

@@ -6,11 +6,12 @@
 
 #include "builder.h"
 #include "cli.h"
+#include "cli_progress.h"
 #include "exit_codes.h"
 
 static const char help[] =
     "usage: hvimage build -m MANIFEST -p PROFILE -o IMAGE [--key KEY.pem]...\n"
-    "                     [--unsigned] [--threads N] [--quiet]\n\n"
+    "                     [--unsigned] [--threads N] [--quiet|--progress]\n\n"
     "Build one zstd-compressed, signed image. Paths in the manifest are\n"
     "relative to the manifest's folder. The output is written atomically and\n"
     "is byte-identical for identical inputs (SOURCE_DATE_EPOCH, if set,\n"
@@ -21,7 +22,21 @@ static const char help[] =
     "--threads sets zstd workers (default: online CPUs); it never changes the\n"
     "output bytes. With 2 or more, at the slow levels (windows over 2 MiB:\n"
     "level 9 and up on a core of a few MiB), the zstd sections after the core\n"
-    "are compressed beside it on one more thread.\n";
+    "are compressed beside it on one more thread.\n"
+    "A progress line (bytes in and out, ratio, rate, time left) goes to\n"
+    "stderr once a build takes over a second and stderr is a terminal;\n"
+    "--progress forces it, --quiet silences it and the summary line.\n"
+    "Every option but --key is given at most once.\n";
+
+static void progress_total(void *ctx, uint64_t total)
+{
+    cli_progress_total(ctx, total);
+}
+
+static void progress_add(void *ctx, uint64_t in, uint64_t out)
+{
+    cli_progress_add(ctx, in, out);
+}
 
 int cmd_build(int argc, char **argv)
 {
@@ -33,76 +48,110 @@ int cmd_build(int argc, char **argv)
         {"unsigned", no_argument, 0, 'u'},
         {"threads", required_argument, 0, 't'},
         {"quiet", no_argument, 0, 'q'},
+        {"progress", no_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     hv_build_opts bo = {0};
     hv_signer *signers[HV_MAX_SIGNATURE_SLOTS + 1];
-    size_t nsigners = 0;
-    bool quiet = false;
+    const char *key_paths[HV_MAX_SIGNATURE_SLOTS];
+    const char *threads_arg = NULL;
+    size_t nsigners = 0, nkeys = 0;
+    bool quiet = false, progress = false;
     int rc = HV_EXIT_USAGE, c;
-    hv_diag diag;
+    hv_diag diag = {0};
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     bo.threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
 
+    /* Options first, keys after: a usage error never costs a PIN prompt or
+     * a key load, and the output is checked before any key is read. */
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:p:o:k:t:qh", opts, NULL)) != -1) {
+        int e = 0;
         switch (c) {
-        case 'm': bo.manifest_path = optarg; break;
-        case 'p': bo.profile_path = optarg; break;
-        case 'o': bo.output_path = optarg; break;
+        case 'm': e = cli_set_once("build", "--manifest", &bo.manifest_path, optarg); break;
+        case 'p': e = cli_set_once("build", "--profile", &bo.profile_path, optarg); break;
+        case 'o': e = cli_set_once("build", "--output", &bo.output_path, optarg); break;
+        case 't': e = cli_set_once("build", "--threads", &threads_arg, optarg); break;
         case 'u': bo.allow_unsigned = true; break;
         case 'q': quiet = true; break;
-        case 't': {
-            uint64_t t;
-            if (!cli_parse_u64(optarg, &t) || t < 1 || t > 64) {
-                rc = cli_usage_error("build", "--threads must be 1..64");
-                goto out;
-            }
-            bo.threads = (int)t;
-            break;
-        }
+        case 'P': progress = true; break;
         case 'k':
-            if (nsigners == HV_MAX_SIGNATURE_SLOTS) {
-                rc = cli_usage_error("build", "at most %u keys",
-                                     HV_MAX_SIGNATURE_SLOTS);
-                goto out;
+            if (nkeys == HV_MAX_SIGNATURE_SLOTS) {
+                e = cli_usage_error("build", "at most %u keys",
+                                    HV_MAX_SIGNATURE_SLOTS);
+                break;
             }
-            if (hv_signer_load(optarg, &signers[nsigners], &diag) != 0) {
-                rc = cli_fail("build", HV_EXIT_USAGE, &diag);
-                goto out;
-            }
-            nsigners++;
+            key_paths[nkeys++] = optarg;
             break;
-        case 'h': fputs(help, stdout); rc = HV_EXIT_OK; goto out;
-        default: rc = cli_usage_error("build", "bad option"); goto out;
+        case 'h': fputs(help, stdout); return HV_EXIT_OK;
+        default: return cli_usage_error("build", "bad option");
         }
+        if (e != 0)
+            return e;
     }
-    if (optind != argc) {
-        rc = cli_usage_error("build", "unexpected argument '%s'", argv[optind]);
-        goto out;
+    if (optind != argc)
+        return cli_usage_error("build", "unexpected argument '%s'",
+                               argv[optind]);
+    if (!bo.manifest_path)
+        return cli_usage_error("build", "--manifest is required");
+    if (!bo.profile_path)
+        return cli_usage_error("build", "--profile is required");
+    if (!bo.output_path)
+        return cli_usage_error("build", "--output is required");
+    if (strcmp(bo.output_path, "-") == 0)
+        return cli_usage_error("build", "--output must be a file: the image "
+                               "header is written last");
+    if (nkeys > 0 && bo.allow_unsigned)
+        return cli_usage_error("build", "--unsigned and --key exclude each "
+                               "other");
+    if (quiet && progress)
+        return cli_usage_error("build", "--quiet and --progress exclude each "
+                               "other");
+    if (threads_arg) {
+        uint64_t t;
+        if (!cli_parse_u64(threads_arg, &t) || t < 1 || t > 64)
+            return cli_usage_error("build", "--threads must be 1..64, not "
+                                   "'%s'", threads_arg);
+        bo.threads = (int)t;
     }
-    if (!bo.manifest_path || !bo.profile_path || !bo.output_path) {
-        rc = cli_usage_error("build", "--manifest, --profile and --output "
-                                      "are required");
-        goto out;
-    }
-    if (nsigners > 0 && bo.allow_unsigned) {
-        rc = cli_usage_error("build", "--unsigned and --key exclude each other");
-        goto out;
+    const char *inputs[2 + HV_MAX_SIGNATURE_SLOTS] = {bo.manifest_path,
+                                                      bo.profile_path};
+    for (size_t i = 0; i < nkeys; i++)
+        inputs[2 + i] = key_paths[i];
+    rc = cli_check_output("build", "--output", bo.output_path, inputs,
+                          2 + nkeys);
+    if (rc != 0)
+        return rc;
+    for (; nsigners < nkeys; nsigners++) {
+        if (hv_signer_load(key_paths[nsigners], &signers[nsigners],
+                           &diag) != 0) {
+            rc = cli_report("build", &diag);
+            goto out;
+        }
     }
     bo.signers = signers;
     bo.signer_count = nsigners;
 
+    cli_progress bar;
+    cli_progress_init(&bar, "build", quiet ? CLI_PROGRESS_OFF
+                                     : progress ? CLI_PROGRESS_ON
+                                                : CLI_PROGRESS_AUTO);
+    bo.progress_total = progress_total;
+    bo.progress.add = progress_add;
+    bo.progress.ctx = &bar;
+
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     hv_build_report rep;
-    rc = hv_build(&bo, &rep, &diag);
+    int brc = hv_build(&bo, &rep, &diag);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (rc != 0) {
-        cli_fail("build", rc, &diag);
+    cli_progress_done(&bar);
+    if (brc != 0) {
+        rc = cli_report("build", &diag);
         goto out;
     }
+    rc = HV_EXIT_OK;
     if (!quiet) {
         double secs = (double)(t1.tv_sec - t0.tv_sec) +
                       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

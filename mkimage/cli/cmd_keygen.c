@@ -27,15 +27,21 @@ int cmd_keygen(int argc, char **argv)
     const char *alg_name = "ecdsa-p384-sha384", *out = NULL, *pub = NULL;
     int c;
     optind = 1;
+    const char *alg_arg = NULL;
     while ((c = getopt_long(argc, argv, "a:o:h", opts, NULL)) != -1) {
+        int e = 0;
         switch (c) {
-        case 'a': alg_name = optarg; break;
-        case 'o': out = optarg; break;
-        case 'P': pub = optarg; break;
+        case 'a': e = cli_set_once("keygen", "--alg", &alg_arg, optarg); break;
+        case 'o': e = cli_set_once("keygen", "--output", &out, optarg); break;
+        case 'P': e = cli_set_once("keygen", "--pub", &pub, optarg); break;
         case 'h': fputs(help, stdout); return HV_EXIT_OK;
         default: return cli_usage_error("keygen", "bad option");
         }
+        if (e != 0)
+            return e;
     }
+    if (alg_arg)
+        alg_name = alg_arg;
     if (optind != argc)
         return cli_usage_error("keygen", "unexpected argument '%s'",
                                argv[optind]);
@@ -50,17 +56,26 @@ int cmd_keygen(int argc, char **argv)
         const char *stem_end = n > 4 && strcmp(out + n - 4, ".pem") == 0
                                    ? out + n - 4 : out + n;
         pub_default = malloc((size_t)(stem_end - out) + sizeof ".pub.pem");
-        if (!pub_default)
-            return HV_EXIT_INTERNAL;
+        if (!pub_default) {
+            hv_diag d = {0};
+            hv_fail(&d, HV_FAIL_INTERNAL, "out of memory");
+            return cli_report("keygen", &d);
+        }
         memcpy(pub_default, out, (size_t)(stem_end - out));
         strcpy(pub_default + (stem_end - out), ".pub.pem");
         pub = pub_default;
     }
     hv_pubkey k;
-    hv_diag diag;
-    int rc = HV_EXIT_OK;
-    if (hv_keygen(alg, out, pub, &k, &diag) != 0) {
-        rc = cli_fail("keygen", HV_EXIT_USAGE, &diag);
+    hv_diag diag = {0};
+    /* Both outputs are checked before a key is made: an existing private
+     * key is never replaced (hv_keygen refuses an existing KEY.pem too). */
+    int rc = cli_check_output("keygen", "--output", out, NULL, 0);
+    if (rc == 0)
+        rc = cli_check_output("keygen", "--pub", pub, NULL, 0);
+    if (rc != 0) {
+        /* printed */
+    } else if (hv_keygen(alg, out, pub, &k, &diag) != 0) {
+        rc = cli_report("keygen", &diag);
     } else {
         char hex[65];
         hv_key_id_hex(k.key_id, hex);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "cli.h"
 #include "exit_codes.h"
 
@@ -23,31 +24,68 @@ static const struct {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: hvimage COMMAND [OPTIONS]   (hvimage COMMAND --help)\n\n");
+    fprintf(f, "usage: hvimage COMMAND [OPTIONS]   (hvimage help COMMAND)\n"
+               "       hvimage --version | -V\n\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nexit codes: 0 success, 1 image rejected, 2 bad usage or "
                "input, 3 I/O or internal error\n");
 }
 
+static int find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int version(void)
+{
+    printf("hvimage %s (image format %u)\n", HVIMAGE_VERSION,
+           HV_FORMAT_VERSION);
+    return HV_EXIT_OK;
+}
+
+/* "hvimage help CMD" is "hvimage CMD --help". */
+static int help(int argc, char **argv)
+{
+    if (argc < 3) {
+        usage(stdout);
+        return HV_EXIT_OK;
+    }
+    if (argc > 3) {
+        fprintf(stderr, "hvimage help: one command at a time\n");
+        return HV_EXIT_USAGE;
+    }
+    int i = find_command(argv[2]);
+    if (i < 0) {
+        fprintf(stderr, "hvimage help: unknown command '%s'\n", argv[2]);
+        usage(stderr);
+        return HV_EXIT_USAGE;
+    }
+    char *args[] = {argv[2], "--help", NULL};
+    return commands[i].run(2, args);
+}
+
 int main(int argc, char **argv)
 {
+    /* Temporary outputs are removed on SIGINT, SIGTERM and SIGHUP, and the
+     * process exits 128+signal (common/cleanup.h). */
+    hv_cleanup_install();
     if (argc < 2) {
         usage(stderr);
         return HV_EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("hvimage %s (image format %u)\n", HVIMAGE_VERSION,
-               HV_FORMAT_VERSION);
-        return HV_EXIT_OK;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(stdout);
-        return HV_EXIT_OK;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+        return version();
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return help(1, argv);
+    if (strcmp(argv[1], "help") == 0)
+        return help(argc, argv);
+    int i = find_command(argv[1]);
+    if (i >= 0)
+        return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "hvimage: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return HV_EXIT_USAGE;

@@ -782,8 +782,8 @@ static int w_bytes(writer *w, const void *p, size_t n)
     if (n > UINT64_MAX - w->written)
         return hv_diag_set(w->diag, "drivers archive: size overflow");
     if (n && fwrite(p, 1, n, w->out) != n)
-        return hv_diag_set(w->diag, "cannot write the drivers archive: %s",
-                           strerror(errno));
+        return hv_fail_errno(w->diag, errno ? errno : EIO,
+                             "the temporary drivers archive", "write failed");
     w->written += n;
     return 0;
 }
@@ -851,12 +851,13 @@ static int w_spooled(writer *w, FILE *spool, unsigned char *buf,
 
     if (e->off > (uint64_t)INT64_MAX ||
         fseeko(spool, (off_t)e->off, SEEK_SET) != 0)
-        return hv_diag_set(w->diag, "cannot seek the spool file: %s",
-                           strerror(errno));
+        return hv_fail_errno(w->diag, errno, "the driver spool file",
+                             "seek failed");
     while (left > 0) {
         size_t n = left < IO_CHUNK ? (size_t)left : IO_CHUNK;
         if (fread(buf, 1, n, spool) != n)
-            return hv_diag_set(w->diag, "cannot read the spool file");
+            return hv_fail_errno(w->diag, ferror(spool) ? errno : EIO,
+                                 "the driver spool file", "read failed");
         if (w_bytes(w, buf, n) != 0)
             return -1;
         left -= n;
@@ -892,7 +893,7 @@ static int write_archive(ctx *c, const hv_driver_pkg *const *pkgs,
     idx = malloc(count * (HV_SECTION_NAME_SIZE + HV_VERSION_SIZE + 2u) + 1u);
     order = malloc((c->n ? c->n : 1u) * sizeof *order);
     if (!idx || !order) {
-        hv_diag_set(c->diag, "drivers archive: out of memory");
+        hv_fail(c->diag, HV_FAIL_INTERNAL, "drivers archive: out of memory");
         goto out;
     }
     for (size_t i = 0; i < count; i++)
@@ -922,8 +923,8 @@ static int write_archive(ctx *c, const hv_driver_pkg *const *pkgs,
             goto out;
     }
     if (fflush(out) != 0) {
-        hv_diag_set(c->diag, "cannot write the drivers archive: %s",
-                    strerror(errno));
+        hv_fail_errno(c->diag, errno ? errno : EIO,
+                      "the temporary drivers archive", "write failed");
         goto out;
     }
     if (res) {
@@ -982,7 +983,7 @@ int hv_drivers_normalise(const hv_driver_pkg *pkgs, size_t count,
     /* Vendor order whatever the caller's order; names are the folders. */
     sorted = malloc((count ? count : 1u) * sizeof *sorted);
     if (!sorted)
-        return hv_diag_set(diag, "out of memory");
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
     for (size_t i = 0; i < count; i++)
         sorted[i] = &pkgs[i];
     qsort(sorted, count, sizeof *sorted, cmp_pkg);
@@ -998,8 +999,8 @@ int hv_drivers_normalise(const hv_driver_pkg *pkgs, size_t count,
     c.buf = malloc(IO_CHUNK);
     c.spool = tmpfile();
     if (!c.slots || !c.buf || !c.spool) {
-        hv_diag_set(diag, "cannot set up the driver spool: %s",
-                    strerror(errno));
+        hv_fail_errno(diag, errno ? errno : ENOMEM, "the driver spool file",
+                      "cannot create");
         goto out;
     }
     for (size_t i = 0; i < count; i++) {
@@ -1009,8 +1010,8 @@ int hv_drivers_normalise(const hv_driver_pkg *pkgs, size_t count,
             goto out;
     }
     if (fflush(c.spool) != 0) {
-        hv_diag_set(diag, "cannot write the spool file: %s",
-                    strerror(errno));
+        hv_fail_errno(diag, errno ? errno : EIO, "the driver spool file",
+                      "write failed");
         goto out;
     }
     ret = write_archive(&c, sorted, count, mtime, out, res);

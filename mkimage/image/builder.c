@@ -8,7 +8,7 @@
 #include "atomic_file.h"
 #include "drivers.h"
 #include "encode.h"
-#include "exit_codes.h"
+#include "output_check.h"
 #include "plan.h"
 #include "section_spool.h"
 #include "section_writer.h"
@@ -115,6 +115,29 @@ static int check_signers(const build *b, const hv_build_opts *o,
     return 0;
 }
 
+/* The output must not be one of the files the manifest names: the build
+ * would read what it is replacing. The CLI checked the manifest, profile
+ * and keys before loading anything. */
+static int check_output_is_no_input(const build *b, const hv_build_opts *o,
+                                    hv_diag *diag)
+{
+    const hv_manifest *m = &b->manifest;
+    const char *clash = NULL;
+    if (hv_same_file(o->output_path, m->core_path))
+        clash = m->core_path;
+    for (size_t i = 0; !clash && i < m->driver_count; i++)
+        if (hv_same_file(o->output_path, m->drivers[i].path))
+            clash = m->drivers[i].path;
+    for (size_t i = 0; !clash && i < m->extra_count; i++)
+        if (hv_same_file(o->output_path, m->extras[i].path))
+            clash = m->extras[i].path;
+    if (clash)
+        return hv_diag_set(diag, "--output %s: is the input %s named by %s; "
+                           "refusing to overwrite an input", o->output_path,
+                           clash, m->file);
+    return 0;
+}
+
 /* "key=value\n" per entry, in key order: the canonical boot configuration. */
 static int make_bootcfg(build *b, hv_diag *diag)
 {
@@ -124,7 +147,7 @@ static int make_bootcfg(build *b, hv_diag *diag)
                strlen(b->manifest.boot_config[i].value) + 2;
     b->bootcfg = malloc(len + 1);
     if (!b->bootcfg)
-        return hv_diag_set(diag, "out of memory");
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
     char *p = b->bootcfg;
     for (size_t i = 0; i < b->manifest.boot_config_count; i++)
         p += sprintf(p, "%s=%s\n", b->manifest.boot_config[i].key,
@@ -175,14 +198,15 @@ static int open_core(const build *b, hv_source *src, hv_section *s,
     return 0;
 }
 
-static int pad_to(FILE *fp, uint64_t from, uint64_t to, hv_diag *diag)
+static int pad_to(FILE *fp, uint64_t from, uint64_t to, const char *name,
+                  hv_diag *diag)
 {
     static const uint8_t zeros[4096];
     while (from < to) {
         size_t n = to - from > sizeof zeros ? sizeof zeros : (size_t)(to - from);
         if (fwrite(zeros, 1, n, fp) != n)
-            return hv_diag_set(diag, "writing the image failed: %s",
-                               strerror(errno));
+            return hv_fail_errno(diag, errno ? errno : EIO, name,
+                                 "write failed");
         from += n;
     }
     return 0;
@@ -214,15 +238,16 @@ static int place_section(hv_image_info *info, uint32_t idx, bool compress,
 }
 
 /* One section: pad to its aligned offset, stream it, record the result. */
-static int emit_section(build *b, hv_image_info *info, uint32_t idx,
-                        hv_source *src, bool compress, int threads,
-                        uint64_t *pos, hv_diag *diag)
+static int emit_section(build *b, const hv_build_opts *o, hv_image_info *info,
+                        uint32_t idx, hv_source *src, bool compress,
+                        int threads, uint64_t *pos, hv_diag *diag)
 {
     uint64_t at = aligned(info, *pos);
-    if (pad_to(b->out.fp, *pos, at, diag) != 0)
+    if (pad_to(b->out.fp, *pos, at, o->output_path, diag) != 0)
         return -1;
     hv_section_params p = {compress, b->profile.compression_level, threads,
-                           info->digest_alg, true};
+                           info->digest_alg, true, o->output_path,
+                           o->progress};
     hv_section_result r;
     int rc = hv_write_section(b->out.fp, src, &p, &r, diag);
     hv_source_close(src);
@@ -258,7 +283,7 @@ static void add_later_sections(const build *b, hv_image_info *info)
  * Open the sources of every section after the core (section i + 1 is
  * b->later[i]) before the core is compressed: a missing file or a bad
  * driver package is reported at once, not after minutes of zstd. Returns
- * an exit code.
+ * 0 or -1.
  */
 static int open_later_sources(build *b, hv_image_info *info,
                               hv_build_report *rep, hv_diag *diag)
@@ -277,19 +302,18 @@ static int open_later_sources(build *b, hv_image_info *info,
             hv_drivers_result dr;
             FILE *tar = tmpfile();
             if (!tar) {
-                hv_diag_set(diag, "cannot create a temporary file: %s",
-                            strerror(errno));
-                return HV_EXIT_INTERNAL;
+                return hv_fail_errno(diag, errno, "the drivers archive",
+                                     "cannot create a temporary file");
             }
             if (hv_drivers_normalise(m->drivers, m->driver_count,
                                      info->build_epoch, tar, &dr,
                                      diag) != 0) {
                 fclose(tar);
-                return HV_EXIT_USAGE;
+                return -1;
             }
             /* The source owns |tar| from here, even if this fails. */
             if (hv_source_open_stream(src, "drivers archive", tar, diag) != 0)
-                return HV_EXIT_INTERNAL;
+                return -1;
             rep->driver_entries = dr.entries;
             rep->driver_packages = (uint32_t)m->driver_count;
             break;
@@ -298,7 +322,7 @@ static int open_later_sources(build *b, hv_image_info *info,
             const hv_extra_section *e = &m->extras[extra++];
             b->later_compress[i] = e->compress;
             if (hv_source_open_file(src, e->path, diag) != 0)
-                return HV_EXIT_USAGE;
+                return -1;
             break;
         }
         }
@@ -327,18 +351,24 @@ static int write_sections(build *b, const hv_build_opts *o,
 
     /* The signed header, metadata and signatures are written last; hold
      * their place with zeros so the sections land at final offsets. */
-    if (pad_to(b->out.fp, 0, pos, diag) != 0)
-        return HV_EXIT_INTERNAL;
+    if (pad_to(b->out.fp, 0, pos, o->output_path, diag) != 0)
+        return -1;
 
     hv_section *core = add_section(info, HV_SECTION_CORE, "core");
     if (open_core(b, &src, core, diag) != 0)
-        return HV_EXIT_USAGE;
+        return -1;
     add_later_sections(b, info);
     size_t later = info->section_count - 1;
-    int lrc = open_later_sources(b, info, rep, diag);
-    if (lrc != 0) {
+    if (open_later_sources(b, info, rep, diag) != 0) {
         hv_source_close(&src);
-        return lrc;
+        return -1;
+    }
+
+    if (o->progress_total) {
+        uint64_t total = src.size;
+        for (size_t i = 0; i < later; i++)
+            total += b->later[i].size;
+        o->progress_total(o->progress.ctx, total);
     }
 
     /* Only compressed sections are spooled (section_spool.h). */
@@ -351,41 +381,40 @@ static int write_sections(build *b, const hv_build_opts *o,
     if (rep->overlapped) {
         /* One zstd worker for the spool: the same bytes as any count. */
         hv_section_params sp = {true, b->profile.compression_level, 1,
-                                info->digest_alg, false};
-        int rc = hv_spool_start(&b->spool, later, b->later_compress, &sp,
-                                take_later, b, diag);
-        if (rc != 0) {
+                                info->digest_alg, false, o->output_path,
+                                o->progress};
+        if (hv_spool_start(&b->spool, later, b->later_compress, &sp,
+                           take_later, b, diag) != 0) {
             hv_source_close(&src);
-            return rc;
+            return -1;
         }
     }
-    if (emit_section(b, info, 0, &src, true, threads, &pos, diag) != 0)
-        return HV_EXIT_USAGE; /* build_free joins the spool's thread */
+    if (emit_section(b, o, info, 0, &src, true, threads, &pos, diag) != 0)
+        return -1; /* build_free joins the spool's thread */
 
     if (rep->overlapped) {
-        int rc = hv_spool_finish(&b->spool, diag);
-        if (rc != 0)
-            return rc;
+        if (hv_spool_finish(&b->spool, diag) != 0)
+            return -1;
         for (uint32_t i = 0; i < later; i++) {
             if (!b->later_compress[i]) { /* stored: straight from its file */
-                if (emit_section(b, info, i + 1, &b->later[i], false, threads,
-                                 &pos, diag) != 0)
-                    return HV_EXIT_USAGE;
+                if (emit_section(b, o, info, i + 1, &b->later[i], false,
+                                 threads, &pos, diag) != 0)
+                    return -1;
                 continue;
             }
             uint64_t at = aligned(info, pos);
-            if (pad_to(b->out.fp, pos, at, diag) != 0 ||
+            if (pad_to(b->out.fp, pos, at, o->output_path, diag) != 0 ||
                 hv_spool_copy(&b->spool, i, b->out.fp, diag) != 0)
-                return HV_EXIT_INTERNAL;
+                return -1;
             if (place_section(info, i + 1, true, at,
                               &b->spool.result[i], &pos, diag) != 0)
-                return HV_EXIT_USAGE;
+                return -1;
         }
     } else {
         for (uint32_t i = 0; i < later; i++)
-            if (emit_section(b, info, i + 1, &b->later[i],
+            if (emit_section(b, o, info, i + 1, &b->later[i],
                              b->later_compress[i], threads, &pos, diag) != 0)
-                return HV_EXIT_USAGE;
+                return -1;
     }
     info->header.image_size = pos;
     return 0;
@@ -401,9 +430,8 @@ static int sign_and_finish(build *b, const hv_build_opts *o,
      * mismatch here is a bug in hvimage, not in the inputs. */
     hv_result pr = hv_parse_metadata(b->tbs, tbs_len, &check);
     if (pr != HV_OK) {
-        hv_diag_set(diag, "internal error: encoded metadata does not parse "
-                    "(%s)", hv_result_name(pr));
-        return HV_EXIT_INTERNAL;
+        return hv_fail(diag, HV_FAIL_INTERNAL, "internal error: encoded "
+                       "metadata does not parse (%s)", hv_result_name(pr));
     }
     memset(b->block, 0, sizeof b->block);
     for (size_t i = 0; i < o->signer_count; i++) {
@@ -411,15 +439,14 @@ static int sign_and_finish(build *b, const hv_build_opts *o,
         size_t sig_len;
         if (hv_signer_sign(o->signers[i], b->tbs, tbs_len, sig, &sig_len,
                            diag) != 0)
-            return HV_EXIT_USAGE;
+            return -1;
         const hv_pubkey *k = hv_signer_pubkey(o->signers[i]);
         hv_slot_status st = hv_sig_block_insert(
             b->block, info->header.signature_slots, k->key_id, sig, sig_len);
         if (st != HV_SLOT_OK) {
             char hex[65];
             hv_key_id_hex(k->key_id, hex);
-            hv_diag_set(diag, "key %s given twice", hex);
-            return HV_EXIT_USAGE;
+            return hv_diag_set(diag, "key %s given twice", hex);
         }
         rep->signatures++;
     }
@@ -427,28 +454,24 @@ static int sign_and_finish(build *b, const hv_build_opts *o,
     if (fseeko(b->out.fp, 0, SEEK_SET) != 0 ||
         fwrite(b->tbs, 1, tbs_len, b->out.fp) != tbs_len ||
         fwrite(b->block, 1, block_len, b->out.fp) != block_len) {
-        hv_diag_set(diag, "%s: write failed: %s", o->output_path,
-                    strerror(errno));
-        return HV_EXIT_INTERNAL;
+        return hv_fail_errno(diag, errno ? errno : EIO, o->output_path,
+                             "write failed");
     }
-    if (hv_atomic_commit(&b->out, diag) != 0)
-        return HV_EXIT_INTERNAL;
-    return 0;
+    return hv_atomic_commit(&b->out, diag);
 }
 
 int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
 {
     build *b = calloc(1, sizeof *b);
-    int rc = HV_EXIT_USAGE;
-    if (!b) {
-        hv_diag_set(diag, "out of memory");
-        return HV_EXIT_INTERNAL;
-    }
+    int rc = -1;
+    if (!b)
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
     memset(rep, 0, sizeof *rep);
     hv_image_info *info = &rep->info;
 
     if (hv_manifest_load(o->manifest_path, &b->manifest, diag) != 0 ||
         hv_profile_load(o->profile_path, &b->profile, diag) != 0 ||
+        check_output_is_no_input(b, o, diag) != 0 ||
         check_vendors(b, diag) != 0 || check_signers(b, o, diag) != 0 ||
         make_bootcfg(b, diag) != 0)
         goto out;
@@ -480,19 +503,14 @@ int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
                                  sections * HV_SECTION_ENTRY_SIZE +
                                  info->board_count * HV_BOARD_ID_SIZE;
 
-    if (hv_atomic_open(&b->out, o->output_path, 0644, diag) != 0) {
-        rc = HV_EXIT_INTERNAL;
-        goto out;
-    }
-    rc = write_sections(b, o, info, rep, diag);
-    if (rc != 0)
+    if (hv_atomic_open(&b->out, o->output_path, 0644, diag) != 0 ||
+        write_sections(b, o, info, rep, diag) != 0)
         goto out;
     if (info->header.image_size > p->slot_a.size) {
         hv_diag_set(diag, "image of %llu bytes does not fit slot_a (%llu "
                     "bytes) of profile %s",
                     (unsigned long long)info->header.image_size,
                     (unsigned long long)p->slot_a.size, p->file);
-        rc = HV_EXIT_USAGE;
         goto out;
     }
     rc = sign_and_finish(b, o, info, rep, diag);

@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "hvboot.h"
+#include "section_writer.h"
 #include "signing.h"
 
 typedef struct hv_build_opts {
@@ -22,6 +23,10 @@ typedef struct hv_build_opts {
     size_t signer_count;
     bool allow_unsigned; /* for the detached signing flow */
     int threads;         /* zstd workers, >= 1; never changes the output */
+    /* Optional: told the bytes to read in all once the sources are open,
+     * then the bytes read and written as sections stream. */
+    void (*progress_total)(void *ctx, uint64_t bytes_in);
+    hv_progress_hook progress;
 } hv_build_opts;
 
 typedef struct hv_build_report {
@@ -32,8 +37,8 @@ typedef struct hv_build_report {
     bool overlapped; /* later sections compressed beside the core */
 } hv_build_report;
 
-/* Returns an exit code (exit_codes.h): 0, 2 for bad input with |diag| naming
- * the file and place, 3 for I/O failures. On failure nothing is written. */
+/* Returns 0, or -1 with |diag| naming the file and place and classing the
+ * failure (bad input, I/O, internal). On failure nothing is written. */
 int hv_build(const hv_build_opts *opts, hv_build_report *report,
              hv_diag *diag);
 

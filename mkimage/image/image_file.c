@@ -142,7 +142,7 @@ int hv_image_check_content(hv_image_file *img, hv_image_info *info,
     uint8_t *buf = malloc(cap);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!buf || !md) {
-        hv_diag_set(diag, "out of memory");
+        hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
         rc = HV_EXIT_INTERNAL;
         goto out;
     }

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "exit_codes.h"
 
 static void *spool_run(void *arg)
 {
@@ -20,14 +19,14 @@ static void *spool_run(void *arg)
                                   &s->diag);
         hv_source_close(&src);
         if (rc != 0) {
-            s->rc = HV_EXIT_USAGE;
+            s->rc = -1;
             return NULL;
         }
     }
     if (fflush(s->fp) != 0) {
-        hv_diag_set(&s->diag, "writing the temporary section spool failed: "
-                    "%s", strerror(errno));
-        s->rc = HV_EXIT_INTERNAL;
+        hv_fail_errno(&s->diag, errno, "the temporary section spool",
+                      "write failed");
+        s->rc = -1;
     }
     return NULL;
 }
@@ -38,8 +37,8 @@ int hv_spool_start(hv_spool *s, size_t count, const bool *wanted,
 {
     memset(s, 0, sizeof *s);
     if (count > HV_MAX_SECTIONS) {
-        hv_diag_set(diag, "internal error: %zu sections to spool", count);
-        return HV_EXIT_INTERNAL;
+        return hv_fail(diag, HV_FAIL_INTERNAL,
+                       "internal error: %zu sections to spool", count);
     }
     s->open = open;
     s->ctx = ctx;
@@ -48,15 +47,13 @@ int hv_spool_start(hv_spool *s, size_t count, const bool *wanted,
     s->params = *params;
     s->fp = tmpfile();
     if (!s->fp) {
-        hv_diag_set(diag, "cannot create a temporary file: %s",
-                    strerror(errno));
-        return HV_EXIT_INTERNAL;
+        return hv_fail_errno(diag, errno, "the temporary section spool",
+                             "cannot create");
     }
     int e = pthread_create(&s->thread, NULL, spool_run, s);
     if (e != 0) {
-        hv_diag_set(diag, "cannot start a compression thread: %s",
-                    strerror(e));
-        return HV_EXIT_INTERNAL;
+        return hv_fail(diag, HV_FAIL_INTERNAL,
+                       "cannot start a compression thread: %s", strerror(e));
     }
     s->running = true;
     return 0;
@@ -78,17 +75,16 @@ int hv_spool_copy(hv_spool *s, size_t i, FILE *out, hv_diag *diag)
     uint8_t buf[64 * 1024];
     uint64_t left = s->result[i].stored_size;
     if (fseeko(s->fp, (off_t)s->offset[i], SEEK_SET) != 0)
-        return hv_diag_set(diag, "reading the temporary section spool "
-                           "failed: %s", strerror(errno));
+        return hv_fail_errno(diag, errno, "the temporary section spool",
+                             "read failed");
     while (left > 0) {
         size_t n = left < sizeof buf ? (size_t)left : sizeof buf;
         if (fread(buf, 1, n, s->fp) != n)
-            return hv_diag_set(diag, "reading the temporary section spool "
-                               "failed: %s",
-                               ferror(s->fp) ? strerror(errno) : "short file");
+            return hv_fail_errno(diag, ferror(s->fp) ? errno : EIO,
+                                 "the temporary section spool", "read failed");
         if (fwrite(buf, 1, n, out) != n)
-            return hv_diag_set(diag, "writing the image failed: %s",
-                               strerror(errno));
+            return hv_fail_errno(diag, errno ? errno : EIO, s->params.out_name,
+                                 "write failed");
         left -= n;
     }
     return 0;

@@ -24,8 +24,7 @@
 
 /*
  * Opens the source of the |i|th spooled section. Runs on the helper
- * thread. Returns an exit code (exit_codes.h): 0, or non-zero with |diag|
- * set.
+ * thread. Returns 0, or -1 with |diag| set (diag.h).
  */
 typedef int (*hv_spool_open_fn)(void *ctx, size_t i, hv_source *src,
                                 hv_diag *diag);
@@ -39,7 +38,7 @@ typedef struct hv_spool {
     hv_section_params params;
     FILE *fp;
     /* Written by the helper; read only after hv_spool_finish. */
-    int rc;
+    int rc; /* 0 or -1 */
     hv_diag diag;
     uint64_t offset[HV_MAX_SECTIONS]; /* in the spool file */
     hv_section_result result[HV_MAX_SECTIONS];
@@ -51,14 +50,14 @@ typedef struct hv_spool {
 /*
  * Start writing, on a helper thread with |params|, those of |count| sections
  * whose |wanted| entry is true; the others are left to the caller, in image
- * order. Returns 0, or an exit code with |diag| set (nothing started).
+ * order. Returns 0, or -1 with |diag| set (nothing started).
  */
 int hv_spool_start(hv_spool *s, size_t count, const bool *wanted,
                    const hv_section_params *params, hv_spool_open_fn open,
                    void *ctx, hv_diag *diag);
 
 /*
- * Wait for the helper. Returns its exit code; on failure |diag| holds its
+ * Wait for the helper. Returns 0 or -1; on failure |diag| holds its
  * message. Safe to call when nothing was started (returns 0).
  */
 int hv_spool_finish(hv_spool *s, hv_diag *diag);

@@ -113,6 +113,7 @@ static void zstd_free(void *opaque, void *p)
 
 typedef struct sink {
     FILE *out;
+    const char *out_name;
     EVP_MD_CTX *md;
     uint64_t written;
     uint64_t unflushed;
@@ -135,10 +136,10 @@ static int emit(sink *k, const void *p, size_t n, hv_diag *diag)
     if (n == 0)
         return 0;
     if (EVP_DigestUpdate(k->md, p, n) != 1)
-        return hv_diag_set(diag, "digest update failed");
+        return hv_fail(diag, HV_FAIL_INTERNAL, "digest update failed");
     if (fwrite(p, 1, n, k->out) != n)
-        return hv_diag_set(diag, "writing the image failed: %s",
-                           strerror(errno));
+        return hv_fail_errno(diag, errno ? errno : EIO, k->out_name,
+                             "write failed");
     k->written += n;
     k->unflushed += n;
     if (k->writeback && k->unflushed >= WRITEBACK) {
@@ -166,12 +167,13 @@ static int zstd_setup(ZSTD_CCtx *z, const hv_section_params *p, uint64_t size,
         ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_contentSizeFlag, 1)) ||
         ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_nbWorkers, workers)) ||
         ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(z, size)))
-        return hv_diag_set(diag, "zstd: cannot set level %d with %d workers",
-                           p->level, workers);
+        return hv_fail(diag, HV_FAIL_INTERNAL,
+                       "zstd: cannot set level %d with %d workers", p->level,
+                       workers);
     if (small_window(p->level, size) &&
         ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_jobSize, JOB_SIZE)))
-        return hv_diag_set(diag, "zstd: cannot set a job size of %u bytes",
-                           JOB_SIZE);
+        return hv_fail(diag, HV_FAIL_INTERNAL,
+                       "zstd: cannot set a job size of %u bytes", JOB_SIZE);
     return 0;
 }
 
@@ -179,7 +181,8 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
                      hv_section_result *res, hv_diag *diag)
 {
     int rc = -1;
-    sink k = {out, EVP_MD_CTX_new(), 0, 0, p->writeback};
+    sink k = {out, p->out_name ? p->out_name : "output", EVP_MD_CTX_new(), 0,
+              0, p->writeback};
     uint8_t *in = malloc(CHUNK);
     size_t out_cap = ZSTD_CStreamOutSize();
     uint8_t *zbuf = p->compress ? malloc(out_cap) : NULL;
@@ -192,11 +195,11 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
 
     memset(res, 0, sizeof *res);
     if (!k.md || !in || (p->compress && (!zbuf || !z))) {
-        hv_diag_set(diag, "out of memory");
+        hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
         goto out;
     }
     if (EVP_DigestInit_ex(k.md, md, NULL) != 1) {
-        hv_diag_set(diag, "digest init failed");
+        hv_fail(diag, HV_FAIL_INTERNAL, "digest init failed");
         goto out;
     }
     if (p->compress && zstd_setup(z, p, src->size, diag) != 0)
@@ -207,11 +210,14 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
         if (hv_source_read(src, in, CHUNK, &got, diag) != 0)
             goto out;
         res->unpacked_size += got;
+        uint64_t written_before = k.written;
         if (!p->compress) {
             if (got == 0)
                 break;
             if (emit(&k, in, got, diag) != 0)
                 goto out;
+            if (p->progress.add)
+                p->progress.add(p->progress.ctx, got, got);
             continue;
         }
         ZSTD_EndDirective mode = got == 0 ? ZSTD_e_end : ZSTD_e_continue;
@@ -221,24 +227,27 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
             ZSTD_outBuffer ob = {zbuf, out_cap, 0};
             remaining = ZSTD_compressStream2(z, &ob, &ib, mode);
             if (ZSTD_isError(remaining)) {
-                hv_diag_set(diag, "%s: zstd: %s", src->label,
-                            ZSTD_getErrorName(remaining));
+                hv_fail(diag, HV_FAIL_INTERNAL, "%s: zstd: %s", src->label,
+                        ZSTD_getErrorName(remaining));
                 goto out;
             }
             if (emit(&k, zbuf, ob.pos, diag) != 0)
                 goto out;
         } while (mode == ZSTD_e_end ? remaining != 0 : ib.pos < ib.size);
+        if (p->progress.add)
+            p->progress.add(p->progress.ctx, got, k.written - written_before);
         if (got == 0)
             break;
     }
     if (res->unpacked_size != src->size) {
-        hv_diag_set(diag, "%s: delivered %llu bytes, expected %llu",
-                    src->label, (unsigned long long)res->unpacked_size,
-                    (unsigned long long)src->size);
+        /* The file changed size while it was read. */
+        hv_fail(diag, HV_FAIL_IO, "%s: delivered %llu bytes, expected %llu",
+                src->label, (unsigned long long)res->unpacked_size,
+                (unsigned long long)src->size);
         goto out;
     }
     if (EVP_DigestFinal_ex(k.md, res->digest, &dlen) != 1) {
-        hv_diag_set(diag, "digest final failed");
+        hv_fail(diag, HV_FAIL_INTERNAL, "digest final failed");
         goto out;
     }
     res->stored_size = k.written;

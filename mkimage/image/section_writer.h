@@ -15,6 +15,13 @@
 #include "hvimage/format.h"
 #include "source.h"
 
+/* Told the bytes read and written as a section streams, for a progress
+ * line. May be called from the spool's thread too. */
+typedef struct hv_progress_hook {
+    void (*add)(void *ctx, uint64_t bytes_in, uint64_t bytes_out);
+    void *ctx;
+} hv_progress_hook;
+
 typedef struct hv_section_params {
     bool compress;
     int level;       /* zstd level, 1..19 */
@@ -24,6 +31,8 @@ typedef struct hv_section_params {
      * final fsync finds little left; off for a spool that is read back and
      * deleted (writing it to disk would be wasted I/O). A hint only. */
     bool writeback;
+    const char *out_name; /* the output as messages name it */
+    hv_progress_hook progress; /* optional */
 } hv_section_params;
 
 typedef struct hv_section_result {
@@ -42,7 +51,9 @@ typedef struct hv_section_result {
  */
 bool hv_section_level_is_slow(int level, uint64_t size);
 
-/* Append the section to |out| at its current position. */
+/* Append the section to |out| at its current position. Returns 0, or -1
+ * with |diag| classed: I/O naming |p->out_name| or the source, internal for
+ * zstd or digest failures. */
 int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
                      hv_section_result *res, hv_diag *diag);
 

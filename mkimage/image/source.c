@@ -32,7 +32,7 @@ static int open_regular(const char *path, FILE **fp, uint64_t *size,
     struct stat st;
     *fp = fopen(path, "rb");
     if (!*fp)
-        return hv_diag_set(diag, "%s: cannot open: %s", path, strerror(errno));
+        return hv_fail_errno(diag, errno, path, "cannot open");
     if (fstat(fileno(*fp), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(*fp);
         *fp = NULL;
@@ -61,8 +61,7 @@ int hv_source_open_stream(hv_source *s, const char *label, FILE *fp,
     s->fp = fp;
     if (fflush(fp) != 0 || fstat(fileno(fp), &st) != 0 ||
         fseeko(fp, 0, SEEK_SET) != 0)
-        return hv_diag_set(diag, "%s: temporary file: %s", label,
-                           strerror(errno));
+        return hv_fail_errno(diag, errno, label, "temporary file");
     s->size = (uint64_t)st.st_size;
     return 0;
 }
@@ -81,7 +80,7 @@ int hv_file_is_elf(const char *path, hv_diag *diag)
     uint8_t m[4] = {0};
     FILE *fp = fopen(path, "rb");
     if (!fp)
-        return hv_diag_set(diag, "%s: cannot open: %s", path, strerror(errno));
+        return hv_fail_errno(diag, errno, path, "cannot open");
     size_t n = fread(m, 1, 4, fp);
     fclose(fp);
     return n == 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F';
@@ -126,7 +125,7 @@ int hv_source_open_elf(hv_source *s, const char *path, hv_diag *diag)
     s->segs = calloc(phnum, sizeof *s->segs);
     if (!s->segs) {
         hv_source_close(s);
-        return hv_diag_set(diag, "%s: out of memory", path);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "%s: out of memory", path);
     }
     uint64_t end = 0;
     for (uint16_t i = 0; i < phnum; i++) {
@@ -200,9 +199,9 @@ static int read_file_at(hv_source *s, uint64_t off, uint8_t *buf, size_t n,
 {
     if (fseeko(s->fp, (off_t)off, SEEK_SET) != 0 ||
         fread(buf, 1, n, s->fp) != n)
-        return hv_diag_set(diag, "%s: byte offset %llu: read failed or file "
-                           "shrank during the build", s->label,
-                           (unsigned long long)off);
+        return hv_fail(diag, HV_FAIL_IO, "%s: byte offset %llu: read failed "
+                       "or file shrank during the build", s->label,
+                       (unsigned long long)off);
     return 0;
 }
 
@@ -245,8 +244,8 @@ int hv_source_read(hv_source *s, uint8_t *buf, size_t cap, size_t *got,
     if (s->pos >= s->size) {
         /* A file that grew since it was measured would be cut silently. */
         if (s->fp && !s->segs && fgetc(s->fp) != EOF)
-            return hv_diag_set(diag, "%s: file grew during the build",
-                               s->label);
+            return hv_fail(diag, HV_FAIL_IO, "%s: file grew during the build",
+                           s->label);
         return 0;
     }
     uint64_t left = s->size - s->pos;
@@ -257,9 +256,9 @@ int hv_source_read(hv_source *s, uint8_t *buf, size_t cap, size_t *got,
     } else if (s->mem) {
         memcpy(buf, s->mem + s->pos, n);
     } else if (fread(buf, 1, n, s->fp) != n) {
-        rc = hv_diag_set(diag, "%s: byte offset %llu: read failed or file "
-                         "shrank during the build", s->label,
-                         (unsigned long long)s->pos);
+        rc = hv_fail(diag, HV_FAIL_IO, "%s: byte offset %llu: read failed or "
+                     "file shrank during the build", s->label,
+                     (unsigned long long)s->pos);
     }
     if (rc != 0)
         return rc;

@@ -457,7 +457,7 @@ int hv_profile_load(const char *path, hv_profile *out, hv_diag *diag)
     memset(&doc, 0, sizeof doc);
     out->file = strdup(path);
     if (!out->file)
-        return hv_diag_set(diag, "%s: error: out of memory", path);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "%s: error: out of memory", path);
     if (hv_ydoc_load(&doc, path, diag) != 0)
         goto out;
     l.doc = &doc;

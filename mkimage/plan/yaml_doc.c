@@ -94,6 +94,7 @@ static int vset_at(hv_diag *diag, const char *file, unsigned line,
 
     if (!diag)
         return -1;
+    diag->cls = HV_FAIL_INPUT; /* everything said about a YAML file */
     if (line)
         n = snprintf(diag->msg, sizeof diag->msg, "%s:%u:%u: error: ", file,
                      line, column);
@@ -595,7 +596,7 @@ int hv_ydoc_load(hv_ydoc *doc, const char *path, hv_diag *diag)
     memset(doc, 0, sizeof *doc);
     doc->file = strdup(path);
     if (!doc->file)
-        return hv_diag_set(diag, "%s: error: out of memory", path);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "%s: error: out of memory", path);
     if (read_file(path, &buf, &len, diag) != 0)
         goto out;
     /* libyaml, told the encoding, would keep a BOM as a character and shift
@@ -618,7 +619,7 @@ int hv_ydoc_load(hv_ydoc *doc, const char *path, hv_diag *diag)
     b.doc = doc;
     b.diag = diag;
     if (!yaml_parser_initialize(&parser)) {
-        hv_diag_set(diag, "%s: error: out of memory", path);
+        hv_fail(diag, HV_FAIL_INTERNAL, "%s: error: out of memory", path);
         goto out;
     }
     yaml_parser_set_input_string(&parser, text, len - skip);

@@ -87,7 +87,12 @@ int fixture_build(fixture *f, uint32_t alg, uint32_t align, size_t core_size)
     snprintf(profile, sizeof profile, "%s/profile.yaml", f->dir);
     snprintf(f->image_path, sizeof f->image_path, "%s/image.hvi", f->dir);
     hv_signer *signers[1] = {s};
-    hv_build_opts o = {manifest, profile, f->image_path, signers, 1, false, 2};
+    hv_build_opts o = {.manifest_path = manifest,
+                       .profile_path = profile,
+                       .output_path = f->image_path,
+                       .signers = signers,
+                       .signer_count = 1,
+                       .threads = 2};
     hv_build_report rep;
     int rc = hv_build(&o, &rep, &diag);
     hv_signer_free(s);
