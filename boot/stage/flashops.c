@@ -4,10 +4,12 @@
  *
  * Every flash byte the verifier sees is copied into RAM by slot_read()
  * first; the flash mapping itself is read-only in the page tables. Section
- * RAM comes from two fixed windows (platform.h): the core goes exactly
- * where its signed load address says, if that range lies inside the core
- * window; everything else is bump-allocated in the payload window. A size
- * that does not fit is refused (HV_ERR_MEMORY), never truncated.
+ * RAM comes from two fixed windows, placed by the device policy that
+ * hvimage assemble and verify apply too (hvpolicy.h, hv_ram_place): the
+ * core goes exactly where its signed load address says, if that range lies
+ * inside the core window; everything else is bump-allocated in the payload
+ * window. A size that does not fit is refused (HV_ERR_MEMORY), never
+ * truncated.
  */
 #include "stage.h"
 
@@ -134,53 +136,17 @@ static int slot_board(void *user, char id[HV_BOARD_ID_SIZE])
     return 0;
 }
 
-/* Bump allocation in the payload window, page aligned. */
-static uint8_t *payload_alloc(stage_attempt *a, uint64_t size)
-{
-    uint64_t at = (a->payload_next + 4095) & ~(uint64_t)4095;
-    if (at > PAYLOAD_WINDOW_LIMIT || size > PAYLOAD_WINDOW_LIMIT - at) {
-        a->refusal = REFUSED_PAYLOAD;
-        a->refused_lo = size;
-        a->refused_hi = at < PAYLOAD_WINDOW_LIMIT ? PAYLOAD_WINDOW_LIMIT - at : 0;
-        return 0;
-    }
-    a->payload_next = at + size;
-    return (uint8_t *)(uintptr_t)at;
-}
-
 static int slot_memory(void *user, const hv_section *s, uint8_t **stored,
                        uint8_t **unpacked)
 {
     stage_attempt *a = user;
+    uint64_t st, un;
     in_sections = 1;
-    if (s->type == HV_SECTION_CORE) {
-        /* Signed, but still checked: the core must not land on the stage,
-         * its stack, the page tables or the payload window. */
-        if (s->load_address < CORE_WINDOW_BASE ||
-            s->load_address > CORE_WINDOW_LIMIT ||
-            s->unpacked_size > CORE_WINDOW_LIMIT - s->load_address) {
-            a->refusal = REFUSED_CORE;
-            a->refused_lo = s->load_address;
-            a->refused_hi = s->load_address + s->unpacked_size;
-            return -1;
-        }
-        uint8_t *at = (uint8_t *)(uintptr_t)s->load_address;
-        if (s->compression == HV_COMPRESSION_NONE) {
-            *stored = at;
-            return 0;
-        }
-        *unpacked = at;
-        *stored = payload_alloc(a, s->stored_size);
-        return *stored ? 0 : -1;
-    }
-    *stored = payload_alloc(a, s->stored_size);
-    if (!*stored)
+    if (hv_ram_place(&a->ram, s, &st, &un) != 0)
         return -1;
-    if (s->compression != HV_COMPRESSION_NONE) {
-        *unpacked = payload_alloc(a, s->unpacked_size);
-        if (!*unpacked)
-            return -1;
-    }
+    *stored = (uint8_t *)(uintptr_t)st;
+    if (s->compression != HV_COMPRESSION_NONE)
+        *unpacked = (uint8_t *)(uintptr_t)un;
     return 0;
 }
 
@@ -191,7 +157,7 @@ hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
     memset(a, 0, sizeof *a);
     a->trust = t;
     a->slot = slot;
-    a->payload_next = PAYLOAD_FIRST;
+    hv_ram_plan_init(&a->ram, &hv_stage_ram_windows);
     timing = &a->timing;
     in_sections = 0;
 

@@ -8,6 +8,12 @@
 #include "hvimage/bootinfo.h"
 #include "stage.h"
 
+/* The boot info fills the payload window's first page, which the device
+ * policy keeps free of sections (hvpolicy.h). */
+_Static_assert(sizeof(hv_bootinfo) <=
+                   HV_STAGE_PAYLOAD_FIRST - HV_STAGE_PAYLOAD_WINDOW_BASE,
+               "boot info does not fit before the first section");
+
 #define MULTIBOOT_LOADER_MAGIC 0x2BADB002u
 #define MB_INFO_FLAG_MEM 1u
 
@@ -107,6 +113,28 @@ static int header_erased(const hv_workspace *ws)
     return all == HV_FLASH_ERASED;
 }
 
+/* The device policy's RAM refusal (hvpolicy.h), in the words and with the
+ * values hvimage assemble and verify use. */
+static void print_ram_refusal(char s, const hv_ram_plan *p, const hv_verdict *v)
+{
+    const hv_ram_windows *w = p->w;
+    const char *name = hv_ram_refusal_name(p->refusal);
+    if (p->refusal == HV_RAM_CORE_ADDRESS)
+        kprintf("hvstage: slot %c: core load address 0x%lx is outside the "
+                "core RAM window [0x%lx, 0x%lx) [%s]\n", s, p->lo,
+                w->core_base, w->core_limit, name);
+    else if (p->refusal == HV_RAM_CORE_SIZE)
+        kprintf("hvstage: slot %c: core [0x%lx, 0x%lx) of %lu bytes does not "
+                "fit the core RAM window [0x%lx, 0x%lx), which has %lu bytes "
+                "from its load address [%s]\n", s, p->lo, p->hi,
+                p->need, w->core_base, w->core_limit, p->have, name);
+    else if (p->refusal == HV_RAM_PAYLOAD_SIZE)
+        kprintf("hvstage: slot %c: section '%s' needs %lu bytes, the payload "
+                "RAM window [0x%lx, 0x%lx) has %lu left [%s]\n", s,
+                v->info_valid ? v->info.sections[p->section].name : "?",
+                p->need, w->payload_base, w->payload_limit, p->have, name);
+}
+
 /* Print why a slot was refused; returns a short name for the summary. */
 static const char *print_refusal(const stage_attempt *a, hv_result r,
                                  const hv_verdict *v)
@@ -126,16 +154,21 @@ static const char *print_refusal(const stage_attempt *a, hv_result r,
     if (r == HV_ERR_ROLLBACK && v->info_valid)
         kprintf("hvstage: slot %c: security version %lu < rollback counter "
                 "%lu\n", s, v->info.security_version, v->rollback_counter);
-    if (r == HV_ERR_BOARD)
-        kprintf("hvstage: slot %c: this device is board %s\n", s,
-                a->trust->board_id);
-    if (r == HV_ERR_MEMORY && a->refusal == REFUSED_CORE)
-        kprintf("hvstage: slot %c: core [0x%lx, 0x%lx) is outside the core "
-                "RAM window [0x%x, 0x%x)\n", s, a->refused_lo, a->refused_hi,
-                CORE_WINDOW_BASE, CORE_WINDOW_LIMIT);
-    if (r == HV_ERR_MEMORY && a->refusal == REFUSED_PAYLOAD)
-        kprintf("hvstage: slot %c: a section needs %lu bytes, the payload RAM "
-                "window has %lu left\n", s, a->refused_lo, a->refused_hi);
+    if (r == HV_ERR_BOARD) {
+        kprintf("hvstage: slot %c: the image lists board(s)", s);
+        for (uint32_t i = 0; v->info_valid && i < v->info.board_count; i++)
+            kprintf("%s %s", i ? "," : "", v->info.boards[i]);
+        kprintf("; this device is board %s\n", a->trust->board_id);
+    }
+    if (r == HV_ERR_OEM && v->info_valid)
+        kprintf("hvstage: slot %c: the image is for OEM %s, this device's OEM "
+                "is %s\n", s, v->info.oem_id, a->trust->oem_id);
+    if (r == HV_ERR_TOO_FEW_SIGNATURES)
+        kprintf("hvstage: slot %c: %u valid signature(s) from trusted keys, "
+                "this device requires %u\n", s, v->signers,
+                a->trust->min_signatures);
+    if (r == HV_ERR_MEMORY && a->ram.refusal != HV_RAM_OK)
+        print_ram_refusal(s, &a->ram, v);
     return hv_result_name(r);
 }
 
@@ -183,7 +216,7 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v, int fallback)
         return;
     }
 
-    hv_bootinfo *bi = (hv_bootinfo *)(uintptr_t)PAYLOAD_WINDOW_BASE;
+    hv_bootinfo *bi = (hv_bootinfo *)(uintptr_t)HV_STAGE_PAYLOAD_WINDOW_BASE;
     memset(bi, 0, sizeof *bi);
     bi->magic = HV_BOOTINFO_MAGIC;
     bi->version = HV_BOOTINFO_VERSION;
@@ -210,7 +243,7 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v, int fallback)
             bi->drivers_size = s->unpacked_size;
         }
     }
-    bi->boot_data_end = (a->payload_next + 4095) & ~(uint64_t)4095;
+    bi->boot_data_end = (a->ram.payload_next + 4095) & ~(uint64_t)4095;
     bi->tsc_stage_entry = stage_tsc_entry;
 
     kprintf("hvstage: slot %c: verified %s %s (oem %s, security version %lu, "

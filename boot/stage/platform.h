@@ -16,14 +16,12 @@
 #define STAGE_LOAD_ADDRESS 0x01000000
 #define STAGE_MEMORY_LIMIT 0x01800000
 
-#define CORE_WINDOW_BASE 0x00100000
-#define CORE_WINDOW_LIMIT 0x01000000
-
-#define PAYLOAD_WINDOW_BASE 0x02000000
-#define PAYLOAD_WINDOW_LIMIT 0x0E000000
+/* The core and payload windows are device policy, shared with hvimage
+ * assemble and verify: boot/include/hvpolicy.h (HV_STAGE_*). */
+#include "hvpolicy.h"
 
 /* RAM the stage needs (QEMU -m 256M gives 256 MiB). */
-#define STAGE_RAM_REQUIRED PAYLOAD_WINDOW_LIMIT
+#define STAGE_RAM_REQUIRED HV_STAGE_PAYLOAD_WINDOW_LIMIT
 
 /* Where the NOR flash is mapped: QEMU pc-dimm at 4 GiB (docs/BOOT.md). */
 #define FLASH_BASE 0x100000000

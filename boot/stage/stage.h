@@ -18,6 +18,7 @@
 
 #include "hvboot.h"
 #include "hvimage/flash.h"
+#include "hvpolicy.h"
 #include "platform.h"
 
 /* libc.c: the only C library the stage (and the libraries it links) has. */
@@ -119,12 +120,9 @@ typedef struct stage_timing {
 typedef struct stage_attempt {
     const stage_trust_info *trust;
     uint32_t slot;
-    uint64_t payload_next; /* bump pointer in the payload window       */
-    /* Why section_memory refused, if it did: REFUSED_CORE with the core's
-     * [lo, hi) (hi may have wrapped), or REFUSED_PAYLOAD with lo = bytes
-     * asked and hi = bytes left in the payload window. */
-    enum { REFUSED_NONE, REFUSED_CORE, REFUSED_PAYLOAD } refusal;
-    uint64_t refused_lo, refused_hi;
+    /* Section placement in the RAM windows (hvpolicy.h): the payload
+     * bump pointer, and why section_memory refused, if it did. */
+    hv_ram_plan ram;
     stage_timing timing;
     size_t stack_used;     /* deepest stack during hv_verify, bytes     */
     size_t verify_stack;   /* of which below the hv_verify call site    */
@@ -136,8 +134,5 @@ typedef struct stage_attempt {
  */
 hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
                             uint32_t slot, hv_workspace *ws, hv_verdict *v);
-
-/* First byte of the payload window after the boot info page. */
-#define PAYLOAD_FIRST (PAYLOAD_WINDOW_BASE + 4096)
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "device_check.h"
 #include "exit_codes.h"
 #include "output_check.h"
 #include "plan.h"
@@ -330,6 +331,16 @@ int cli_verify_file(const char *path, const cli_verify_opts *o,
     hv_result r = hv_verify(&ops, &hv_crypto_native, &pol, run->ws,
                             &run->verdict);
     run->ran = true;
+    /* The boot stage's RAM windows (device policy, hvpolicy.h): what
+     * verify accepts is what the stage boots. */
+    char ram_why[256];
+    if (r == HV_OK &&
+        hv_stage_ram_check(&run->verdict, ram_why, sizeof ram_why) != 0) {
+        hv_fail(diag, HV_FAIL_REJECTED, "%s: rejected in section '%s': %s",
+                path, run->verdict.info.sections[run->verdict.failed_section]
+                          .name, ram_why);
+        return HV_EXIT_REJECTED;
+    }
     if (r != HV_OK) {
         const hv_verdict *v = &run->verdict;
         char where[96] = "";

@@ -17,10 +17,13 @@ static const char help[] =
     "OEM, rollback counter, flash map, the --key records it trusts), the\n"
     "boot state (active slot, default a), slot A, slot B (erased if not\n"
     "given); every other byte is 0xFF. Each slot image must be an hvimage\n"
-    "that fits its slot and that the boot verifier accepts under exactly\n"
-    "these keys, board, OEM and rollback counter; --allow-rejected writes\n"
-    "rejected images anyway (to test the boot stage's refusals). The output\n"
-    "is written atomically. --json prints the layout as one JSON object.\n";
+    "that fits its slot and that the boot stage accepts: the boot verifier\n"
+    "under exactly these keys, signature count, board, OEM and rollback\n"
+    "counter, and the stage's core and payload RAM windows. A rejected\n"
+    "image exits 1 with the reason and the expected and actual values;\n"
+    "--allow-rejected writes it anyway (to test the boot stage's refusals).\n"
+    "The output is written atomically. --json prints the layout as one\n"
+    "JSON object.\n";
 
 static void print_key_id(FILE *f, const uint8_t *id)
 {
@@ -111,6 +114,10 @@ static void print_json(const char *out, const hv_assemble_opts *o,
                (unsigned long long)sl->image_size,
                sl->result == HV_OK ? "true" : "false",
                hv_result_name(sl->result));
+        if (sl->result != HV_OK) {
+            printf(",\"reason\":");
+            cli_json_string(stdout, sl->reason);
+        }
         if (sl->info_valid) {
             printf(",\"name\":");
             cli_json_string(stdout, sl->name);
@@ -122,6 +129,17 @@ static void print_json(const char *out, const hv_assemble_opts *o,
         printf("}");
     }
     printf("}}\n");
+}
+
+/* docs/CLI.md exit codes by failure class (common/diag.h); to be the CLI's
+ * one mapping once that lands in cli_common.c. */
+static int exit_for_class(hv_fail_class cls)
+{
+    switch (cls) {
+    case HV_FAIL_REJECTED: return HV_EXIT_REJECTED;
+    case HV_FAIL_INPUT: return HV_EXIT_USAGE;
+    default: return HV_EXIT_INTERNAL;
+    }
 }
 
 int cmd_assemble(int argc, char **argv)
@@ -204,10 +222,9 @@ int cmd_assemble(int argc, char **argv)
                                "the stage will trust) is required");
 
     hv_assemble_report rep;
-    hv_diag diag;
-    int rc = hv_assemble(&o, &rep, &diag);
-    if (rc != HV_EXIT_OK)
-        return cli_fail("assemble", rc, &diag);
+    hv_diag diag = {0};
+    if (hv_assemble(&o, &rep, &diag) != 0)
+        return cli_fail("assemble", exit_for_class(diag.cls), &diag);
     if (json)
         print_json(o.output_path, &o, &rep);
     else if (!quiet)

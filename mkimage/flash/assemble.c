@@ -10,7 +10,7 @@
 #include "assemble.h"
 #include "atomic_file.h"
 #include "builder.h"
-#include "exit_codes.h"
+#include "device_check.h"
 #include "plan.h"
 #include "signing.h"
 
@@ -44,9 +44,11 @@ static int read_input(const char *path, const char *what, uint64_t cap,
     FILE *f = fopen(path, "rb");
     *buf = NULL;
     *len = 0;
-    if (!f)
-        return hv_diag_set(diag, "%s: cannot open %s: %s", path, what,
-                           strerror(errno));
+    if (!f) {
+        char action[64];
+        snprintf(action, sizeof action, "cannot open %s", what);
+        return hv_fail_errno(diag, errno, path, action);
+    }
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
         return hv_diag_set(diag, "%s: %s is not a regular file", path, what);
@@ -62,13 +64,17 @@ static int read_input(const char *path, const char *what, uint64_t cap,
     *buf = malloc(*len ? *len : 1);
     if (!*buf) {
         fclose(f);
-        return hv_diag_set(diag, "%s: out of memory", path);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "%s: out of memory", path);
     }
     if (fread(*buf, 1, *len, f) != *len) {
+        int err = ferror(f) ? errno : 0;
         fclose(f);
         free(*buf);
         *buf = NULL;
-        return hv_diag_set(diag, "%s: read failed or file shrank", path);
+        if (err)
+            return hv_fail_errno(diag, err, path, "read failed");
+        return hv_fail(diag, HV_FAIL_IO, "%s: the file shrank while being "
+                       "read", path);
     }
     fclose(f);
     return 0;
@@ -242,6 +248,13 @@ static int mem_memory(void *user, const hv_section *s, uint8_t **stored,
     return 0;
 }
 
+/*
+ * Read a slot image and verify it exactly as the stage will: hv_verify
+ * under the device's keys, signature count, OEM, board and rollback
+ * counter, then the stage's RAM windows (the device policy, hvpolicy.h).
+ * Returns 0 with |out| saying whether the device accepts it, or -1 if the
+ * file is not a usable image at all.
+ */
 static int check_slot(const char *path, const char *region, uint64_t cap,
                       const hv_profile *p, const hv_trusted_key *recs,
                       size_t nkeys, uint32_t min_sigs, const char *board,
@@ -250,25 +263,20 @@ static int check_slot(const char *path, const char *region, uint64_t cap,
 {
     hv_header hdr;
     if (read_input(path, "slot image", cap, region, buf, len, diag) != 0)
-        return HV_EXIT_USAGE;
+        return -1;
     out->present = true;
-    if (*len < HV_HEADER_SIZE) {
-        hv_diag_set(diag, "%s: %zu bytes is too short for an hvimage", path,
-                    *len);
-        return HV_EXIT_USAGE;
-    }
+    if (*len < HV_HEADER_SIZE)
+        return hv_diag_set(diag, "%s: %zu bytes is too short for an hvimage",
+                           path, *len);
     hv_result r = hv_parse_header(*buf, &hdr);
-    if (r != HV_OK) {
-        hv_diag_set(diag, "%s: byte offset 0: not a usable hvimage header: "
-                    "%s (%s)", path, hv_result_str(r), hv_result_name(r));
-        return HV_EXIT_USAGE;
-    }
-    if (hdr.image_size != *len) {
-        hv_diag_set(diag, "%s: byte offset %u: header says %llu bytes, the "
-                    "file has %zu", path, HV_HDR_OFF_IMAGE_SIZE,
-                    (unsigned long long)hdr.image_size, *len);
-        return HV_EXIT_USAGE;
-    }
+    if (r != HV_OK)
+        return hv_diag_set(diag, "%s: byte offset 0: not a usable hvimage "
+                           "header: %s (%s)", path, hv_result_str(r),
+                           hv_result_name(r));
+    if (hdr.image_size != *len)
+        return hv_diag_set(diag, "%s: byte offset %u: header says %llu bytes, "
+                           "the file has %zu", path, HV_HDR_OFF_IMAGE_SIZE,
+                           (unsigned long long)hdr.image_size, *len);
     out->image_size = hdr.image_size;
 
     mem_image m = {.data = *buf, .len = *len, .rollback = rollback};
@@ -276,13 +284,18 @@ static int check_slot(const char *path, const char *region, uint64_t cap,
     hv_ops ops = {&m, mem_read, mem_rollback, mem_board, mem_memory};
     hv_policy pol = {recs, nkeys, min_sigs, p->oem_id, *len, 1};
     hv_verdict *v = malloc(sizeof *v);
-    if (!v) {
-        hv_diag_set(diag, "out of memory");
-        return HV_EXIT_INTERNAL;
-    }
+    if (!v)
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
     r = hv_verify(&ops, &hv_crypto_bearssl, &pol, ws, v);
     for (size_t i = 0; i < m.buffer_count; i++)
         free(m.buffers[i]);
+    char detail[sizeof out->reason / 2] = "";
+    if (r == HV_OK && hv_stage_ram_check(v, detail, sizeof detail) != 0)
+        r = v->result;
+    if (r != HV_OK && !detail[0]) {
+        hv_device_view dev = {board, p->oem_id, rollback, min_sigs};
+        hv_device_explain(v, &dev, detail, sizeof detail);
+    }
     out->result = r;
     out->info_valid = v->info_valid;
     if (v->info_valid) {
@@ -291,15 +304,20 @@ static int check_slot(const char *path, const char *region, uint64_t cap,
         out->security_version = v->info.security_version;
     }
     if (r != HV_OK) {
-        char where[64] = "";
+        char where[96] = "";
+        size_t n = 0;
         if (v->fail_offset != UINT64_MAX)
-            snprintf(where, sizeof where, " at byte offset %llu",
-                     (unsigned long long)v->fail_offset);
-        snprintf(out->reason, sizeof out->reason, "%s (%s)%s",
-                 hv_result_str(r), hv_result_name(r), where);
+            n = (size_t)snprintf(where, sizeof where, " at byte offset %llu",
+                                 (unsigned long long)v->fail_offset);
+        if (v->failed_section != UINT32_MAX && v->info_valid)
+            snprintf(where + n, sizeof where - n, " in section '%s'",
+                     v->info.sections[v->failed_section].name);
+        snprintf(out->reason, sizeof out->reason, "%s (%s)%s%s%s",
+                 hv_result_str(r), hv_result_name(r), where,
+                 detail[0] ? ": " : "", detail);
     }
     free(v);
-    return HV_EXIT_OK;
+    return 0;
 }
 
 /* ---- Output ------------------------------------------------------------- */
@@ -336,7 +354,7 @@ static int write_flash(const char *path, const hv_profile *p, region_out *rs,
 {
     hv_atomic_file af = {0};
     if (hv_atomic_open(&af, path, 0644, diag) != 0)
-        return HV_EXIT_INTERNAL;
+        return -1;
     qsort(rs, 4, sizeof *rs, cmp_region);
     uint64_t pos = 0;
     int bad = 0;
@@ -350,13 +368,11 @@ static int write_flash(const char *path, const hv_profile *p, region_out *rs,
     if (!bad)
         bad |= fill(af.fp, p->flash_size - pos) != 0;
     if (bad) {
-        hv_diag_set(diag, "%s: write failed: %s", path, strerror(errno));
+        int err = errno;
         hv_atomic_abort(&af);
-        return HV_EXIT_INTERNAL;
+        return hv_fail_errno(diag, err ? err : EIO, path, "write failed");
     }
-    if (hv_atomic_commit(&af, diag) != 0)
-        return HV_EXIT_INTERNAL;
-    return HV_EXIT_OK;
+    return hv_atomic_commit(&af, diag);
 }
 
 /* ---- The whole job ------------------------------------------------------ */
@@ -372,7 +388,7 @@ int hv_assemble(const hv_assemble_opts *o, hv_assemble_report *rep,
     size_t stage_len = 0, img_len[2] = {0, 0};
     hv_workspace *ws = NULL;
     uint64_t trust_off = 0;
-    int rc = HV_EXIT_USAGE;
+    int rc = -1;
 
     memset(rep, 0, sizeof *rep);
     if (hv_profile_load(o->profile_path, &prof, diag) != 0)
@@ -418,8 +434,7 @@ int hv_assemble(const hv_assemble_opts *o, hv_assemble_report *rep,
     }
     keys = calloc(o->key_count, sizeof *keys);
     if (!keys) {
-        hv_diag_set(diag, "out of memory");
-        rc = HV_EXIT_INTERNAL;
+        hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < o->key_count; i++) {
@@ -471,25 +486,22 @@ int hv_assemble(const hv_assemble_opts *o, hv_assemble_report *rep,
     }
     ws = malloc(sizeof *ws);
     if (!ws) {
-        hv_diag_set(diag, "out of memory");
-        rc = HV_EXIT_INTERNAL;
+        hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
         goto out;
     }
     for (uint32_t s = 0; s < 2; s++) {
         if (!o->slot_path[s])
             continue;
-        rc = check_slot(o->slot_path[s], region_names[2 + s],
-                        regions[2 + s]->size, &prof, recs, o->key_count,
-                        min_sigs, o->board, o->rollback, ws, &img[s],
-                        &img_len[s], &rep->slot[s], diag);
-        if (rc != HV_EXIT_OK)
+        if (check_slot(o->slot_path[s], region_names[2 + s],
+                       regions[2 + s]->size, &prof, recs, o->key_count,
+                       min_sigs, o->board, o->rollback, ws, &img[s],
+                       &img_len[s], &rep->slot[s], diag) != 0)
             goto out;
         if (rep->slot[s].result != HV_OK && !o->allow_rejected) {
-            hv_diag_set(diag, "%s: slot %c image rejected: %s; the boot stage "
-                        "of board %s would refuse it (--allow-rejected "
-                        "writes it anyway)", o->slot_path[s], s ? 'B' : 'A',
-                        rep->slot[s].reason, o->board);
-            rc = HV_EXIT_REJECTED;
+            hv_fail(diag, HV_FAIL_REJECTED, "%s: slot %c image rejected: %s; "
+                    "the boot stage of board %s would refuse it "
+                    "(--allow-rejected writes it anyway)", o->slot_path[s],
+                    s ? 'B' : 'A', rep->slot[s].reason, o->board);
             goto out;
         }
     }

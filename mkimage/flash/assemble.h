@@ -16,8 +16,10 @@
  * board (one of the profile's), the keys (accepted by the profile), the
  * stage (a stage binary with an unprovisioned trust area that fits its
  * region), and each slot image (an hvimage that fits its slot and that the
- * boot verifier accepts under exactly the device's keys, board, OEM and
- * rollback counter, unless allow_rejected).
+ * boot verifier accepts under exactly the device's keys, signature count,
+ * board, OEM and rollback counter, and whose sections the stage's RAM
+ * windows hold: the device policy of boot/include/hvpolicy.h; unless
+ * allow_rejected).
  */
 #ifndef HV_ASSEMBLE_H
 #define HV_ASSEMBLE_H
@@ -41,9 +43,9 @@ typedef struct hv_assemble_opts {
     const char *slot_path[2];     /* [HV_SLOT_A] required, [HV_SLOT_B] may be NULL */
     uint32_t active_slot;         /* HV_SLOT_A or HV_SLOT_B (which must be given) */
     /*
-     * Write slot images even if the verifier rejects them for this device
-     * (for testing the boot stage's refusals). They must still be hvimages
-     * whose header parses and that fit their slot.
+     * Write slot images even if the device policy rejects them (for testing
+     * the boot stage's refusals). They must still be hvimages whose header
+     * parses and that fit their slot.
      */
     bool allow_rejected;
     const char *output_path;
@@ -52,12 +54,14 @@ typedef struct hv_assemble_opts {
 typedef struct hv_assemble_slot {
     bool present;
     uint64_t image_size;
-    hv_result result;   /* of hv_verify under the device's policy */
+    hv_result result;   /* the stage's: hv_verify, then the RAM windows */
     bool info_valid;    /* the fields below come from signed metadata */
     char name[HV_IMAGE_NAME_SIZE + 1];
     char version[HV_VERSION_SIZE + 1];
     uint64_t security_version;
-    char reason[256];   /* why it was rejected, if it was */
+    /* Why it was rejected, if it was: the result, where, and the expected
+     * and actual values ("... [core_address]" for the RAM windows). */
+    char reason[512];
 } hv_assemble_slot;
 
 typedef struct hv_assemble_report {
@@ -80,11 +84,11 @@ typedef struct hv_assemble_report {
 #define HV_REGION_SLOT_B 3
 
 /*
- * Returns an exit code (exit_codes.h): 0; 1 if a slot image is rejected by
- * the verifier (and !allow_rejected); 2 for bad input, with |diag| naming
- * the file and the problem; 3 for I/O failures. Nothing is written unless
- * the result is 0; the output appears atomically. |report| is filled as far
- * as the checks got.
+ * Returns 0, or -1 with |diag| naming the file and the problem and its
+ * class: HV_FAIL_REJECTED if a slot image is rejected by the device policy
+ * (and !allow_rejected), HV_FAIL_INPUT for bad input, HV_FAIL_IO or
+ * HV_FAIL_INTERNAL. Nothing is written unless the result is 0; the output
+ * appears atomically. |report| is filled as far as the checks got.
  */
 int hv_assemble(const hv_assemble_opts *opts, hv_assemble_report *report,
                 hv_diag *diag);

@@ -34,7 +34,7 @@ P
 manifest() {
     cat <<M
 image: {name: atk, version: 1.0, security_version: 1}
-core: {path: core.bin, format: raw, load_address: 0x1000, entry_point: 0x1000}
+core: {path: core.bin, format: raw, load_address: 0x100000, entry_point: 0x100000}
 drivers:
   - {vendor: evil, version: 1.0, path: $1}
 M

@@ -57,13 +57,13 @@ raw_manifest() { # NAME LOAD SIZE
 [ "$part" = ram ] || die "usage: bounds.sh header|ram"
 raw_manifest core-high 0x40000000 4096
 image "$T/core-high.hvi" dev "$T/core-high.yaml"
-signed core-high core "^hvstage: slot A: core \[0x40000000, 0x40001000\) is outside the core RAM window \[0x100000, 0x1000000\)$"
+signed core-high core "^hvstage: slot A: core load address 0x40000000 is outside the core RAM window \[0x100000, 0x1000000\) \[core_address\]$"
 raw_manifest core-straddle 0xF00000 2097152
 image "$T/core-straddle.hvi" dev "$T/core-straddle.yaml"
-signed core-straddle core "^hvstage: slot A: core \[0xf00000, 0x1100000\) is outside the core RAM window"
+signed core-straddle core "^hvstage: slot A: core \[0xf00000, 0x1100000\) of 2097152 bytes does not fit the core RAM window \[0x100000, 0x1000000\), which has 1048576 bytes from its load address \[core_size\]$"
 raw_manifest core-low 0x1000 4096
 image "$T/core-low.hvi" dev "$T/core-low.yaml"
-signed core-low core "outside the core RAM window"
+signed core-low core "^hvstage: slot A: core load address 0x1000 is outside the core RAM window \[0x100000, 0x1000000\) \[core_address\]$"
 
 # An extra section that unpacks to more than the payload window (230 MiB of
 # zeros; a fast profile so the build takes a moment, not minutes).
@@ -73,5 +73,5 @@ printf 'image:\n  name: huge\n  version: "1"\n  security_version: 3\ncore:\n  pa
     "$SRC/manifests/example/monitor.elf" "$T/huge.bin" >"$T/huge.yaml"
 image "$T/huge.hvi" dev "$T/huge.yaml" "$T/fast.yaml"
 rm -f "$T/huge.bin"
-signed huge huge "^hvstage: slot A: a section needs 241172480 bytes, the payload RAM window has [0-9]+ left$"
+signed huge huge "^hvstage: slot A: section 'huge' needs 241172480 bytes, the payload RAM window \[0x2000000, 0xe000000\) has [0-9]+ left \[payload_size\]$"
 finish
