@@ -131,17 +131,6 @@ static void print_json(const char *out, const hv_assemble_opts *o,
     printf("}}\n");
 }
 
-/* docs/CLI.md exit codes by failure class (common/diag.h); to be the CLI's
- * one mapping once that lands in cli_common.c. */
-static int exit_for_class(hv_fail_class cls)
-{
-    switch (cls) {
-    case HV_FAIL_REJECTED: return HV_EXIT_REJECTED;
-    case HV_FAIL_INPUT: return HV_EXIT_USAGE;
-    default: return HV_EXIT_INTERNAL;
-    }
-}
-
 int cmd_assemble(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -170,15 +159,20 @@ int cmd_assemble(int argc, char **argv)
     o.key_paths = keys;
     o.active_slot = HV_SLOT_A;
     optind = 1;
+    const char *min_sigs = NULL, *rollback = NULL, *active = NULL;
     while ((c = getopt_long(argc, argv, "p:k:b:o:qh", opts, NULL)) != -1) {
+        int e = 0;
         switch (c) {
-        case 'p': o.profile_path = optarg; break;
-        case 's': o.stage_path = optarg; break;
-        case 'b': o.board = optarg; break;
-        case 'A': o.slot_path[HV_SLOT_A] = optarg; break;
-        case 'B': o.slot_path[HV_SLOT_B] = optarg; break;
+        case 'p': e = cli_set_once("assemble", "--profile", &o.profile_path, optarg); break;
+        case 's': e = cli_set_once("assemble", "--stage", &o.stage_path, optarg); break;
+        case 'b': e = cli_set_once("assemble", "--board", &o.board, optarg); break;
+        case 'A': e = cli_set_once("assemble", "--slot-a", &o.slot_path[HV_SLOT_A], optarg); break;
+        case 'B': e = cli_set_once("assemble", "--slot-b", &o.slot_path[HV_SLOT_B], optarg); break;
+        case 'M': e = cli_set_once("assemble", "--min-signatures", &min_sigs, optarg); break;
+        case 'r': e = cli_set_once("assemble", "--rollback", &rollback, optarg); break;
+        case 'a': e = cli_set_once("assemble", "--active", &active, optarg); break;
+        case 'o': e = cli_set_once("assemble", "--output", &o.output_path, optarg); break;
         case 'R': o.allow_rejected = true; break;
-        case 'o': o.output_path = optarg; break;
         case 'j': json = true; break;
         case 'q': quiet = true; break;
         case 'k':
@@ -187,44 +181,58 @@ int cmd_assemble(int argc, char **argv)
                                        HV_TRUST_MAX_KEYS);
             keys[o.key_count++] = optarg;
             break;
-        case 'M':
-            if (!cli_parse_u64(optarg, &v) || v < 1 || v > HV_TRUST_MAX_KEYS)
-                return cli_usage_error("assemble", "--min-signatures must be "
-                                       "1..%u", HV_TRUST_MAX_KEYS);
-            o.min_signatures = (uint32_t)v;
-            break;
-        case 'r':
-            if (!cli_parse_u64(optarg, &o.rollback))
-                return cli_usage_error("assemble", "--rollback '%s' is not an "
-                                       "unsigned 64-bit number", optarg);
-            break;
-        case 'a':
-            if (strcmp(optarg, "a") == 0 || strcmp(optarg, "A") == 0)
-                o.active_slot = HV_SLOT_A;
-            else if (strcmp(optarg, "b") == 0 || strcmp(optarg, "B") == 0)
-                o.active_slot = HV_SLOT_B;
-            else
-                return cli_usage_error("assemble", "--active must be a or b");
-            break;
         case 'h': fputs(help, stdout); return HV_EXIT_OK;
         default: return cli_usage_error("assemble", "bad option");
         }
+        if (e != 0)
+            return e;
     }
     if (optind != argc)
         return cli_usage_error("assemble", "unexpected argument '%s'",
                                argv[optind]);
-    if (!o.profile_path || !o.stage_path || !o.board ||
-        !o.slot_path[HV_SLOT_A] || !o.output_path)
-        return cli_usage_error("assemble", "--profile, --stage, --board, "
-                               "--slot-a and --output are required");
+    static const char *const required[] = {"--profile", "--stage", "--board",
+                                           "--slot-a", "--output"};
+    const char *given[] = {o.profile_path, o.stage_path, o.board,
+                           o.slot_path[HV_SLOT_A], o.output_path};
+    for (size_t i = 0; i < sizeof given / sizeof given[0]; i++)
+        if (!given[i])
+            return cli_usage_error("assemble", "%s is required", required[i]);
     if (o.key_count == 0)
-        return cli_usage_error("assemble", "at least one --key (a public key "
-                               "the stage will trust) is required");
+        return cli_usage_error("assemble", "--key is required (a public key "
+                               "the stage will trust)");
+    if (min_sigs) {
+        if (!cli_parse_u64(min_sigs, &v) || v < 1 || v > HV_TRUST_MAX_KEYS)
+            return cli_usage_error("assemble", "--min-signatures must be "
+                                   "1..%u, not '%s'", HV_TRUST_MAX_KEYS,
+                                   min_sigs);
+        o.min_signatures = (uint32_t)v;
+    }
+    if (rollback && !cli_parse_u64(rollback, &o.rollback))
+        return cli_usage_error("assemble", "--rollback '%s' is not an "
+                               "unsigned 64-bit number", rollback);
+    if (active) {
+        if (strcmp(active, "a") == 0 || strcmp(active, "A") == 0)
+            o.active_slot = HV_SLOT_A;
+        else if (strcmp(active, "b") == 0 || strcmp(active, "B") == 0)
+            o.active_slot = HV_SLOT_B;
+        else
+            return cli_usage_error("assemble", "--active must be a or b, not "
+                                   "'%s'", active);
+    }
+    const char *inputs[4 + HV_TRUST_MAX_KEYS] = {
+        o.profile_path, o.stage_path, o.slot_path[HV_SLOT_A],
+        o.slot_path[HV_SLOT_B]};
+    for (size_t i = 0; i < o.key_count; i++)
+        inputs[4 + i] = keys[i];
+    int rc = cli_check_output("assemble", "--output", o.output_path, inputs,
+                              4 + o.key_count);
+    if (rc != 0)
+        return rc;
 
     hv_assemble_report rep;
     hv_diag diag = {0};
     if (hv_assemble(&o, &rep, &diag) != 0)
-        return cli_fail("assemble", exit_for_class(diag.cls), &diag);
+        return cli_report("assemble", &diag);
     if (json)
         print_json(o.output_path, &o, &rep);
     else if (!quiet)

@@ -93,7 +93,10 @@ expect 2 "--active b needs --slot-b" \
     asm --board "$BOARD" --slot-a "$T/ex.hvi" --active b -o "$T/out.bin"
 expect 2 "--active must be a or b" \
     asm --board "$BOARD" --slot-a "$T/ex.hvi" --active c -o "$T/out.bin"
-expect 2 "are required" asm --board "$BOARD" -o "$T/out.bin"
+expect 2 "--slot-a is required" asm --board "$BOARD" -o "$T/out.bin"
+expect 2 "--board given twice" asm --board "$BOARD" --board x --slot-a "$T/ex.hvi" -o "$T/out.bin"
+expect 2 "is the input" asm --board "$BOARD" --slot-a "$T/ex.hvi" -o "$T/ex.hvi"
+expect 2 "is the input" asm --board "$BOARD" --slot-a "$T/ex.hvi" -o "$T/dev.pub.pem"
 expect 1 "slot B image rejected: signed by a key that is not trusted \(untrusted_key\).*--allow-rejected" \
     asm --board "$BOARD" --slot-a "$T/ex.hvi" --slot-b "$T/other.hvi" -o "$T/out.bin"
 no_output
