@@ -1,5 +1,10 @@
 #include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "assemble.h"
 #include "cli.h"
@@ -7,7 +12,7 @@
 #include "plan.h"
 
 static const char help[] =
-    "usage: hvimage assemble -p PROFILE --stage STAGE.bin --key PUB.pem\n"
+    "usage: hvimage assemble -p PROFILE [--stage STAGE.bin] --key PUB.pem\n"
     "                        [--key PUB.pem]... [--min-signatures N]\n"
     "                        --board BOARD [--rollback N]\n"
     "                        --slot-a IMAGE [--slot-b IMAGE] [--active a|b]\n"
@@ -20,7 +25,53 @@ static const char help[] =
     "that fits its slot and that the boot verifier accepts under exactly\n"
     "these keys, board, OEM and rollback counter; --allow-rejected writes\n"
     "rejected images anyway (to test the boot stage's refusals). The output\n"
-    "is written atomically. --json prints the layout as one JSON object.\n";
+    "is written atomically. --json prints the layout as one JSON object.\n"
+    "Without --stage, the installed boot stage is used if there is one:\n"
+    "share/hvimage/hvstage.bin beside the binary's folder, else\n"
+    HV_DATADIR "/hvstage.bin.\n";
+
+static bool is_regular_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * The installed boot stage, for assemble without --stage: first the
+ * share/hvimage folder that belongs to this binary (HV_DATADIR_FROM_BINDIR,
+ * relative to the binary's folder), so an installation staged with DESTDIR
+ * or moved elsewhere uses its own stage; then the configured HV_DATADIR.
+ * NULL if neither holds a regular file. |buf| holds the path returned.
+ */
+static const char *installed_stage(char *buf, size_t size)
+{
+    static const char name[] = "hvstage.bin";
+    int n;
+
+    if (HV_DATADIR_FROM_BINDIR[0] != '\0') {
+        char exe[PATH_MAX];
+        ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        char *slash;
+        if (len > 0) {
+            exe[len] = '\0';
+            slash = strrchr(exe, '/');
+            if (slash) {
+                *slash = '\0';
+                char rel[PATH_MAX];
+                n = snprintf(rel, sizeof rel, "%s/%s/%s", exe,
+                             HV_DATADIR_FROM_BINDIR, name);
+                /* realpath: the message names the file without "bin/..". */
+                if (n > 0 && (size_t)n < sizeof rel && size >= PATH_MAX &&
+                    realpath(rel, buf) && is_regular_file(buf))
+                    return buf;
+            }
+        }
+    }
+    n = snprintf(buf, size, "%s/%s", HV_DATADIR, name);
+    if (n > 0 && (size_t)n < size && is_regular_file(buf))
+        return buf;
+    return NULL;
+}
 
 static void print_key_id(FILE *f, const uint8_t *id)
 {
@@ -195,10 +246,21 @@ int cmd_assemble(int argc, char **argv)
     if (optind != argc)
         return cli_usage_error("assemble", "unexpected argument '%s'",
                                argv[optind]);
-    if (!o.profile_path || !o.stage_path || !o.board ||
-        !o.slot_path[HV_SLOT_A] || !o.output_path)
-        return cli_usage_error("assemble", "--profile, --stage, --board, "
-                               "--slot-a and --output are required");
+    if (!o.profile_path || !o.board || !o.slot_path[HV_SLOT_A] ||
+        !o.output_path)
+        return cli_usage_error("assemble", "--profile, --board, --slot-a and "
+                               "--output are required");
+    char stage_buf[PATH_MAX];
+    if (!o.stage_path) {
+        o.stage_path = installed_stage(stage_buf, sizeof stage_buf);
+        if (!o.stage_path)
+            return cli_usage_error("assemble", "--stage is required: no "
+                                   "installed boot stage (%s/hvstage.bin)",
+                                   HV_DATADIR);
+        if (!quiet && !json)
+            fprintf(stderr, "hvimage assemble: no --stage: using the "
+                    "installed boot stage %s\n", o.stage_path);
+    }
     if (o.key_count == 0)
         return cli_usage_error("assemble", "at least one --key (a public key "
                                "the stage will trust) is required");
