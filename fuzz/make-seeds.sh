@@ -14,7 +14,7 @@ hvimage=$build/mkimage/cli/hvimage
 [ -x "$hvimage" ] || { echo "no $hvimage" >&2; exit 1; }
 corpus=$PWD/fuzz/corpus
 key=$PWD/fuzz/fuzz-key.pem
-golden=$PWD/../shared/testvectors/zstd-golden
+golden=$PWD/tests/vectors/zstd-golden
 export LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1700000000
 
 w=$(mktemp -d)

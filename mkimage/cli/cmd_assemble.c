@@ -1,5 +1,10 @@
 #include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "assemble.h"
 #include "cli.h"
@@ -7,7 +12,7 @@
 #include "plan.h"
 
 static const char help[] =
-    "usage: hvimage assemble -p PROFILE --stage STAGE.bin --key PUB.pem\n"
+    "usage: hvimage assemble -p PROFILE [--stage STAGE.bin] --key PUB.pem\n"
     "                        [--key PUB.pem]... [--min-signatures N]\n"
     "                        --board BOARD [--rollback N]\n"
     "                        --slot-a IMAGE [--slot-b IMAGE] [--active a|b]\n"
@@ -23,7 +28,53 @@ static const char help[] =
     "image exits 1 with the reason and the expected and actual values;\n"
     "--allow-rejected writes it anyway (to test the boot stage's refusals).\n"
     "The output is written atomically. --json prints the layout as one\n"
-    "JSON object.\n";
+    "JSON object.\n"
+    "Without --stage, the installed boot stage is used if there is one:\n"
+    "share/hvimage/hvstage.bin beside the binary's folder, else\n"
+    HV_DATADIR "/hvstage.bin.\n";
+
+static bool is_regular_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * The installed boot stage, for assemble without --stage: first the
+ * share/hvimage folder that belongs to this binary (HV_DATADIR_FROM_BINDIR,
+ * relative to the binary's folder), so an installation staged with DESTDIR
+ * or moved elsewhere uses its own stage; then the configured HV_DATADIR.
+ * NULL if neither holds a regular file. |buf| holds the path returned.
+ */
+static const char *installed_stage(char *buf, size_t size)
+{
+    static const char name[] = "hvstage.bin";
+    int n;
+
+    if (HV_DATADIR_FROM_BINDIR[0] != '\0') {
+        char exe[PATH_MAX];
+        ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        char *slash;
+        if (len > 0) {
+            exe[len] = '\0';
+            slash = strrchr(exe, '/');
+            if (slash) {
+                *slash = '\0';
+                char rel[PATH_MAX];
+                n = snprintf(rel, sizeof rel, "%s/%s/%s", exe,
+                             HV_DATADIR_FROM_BINDIR, name);
+                /* realpath: the message names the file without "bin/..". */
+                if (n > 0 && (size_t)n < sizeof rel && size >= PATH_MAX &&
+                    realpath(rel, buf) && is_regular_file(buf))
+                    return buf;
+            }
+        }
+    }
+    n = snprintf(buf, size, "%s/%s", HV_DATADIR, name);
+    if (n > 0 && (size_t)n < size && is_regular_file(buf))
+        return buf;
+    return NULL;
+}
 
 static void print_key_id(FILE *f, const uint8_t *id)
 {
@@ -190,13 +241,24 @@ int cmd_assemble(int argc, char **argv)
     if (optind != argc)
         return cli_usage_error("assemble", "unexpected argument '%s'",
                                argv[optind]);
-    static const char *const required[] = {"--profile", "--stage", "--board",
-                                           "--slot-a", "--output"};
-    const char *given[] = {o.profile_path, o.stage_path, o.board,
-                           o.slot_path[HV_SLOT_A], o.output_path};
+    static const char *const required[] = {"--profile", "--board", "--slot-a",
+                                           "--output"};
+    const char *given[] = {o.profile_path, o.board, o.slot_path[HV_SLOT_A],
+                           o.output_path};
     for (size_t i = 0; i < sizeof given / sizeof given[0]; i++)
         if (!given[i])
             return cli_usage_error("assemble", "%s is required", required[i]);
+    char stage_buf[PATH_MAX];
+    if (!o.stage_path) {
+        o.stage_path = installed_stage(stage_buf, sizeof stage_buf);
+        if (!o.stage_path)
+            return cli_usage_error("assemble", "--stage is required: no "
+                                   "installed boot stage (%s/hvstage.bin)",
+                                   HV_DATADIR);
+        if (!quiet && !json)
+            fprintf(stderr, "hvimage assemble: no --stage: using the "
+                    "installed boot stage %s\n", o.stage_path);
+    }
     if (o.key_count == 0)
         return cli_usage_error("assemble", "--key is required (a public key "
                                "the stage will trust)");

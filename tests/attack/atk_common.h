@@ -95,7 +95,7 @@ int atk_keys_read(FILE *fp, atk_keys *k); /* 0 or -1 */
 /* Read a whole file into malloc'd memory; NULL on error. */
 uint8_t *atk_read_file(const char *path, size_t *len);
 
-/* ---- zstd golden frames (../shared/testvectors/zstd-golden) ----------- */
+/* ---- zstd golden frames (tests/vectors/zstd-golden) ------------------ */
 
 typedef struct atk_golden {
     const char *file;      /* relative to the zstd-golden folder         */

@@ -2113,7 +2113,7 @@ static void golden(ctx *c, const golden_row *g)
     snprintf(path, sizeof path, "%s/%s", golden_dir, atk_goldens[g->golden].file);
     uint8_t *f = atk_read_file(path, &n);
     if (!f)
-        die("cannot read a golden frame (is ../shared/testvectors there?)");
+        die("cannot read a golden frame (is tests/vectors/zstd-golden there?)");
     frame(c, f, n, (uint64_t)((int64_t)atk_goldens[g->golden].produced + g->delta));
     free(f);
 }

@@ -1,0 +1,74 @@
+# bash completion for hvimage(1): commands, each command's options, and
+# values where they are a closed set (--alg, --active) or files and folders.
+# Installed as share/bash-completion/completions/hvimage. The option lists
+# follow the commands' getopt tables (mkimage/cli/cmd_*.c);
+# tests/install/completion.sh fails when they drift apart.
+
+_hvimage_commands="build sign tbs attach verify inspect extract keygen assemble"
+
+_hvimage_options()
+{
+    case $1 in
+    build) echo "--manifest --profile --output --key --unsigned --threads --quiet --progress --help" ;;
+    sign) echo "--key --profile --output --help" ;;
+    tbs) echo "--output --help" ;;
+    attach) echo "--pub --signature --output --help" ;;
+    verify) echo "--key --board --rollback --oem --min-signatures --json --help" ;;
+    inspect) echo "--json --help" ;;
+    extract) echo "--key --board --rollback --oem --min-signatures --output --help" ;;
+    keygen) echo "--alg --output --pub --help" ;;
+    assemble) echo "--profile --stage --key --min-signatures --board --rollback --slot-a --slot-b --active --allow-rejected --output --json --quiet --help" ;;
+    esac
+}
+
+_hvimage()
+{
+    local cur prev cmd i
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD-1]}
+    COMPREPLY=()
+
+    # The command is the first word after hvimage that is not an option.
+    cmd=""
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case ${COMP_WORDS[i]} in
+        -*) ;;
+        *) cmd=${COMP_WORDS[i]}; break ;;
+        esac
+    done
+    if [[ -z $cmd ]]; then
+        COMPREPLY=($(compgen -W "$_hvimage_commands --help" -- "$cur"))
+        return 0
+    fi
+
+    # The value of the option before the cursor.
+    case $prev in
+    --alg|-a)
+        [[ $cmd == keygen ]] &&
+            COMPREPLY=($(compgen -W "ecdsa-p384-sha384 ecdsa-p256-sha256 rsa3072-pkcs1-sha256 rsa4096-pkcs1-sha256" -- "$cur"))
+        return 0 ;;
+    --active)
+        COMPREPLY=($(compgen -W "a b" -- "$cur"))
+        return 0 ;;
+    --board|--rollback|--oem|--min-signatures|--threads|-b|-r|-t)
+        return 0 ;;
+    --output|-o)
+        if [[ $cmd == extract ]]; then
+            COMPREPLY=($(compgen -d -- "$cur"))
+        else
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi
+        return 0 ;;
+    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|-m|-p|-k|-s)
+        COMPREPLY=($(compgen -f -- "$cur"))
+        return 0 ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$(_hvimage_options "$cmd")" -- "$cur"))
+    else
+        COMPREPLY=($(compgen -f -- "$cur"))
+    fi
+    return 0
+}
+complete -o filenames -o bashdefault -F _hvimage hvimage
