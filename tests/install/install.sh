@@ -43,7 +43,9 @@ fi
     echo "$bindir/hvimage"
     echo "$libdir/libhvboot.a"
     echo "$libdir/pkgconfig/hvboot.pc"
-    echo "$incdir/hvimage/hvboot.h"
+    for h in "$src"/boot/include/*.h; do
+        echo "$incdir/hvimage/${h##*/}"
+    done
     for h in "$src"/include/hvimage/*.h; do
         echo "$incdir/hvimage/${h##*/}"
     done
