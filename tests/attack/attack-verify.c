@@ -23,6 +23,7 @@
 #include <zstd.h>
 
 #include "atk_common.h"
+#include "drivers.h"
 #include "encode.h"
 #include "fixture.h"
 #include "signing.h"
@@ -442,35 +443,24 @@ static void tb_grow(tarbuf *t, size_t n)
     }
 }
 
+/* One entry by the product's header encoder (hv_tar_header,
+ * mkimage/drivers/drivers.h), which writes hostile names and types as
+ * given; device nodes get numbers 1, 3 (/dev/null's). */
 static void tb_entry(tarbuf *t, const char *name, char type, unsigned mode,
                      const char *data, const char *link)
 {
     size_t n = data ? strlen(data) : 0;
-    tb_grow(t, 512 + ((n + 511) & ~(size_t)511));
+    tb_grow(t, HV_TAR_BLOCK + ((n + 511) & ~(size_t)511));
     uint8_t *h = t->p + t->len;
-    memset(h, 0, 512);
-    snprintf((char *)h, 100, "%s", name);
-    snprintf((char *)h + 100, 8, "%07o", mode);
-    snprintf((char *)h + 108, 8, "%07o", 0);
-    snprintf((char *)h + 116, 8, "%07o", 0);
-    snprintf((char *)h + 124, 12, "%011o", (unsigned)(n & 07777777777u));
-    snprintf((char *)h + 136, 12, "%011o", 1700000000u);
-    h[156] = (uint8_t)type;
-    if (link)
-        snprintf((char *)h + 157, 100, "%s", link);
-    memcpy(h + 257, "ustar", 6);
-    memcpy(h + 263, "00", 2);
+    hv_diag d;
+    if (hv_tar_header(h, name, type, mode, n, 1700000000u, link, &d) != 0)
+        die(d.msg);
     if (type == '3' || type == '4') {
-        snprintf((char *)h + 329, 8, "%07o", 1);
-        snprintf((char *)h + 337, 8, "%07o", 3);
+        snprintf((char *)h + 329, 8, "%07o", 1u); /* devmajor */
+        snprintf((char *)h + 337, 8, "%07o", 3u); /* devminor */
+        hv_tar_checksum(h);
     }
-    memset(h + 148, ' ', 8);
-    unsigned sum = 0;
-    for (int i = 0; i < 512; i++)
-        sum += h[i];
-    snprintf((char *)h + 148, 8, "%06o", sum);
-    h[155] = ' ';
-    t->len += 512;
+    t->len += HV_TAR_BLOCK;
     if (n) {
         memset(t->p + t->len, 0, (n + 511) & ~(size_t)511);
         memcpy(t->p + t->len, data, n);
