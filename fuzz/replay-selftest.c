@@ -3,7 +3,7 @@
  * every input, as a broken parser might. FUZZ_SELFTEST_ANSWER is
  * 'a' (accept everything), 'r' (refuse everything) or 's' (report no
  * verdict, as a target that skips its input). Replayed over a real corpus,
- * each must fail (fuzz/meson.build registers them with should_fail), or the
+ * each must fail (fuzz/replay-must-fail.sh checks it), or the
  * replay could not tell a dead parser from a good one.
  */
 #include "fuzz.h"

@@ -827,13 +827,12 @@ int hv_tar_header(unsigned char h[HV_TAR_BLOCK], const char *name, char type,
         mode > 07777777u || (link && strlen(link) > USTAR_LINK_LEN))
         return hv_diag_set(diag, "drivers archive: '%s' does not fit ustar",
                            name);
+    /* prefix (split bytes), '/', then the name proper */
+    size_t prefix = (size_t)split;
+    size_t skip = prefix ? prefix + 1u : 0u;
     memset(h, 0, HV_TAR_BLOCK);
-    if (split == 0) {
-        memcpy(h, name, len);
-    } else {
-        memcpy(h + 345, name, (size_t)split);
-        memcpy(h, name + split + 1, len - (size_t)split - 1u);
-    }
+    memcpy(h, name + skip, len - skip);
+    memcpy(h + 345, name, prefix);
     octal(h + 100, 8, mode);
     octal(h + 108, 8, 0); /* uid */
     octal(h + 116, 8, 0); /* gid */

@@ -39,11 +39,14 @@ static void ceil_sections_17(ctx *c)
 {
     fill(c, HV_MAX_SECTIONS, 2, 2);
     c_encode(c);
-    uint8_t *boards = entry(c, HV_MAX_SECTIONS);
+    /* Offsets into c->tbs (not pointers from entry()), so the compiler
+     * sees the buffer these moves stay inside. */
+    size_t boards = (size_t)(entry(c, HV_MAX_SECTIONS) - c->tbs);
     size_t blen = 2 * HV_BOARD_ID_SIZE;
-    memmove(boards + HV_SECTION_ENTRY_SIZE, boards, blen);
-    memcpy(boards, boards - HV_SECTION_ENTRY_SIZE, HV_SECTION_ENTRY_SIZE);
-    memcpy(boards + HV_SEC_OFF_NAME, "x99\0", 4);
+    memmove(c->tbs + boards + HV_SECTION_ENTRY_SIZE, c->tbs + boards, blen);
+    memcpy(c->tbs + boards, c->tbs + boards - HV_SECTION_ENTRY_SIZE,
+           HV_SECTION_ENTRY_SIZE);
+    memcpy(c->tbs + boards + HV_SEC_OFF_NAME, "x99\0", 4);
     c->tbs_len += HV_SECTION_ENTRY_SIZE;
     put32(c->tbs + HV_HDR_OFF_METADATA_SIZE,
           (uint32_t)(c->tbs_len - HV_HEADER_SIZE));
