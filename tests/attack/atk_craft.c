@@ -24,7 +24,6 @@ atk_keys KEYS;
 uint8_t *core_plain;
 size_t core_plain_len;
 
-
 void die(const char *what)
 {
     fprintf(stderr, "attack-verify: %s\n", what);
@@ -614,7 +613,6 @@ void atk_craft_teardown(void)
 
 /* ---- the control cases -------------------------------------------------- */
 
-
 const atk_row atk_rows_control[] = {
     {"control", "control-as-built", ok_as_built, HV_OK, NOSEC, NOOFF},
     {"control", "control-recrafted-resigned", ok_recrafted, HV_OK, NOSEC, NOOFF},
@@ -624,4 +622,5 @@ const atk_row atk_rows_control[] = {
     {"control", "control-entry-point-last-byte", ok_entry_last_byte, HV_OK, NOSEC, NOOFF},
     {"control", "control-security-version-max", ok_rollback_equal_max, HV_OK, NOSEC, NOOFF},
 };
-const size_t atk_rows_control_count = sizeof atk_rows_control / sizeof atk_rows_control[0];
+const size_t atk_rows_control_count =
+    sizeof atk_rows_control / sizeof atk_rows_control[0];

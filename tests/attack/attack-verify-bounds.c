@@ -347,4 +347,5 @@ const atk_row atk_rows_bounds[] = {
     {"bounds", "bootcfg-load-address-set", bootcfg_load, HV_ERR_METADATA, NOSEC, HV_HEADER_SIZE},
     {"ceiling", "ceiling-unpacked-size-4GiB-plus-1", s_unpacked_4g_p1, HV_ERR_METADATA, NOSEC, HV_HEADER_SIZE},
 };
-const size_t atk_rows_bounds_count = sizeof atk_rows_bounds / sizeof atk_rows_bounds[0];
+const size_t atk_rows_bounds_count =
+    sizeof atk_rows_bounds / sizeof atk_rows_bounds[0];

@@ -11,7 +11,6 @@
 
 /* ---- ceilings ----------------------------------------------------------- */
 
-
 static void ceil_sections_16(ctx *c)
 {
     fill(c, HV_MAX_SECTIONS, 2, 2);
@@ -135,4 +134,5 @@ const atk_row atk_rows_ceiling[] = {
     {"ceiling", "ceiling-image-size-4GiB-plus-1", ceil_image_4g_p1, HV_ERR_HEADER, NOSEC, 0},
     {"ceiling", "ceiling-unpacked-size-4GiB", ceil_unpacked_4g, HV_ERR_MEMORY, ANYSEC, ANYOFF},
 };
-const size_t atk_rows_ceiling_count = sizeof atk_rows_ceiling / sizeof atk_rows_ceiling[0];
+const size_t atk_rows_ceiling_count =
+    sizeof atk_rows_ceiling / sizeof atk_rows_ceiling[0];

@@ -122,4 +122,5 @@ const atk_row atk_rows_extract[] = {
     {"extract", "extract-extra-named-dotdot", ex_extra_dotdot, HV_OK, NOSEC, NOOFF},
     {"extract", "extract-extra-named-dot", ex_extra_dot, HV_OK, NOSEC, NOOFF},
 };
-const size_t atk_rows_extract_count = sizeof atk_rows_extract / sizeof atk_rows_extract[0];
+const size_t atk_rows_extract_count =
+    sizeof atk_rows_extract / sizeof atk_rows_extract[0];

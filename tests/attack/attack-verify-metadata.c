@@ -261,4 +261,5 @@ const atk_row atk_rows_metadata[] = {
     {"ceiling", "ceiling-align-1MiB", ok_align_1m, HV_OK, NOSEC, NOOFF},
     {"ceiling", "ceiling-align-2MiB", m_align_2m, HV_ERR_METADATA, NOSEC, HV_HEADER_SIZE},
 };
-const size_t atk_rows_metadata_count = sizeof atk_rows_metadata / sizeof atk_rows_metadata[0];
+const size_t atk_rows_metadata_count =
+    sizeof atk_rows_metadata / sizeof atk_rows_metadata[0];

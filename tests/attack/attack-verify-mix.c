@@ -190,4 +190,5 @@ const atk_row atk_rows_mix[] = {
     {"double-fetch", "double-fetch-evil-bytes-first", df_evil_first, HV_ERR_DIGEST, ANYSEC, ANYOFF},
     {"double-fetch", "double-fetch-header-grows-on-reread", df_header, HV_OK, NOSEC, NOOFF},
 };
-const size_t atk_rows_mix_count = sizeof atk_rows_mix / sizeof atk_rows_mix[0];
+const size_t atk_rows_mix_count =
+    sizeof atk_rows_mix / sizeof atk_rows_mix[0];

@@ -231,4 +231,5 @@ const atk_row atk_rows_policy[] = {
     {"fail-open", "platform-board-id-fails", fo_board_fail, HV_ERR_PLATFORM, NOSEC, NOOFF},
     {"fail-open", "platform-memory-null", fo_mem_null, HV_ERR_MEMORY, ANYSEC, ANYOFF},
 };
-const size_t atk_rows_policy_count = sizeof atk_rows_policy / sizeof atk_rows_policy[0];
+const size_t atk_rows_policy_count =
+    sizeof atk_rows_policy / sizeof atk_rows_policy[0];

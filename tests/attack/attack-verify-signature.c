@@ -282,4 +282,5 @@ const atk_row atk_rows_signature[] = {
     {"dup-signatures", "same-key-two-ids-min-2", dup_two_ids_min2, HV_ERR_TOO_FEW_SIGNATURES, NOSEC, ANYOFF},
     {"dup-signatures", "same-key-two-ids-counts-once", dup_two_ids_min1, HV_OK, NOSEC, NOOFF},
 };
-const size_t atk_rows_signature_count = sizeof atk_rows_signature / sizeof atk_rows_signature[0];
+const size_t atk_rows_signature_count =
+    sizeof atk_rows_signature / sizeof atk_rows_signature[0];

@@ -228,4 +228,5 @@ const atk_row atk_rows_unsigned[] = {
     {"unsigned", "metadata-changed-not-resigned", unsigned_name_change, HV_ERR_SIGNATURE, NOSEC, ANYOFF},
     {"unsigned", "security-version-raised-not-resigned", unsigned_security_version, HV_ERR_SIGNATURE, NOSEC, ANYOFF},
 };
-const size_t atk_rows_unsigned_count = sizeof atk_rows_unsigned / sizeof atk_rows_unsigned[0];
+const size_t atk_rows_unsigned_count =
+    sizeof atk_rows_unsigned / sizeof atk_rows_unsigned[0];

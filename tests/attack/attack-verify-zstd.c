@@ -138,4 +138,5 @@ const atk_row atk_rows_zstd[] = {
     {"bomb", "zstd-needs-dictionary", z_dict, HV_ERR_DECOMPRESS, ANYSEC, ANYOFF},
     {"bomb", "zstd-checksum-wrong", z_checksum, HV_ERR_DECOMPRESS, ANYSEC, ANYOFF},
 };
-const size_t atk_rows_zstd_count = sizeof atk_rows_zstd / sizeof atk_rows_zstd[0];
+const size_t atk_rows_zstd_count =
+    sizeof atk_rows_zstd / sizeof atk_rows_zstd[0];

@@ -64,12 +64,7 @@ static void golden(ctx *c, const golden_row *g)
     free(f);
 }
 
-
-
 /* ---- main --------------------------------------------------------------- */
-
-
-
 
 static int write_file(const char *dir, const char *name, const void *p,
                       size_t n)
