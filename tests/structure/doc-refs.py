@@ -25,7 +25,7 @@ import re
 import sys
 
 # Names that are deliberately not in the tree. Keep this short; say why.
-# An entry that comes to exist fails the test: remove it then.
+# An entry that comes to exist is noted in the output: remove it then.
 EXCLUDED = {
     # common/diag.h: the CLI's reporter and class-to-exit-code map that the
     # error-model conversion (issue 9, item 4) is writing in mkimage/cli/.
@@ -40,6 +40,17 @@ EXCLUDED = {
     # prefix, and the example program that links against it.
     "include/hvimage/hvboot.h", "agent.c",
 }
+
+# Headers of the C library, POSIX and the libraries the code uses: named
+# bare, they are not files of this tree.
+SYSTEM_HEADERS = set("""
+    assert.h complex.h ctype.h errno.h fenv.h float.h inttypes.h iso646.h
+    limits.h locale.h math.h setjmp.h signal.h stdalign.h stdarg.h
+    stdatomic.h stdbool.h stddef.h stdint.h stdio.h stdlib.h stdnoreturn.h
+    string.h tgmath.h threads.h time.h uchar.h wchar.h wctype.h
+    dirent.h fcntl.h poll.h pthread.h spawn.h strings.h termios.h unistd.h
+    archive.h archive_entry.h bearssl.h json.h yaml.h zstd.h
+""".split())
 
 # Upper-case path components that stand for any name in prose.
 PLACEHOLDERS = {"NAME", "FAMILY", "TARGET", "VENDOR", "DIR", "BUILD", "CMD",
@@ -189,7 +200,7 @@ for path in files:
             continue
         if up:
             # A Markdown link is relative to its document; prose such as
-            # "../shared/x" means a place beside the repository.
+            # "../elsewhere/x" means a place beside the repository.
             if ext != ".md" or scan[max(0, m.start() - 2):m.start()] != "](":
                 continue
             target = os.path.normpath(os.path.join(os.path.dirname(rel_file),
@@ -206,7 +217,7 @@ for path in files:
             failures.append(f"{rel_file}:{line}: no such path: {up}{p}")
     for m in BARE_RE.finditer(scan):
         name = m.group(1)
-        if name in EXCLUDED:
+        if name in EXCLUDED or name in SYSTEM_HEADERS:
             continue
         checked_files += 1
         hole = re.search(r"(?<=-)(?:%s)(?=\.)" % "|".join(PLACEHOLDERS), name)
@@ -224,16 +235,20 @@ for path in files:
         if re.match(r"\.[A-Za-z]", scan[m.end(1):m.end(1) + 2]):
             continue  # a file name (hv_x.c): a path if it has a folder
         checked_syms += 1
-        if name not in code_names:
+        # A family name ("the hv_cleanup entry") stands for hv_cleanup_*.
+        if name not in code_names and not any(
+                c.startswith(name + "_") for c in code_names):
             line = scan.count("\n", 0, m.start()) + 1
             failures.append(f"{rel_file}:{line}: no such symbol in the "
                             f"sources: {name}")
 
+# Not a failure: names land in parallel work, and a merge must not turn
+# red for it. The note says what to tidy.
 for name in sorted(EXCLUDED):
     if name in code_names or name in basenames or \
             ("/" in name and path_exists(name)):
-        failures.append(f"{name} exists now: remove it from EXCLUDED in "
-                        f"{os.path.relpath(__file__, root)}")
+        print(f"NOTE {name} exists now: remove it from EXCLUDED in "
+              f"{os.path.relpath(__file__, root)}")
 
 for f in failures:
     print("FAIL", f)
