@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """ATTACKS.md's expected results against what a run of attack-verify gave.
 
-  index.py ATTACKS.md RUN_OUTPUT
+  index.py ATTACKS.md RUN_OUTPUT [OTHER_OUTPUT]
 
 RUN_OUTPUT holds attack-verify's lines: "PASS name result ..." or
 "FAIL name result: why" (atk_run() in atk_common.c), the result being what
@@ -17,6 +17,11 @@ hv_verify() returned. Two parts of ATTACKS.md say what a case must give:
   cases (other tests) are not checked; a snake_case word where a result
   belongs that is no result name is reported.
 
+OTHER_OUTPUT holds the lines of the other attack programs (attack-drivers,
+attack-yaml): "PASS name: message" or "FAIL name: ...". A case of theirs
+named in the class table must have passed, and where the row's expected
+column quotes a message ("duplicate key"), its message must contain it.
+
 Prints each disagreement; exits 1 if there is any, or if nothing was read.
 """
 import re
@@ -31,6 +36,13 @@ for line in open(sys.argv[2], encoding="utf-8", errors="replace"):
     if len(f) >= 3 and f[0] in ("PASS", "FAIL") and f[1] != "golden" \
             and not f[1].endswith(":"):
         ran[f[1]] = f[2].rstrip(":")
+
+other = {}
+if len(sys.argv) > 3:
+    for line in open(sys.argv[3], encoding="utf-8", errors="replace"):
+        m = re.match(r"(PASS|FAIL) (\S+): (.*)$", line)
+        if m:
+            other[m.group(2)] = (m.group(1), m.group(3))
 
 bad = []
 
@@ -80,9 +92,20 @@ for line in classes.splitlines():
     for u in unknown:
         bad.append(f"class table ({cells[0]}): {u} is no result name")
 
+    quoted = re.findall(r'"([^"]+)"', expected)
+
     def check(names, results, where):
         global class_checks
         for n in names:
+            if n in other:
+                class_checks += 1
+                status, msg = other[n]
+                if status != "PASS":
+                    bad.append(f"{n}: failed in its own program: {msg}")
+                elif quoted and not any(q in msg for q in quoted):
+                    wanted = " or ".join('"%s"' % q for q in quoted)
+                    bad.append(f"{n}: the class table ({cells[0]}) expects "
+                               f"{wanted}, the run said: {msg}")
             if n in ran and results:
                 class_checks += 1
                 if ran[n] not in results:
