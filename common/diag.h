@@ -2,7 +2,7 @@
  * Diagnostics for the host tool: one message and its failure class, attached
  * to the operation that failed where it failed, carried up unchanged and
  * printed once by the CLI (cli_report), which alone turns the class into an
- * exit code (hv_exit_for_class). Messages name the place in the input:
+ * exit code (cli_exit_for_class). Messages name the place in the input:
  * "FILE:LINE:COL: what was found, what was expected" for YAML,
  * "ARCHIVE: entry 'NAME': problem" for driver packages,
  * "IMAGE: byte offset N: problem" for images,

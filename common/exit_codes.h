@@ -1,6 +1,6 @@
 /*
  * The process exit codes of every hvimage command (docs/CLI.md). One place
- * maps results to them: hv_exit_for_result() in cli_common.c.
+ * maps results to them: cli_exit_for_result() in mkimage/cli/cli_common.c.
  */
 #ifndef HV_EXIT_CODES_H
 #define HV_EXIT_CODES_H

@@ -20,6 +20,9 @@
  *  - only files, folders and symlinks; owner and group 0 with empty names;
  *    mtime the given epoch; modes 0644/0755 (0777 for symlinks); symlink
  *    targets relative; each file's content as long as its header says.
+ *
+ * Verdict (fuzz_verdict): whether hv_drivers_normalise() took the package;
+ * none for an input skipped as too large.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -34,7 +37,7 @@
  * build without ASan never calls this). libarchive grows its read-ahead
  * buffer to whatever size a header claims before it notices the input is
  * truncated: a 303-byte cpio asks for 4 GiB
- * (corpus/drivers/crash-cpio-namesize-4gib-readahead). Outside ASan that
+ * (corpus/drivers/bad-crash-cpio-namesize-4gib-readahead). Outside ASan that
  * is untouched virtual memory, but ASan poisons shadow for all of it, which
  * costs seconds per execution. Refusing allocations over 256 MiB, as a
  * small build machine would, keeps the fuzzer fast and checks that the
@@ -213,7 +216,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diag->msg[0] = '\0';
     hv_drivers_result res;
     memset(&res, 0, sizeof res);
-    if (hv_drivers_normalise(&pkg, 1, FUZZ_EPOCH, out, &res, diag) == 0)
+    int done = hv_drivers_normalise(&pkg, 1, FUZZ_EPOCH, out, &res, diag) == 0;
+    fuzz_verdict(done ? FUZZ_ACCEPTED : FUZZ_REFUSED);
+    if (done)
         check_output(out, &res);
     else if (!diag->msg[0])
         fuzz_fail("refused without a message");

@@ -15,6 +15,8 @@
  *    with values free of control characters (C0, DEL, C1, U+2028/9),
  *    extras sorted by unique, unreserved name, and counts within the
  *    limits.
+ *
+ * Verdict (fuzz_verdict): whether hv_manifest_load() loaded it.
  */
 #include <stdbool.h>
 
@@ -95,7 +97,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hv_manifest *m = fuzz_xmalloc(sizeof *m);
     hv_diag *diag = fuzz_xmalloc(sizeof *diag);
     diag->msg[0] = '\0';
-    if (hv_manifest_load(path, m, diag) == 0) {
+    int loaded = hv_manifest_load(path, m, diag) == 0;
+    fuzz_verdict(loaded ? FUZZ_ACCEPTED : FUZZ_REFUSED);
+    if (loaded) {
         check_manifest(m);
     } else {
         if (!diag->msg[0])

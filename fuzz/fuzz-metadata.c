@@ -14,6 +14,9 @@
  *  - the parsed values are inside the format's limits;
  *  - a valid signature block stays valid after the builder's
  *    hv_sig_block_insert() adds a key, with one more filled slot.
+ *
+ * Verdict (fuzz_verdict): accepted when the header, the metadata and the
+ * signature block the header announces all parse.
  */
 #include "encode.h"
 #include "fuzz.h"
@@ -56,14 +59,16 @@ static void check_info(const hv_image_info *info, const uint8_t *tbs,
     free(again);
 }
 
-static void fuzz_sig_block(const uint8_t *data, size_t avail, uint32_t slots)
+/* Returns 1 if hv_check_sig_block() accepted the block. */
+static int fuzz_sig_block(const uint8_t *data, size_t avail, uint32_t slots)
 {
     size_t len = (size_t)slots * HV_SIG_SLOT_SIZE;
     if (slots < 1 || slots > HV_MAX_SIGNATURE_SLOTS || avail < len)
-        return;
+        return 0;
     uint8_t *block = fuzz_dup(data, len);
     uint32_t filled = UINT32_MAX;
-    if (hv_check_sig_block(block, slots, &filled) == HV_OK) {
+    int valid = hv_check_sig_block(block, slots, &filled) == HV_OK;
+    if (valid) {
         if (filled > slots)
             fuzz_fail("%u filled slots of %u", filled, slots);
         /* A new key, distinct from slot 0's, derived from the input. */
@@ -83,6 +88,7 @@ static void fuzz_sig_block(const uint8_t *data, size_t avail, uint32_t slots)
                       slots);
     }
     free(block);
+    return valid;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -111,13 +117,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(tbs);
     free(info);
 
+    /* Accepted: the header, the metadata and the signature block it
+     * announces all parse, as hv_verify() needs before any signature. */
+    int block_ok = 0;
     if (header_ok)
-        fuzz_sig_block(data + tbs_len, size - tbs_len, h.signature_slots);
+        block_ok =
+            fuzz_sig_block(data + tbs_len, size - tbs_len, h.signature_slots);
     else if (size >= HV_SIG_SLOT_SIZE)
         fuzz_sig_block(data, size,
                        (uint32_t)(size / HV_SIG_SLOT_SIZE >
                                           HV_MAX_SIGNATURE_SLOTS
                                       ? HV_MAX_SIGNATURE_SLOTS
                                       : size / HV_SIG_SLOT_SIZE));
+    fuzz_verdict(header_ok && r == HV_OK && block_ok ? FUZZ_ACCEPTED
+                                                     : FUZZ_REFUSED);
     return 0;
 }

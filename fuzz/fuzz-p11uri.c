@@ -11,6 +11,9 @@
  *    fits, a key is named (object or id), pin_source has lost any "file:";
  *    and parsing is a pure function: a second parse gives the same struct;
  *  - refused: a message is set.
+ *
+ * Verdict (fuzz_verdict): hv_p11_uri_parse()'s; none for an input longer
+ * than HV_P11_URI_MAX + 16, which is skipped.
  */
 #include "fuzz.h"
 #include "pkcs11.h"
@@ -36,7 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     hv_diag d;
     d.msg[0] = '\0';
-    if (hv_p11_uri_parse(s, a, &d) == 0) {
+    int parsed = hv_p11_uri_parse(s, a, &d) == 0;
+    fuzz_verdict(parsed ? FUZZ_ACCEPTED : FUZZ_REFUSED);
+    if (parsed) {
         must_terminate(a->token, sizeof a->token, "token");
         must_terminate(a->serial, sizeof a->serial, "serial");
         must_terminate(a->manufacturer, sizeof a->manufacturer,

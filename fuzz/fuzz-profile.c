@@ -10,6 +10,8 @@
  *    flash regions that are block aligned, non-empty, inside the flash and
  *    pairwise disjoint, alignment, level, digest, slot count and
  *    algorithms within their ranges, and allowed vendors as text.
+ *
+ * Verdict (fuzz_verdict): whether hv_profile_load() loaded it.
  */
 #include <stdbool.h>
 
@@ -84,7 +86,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hv_profile *p = fuzz_xmalloc(sizeof *p);
     hv_diag *diag = fuzz_xmalloc(sizeof *diag);
     diag->msg[0] = '\0';
-    if (hv_profile_load(path, p, diag) == 0) {
+    int loaded = hv_profile_load(path, p, diag) == 0;
+    fuzz_verdict(loaded ? FUZZ_ACCEPTED : FUZZ_REFUSED);
+    if (loaded) {
         check_profile(p);
     } else {
         if (!diag->msg[0])

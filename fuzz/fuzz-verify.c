@@ -30,6 +30,8 @@
  *  - the re-signed copy never fails on a slot it signed, nor on a digest
  *    that was recomputed (OpenSSL and BearSSL agree);
  *  - one key trusted under two ids counts as one signer.
+ *
+ * Verdict (fuzz_verdict): the first run's, HV_OK or not.
  */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -347,7 +349,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* 1. As given: a foreign OEM id and board make the policy checks bite
      * on seeds built for "fuzz-oem" / "fuzz-board-1". */
-    run(data, size, "fuzz-board-1", 0, "fuzz-oem", 0, ws, v);
+    hv_result as_given = run(data, size, "fuzz-board-1", 0, "fuzz-oem", 0, ws, v);
+    /* The verdict on the bytes as an attacker sends them (fuzz.h). */
+    fuzz_verdict(as_given == HV_OK ? FUZZ_ACCEPTED : FUZZ_REFUSED);
 
     /* 2. Re-signed. */
     uint8_t *img = fuzz_dup(data, size);

@@ -11,6 +11,10 @@
  *    (LeakSanitizer runs in both builds);
  *  - a broken invariant calls fuzz_fail(), which prints what was broken and
  *    aborts, so libFuzzer and the replay test both stop on it;
+ *  - once per input that reaches the code under test, fuzz_verdict() says
+ *    whether that code accepted or refused it. The replay compares it with
+ *    the verdict a seed's name promises (ok-*, bad-*), so a parser that
+ *    refuses everything, or accepts everything, fails its replay test;
  *  - the return value is always 0 (libFuzzer reserves others).
  */
 #ifndef HV_FUZZ_H
@@ -25,6 +29,24 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * What the code under test decided about one input. A target reports it
+ * exactly once for every input it hands to that code, and not at all for an
+ * input it skips (too short, too large): a seed the replay expects a verdict
+ * from must reach the parser. Only the replay build (HV_FUZZ_REPLAY, set by
+ * fuzz/meson.build) records it; under libFuzzer it costs nothing.
+ */
+typedef enum fuzz_outcome { FUZZ_REFUSED, FUZZ_ACCEPTED } fuzz_outcome;
+
+#ifdef HV_FUZZ_REPLAY
+void fuzz_verdict(fuzz_outcome outcome); /* fuzz/replay.c */
+#else
+static inline void fuzz_verdict(fuzz_outcome outcome)
+{
+    (void)outcome;
+}
+#endif
 
 /* A target's oracle found a bug: say which, then abort (a crash for
  * libFuzzer, a failed test for replay). */

@@ -8,7 +8,8 @@
 # (default 60), one after the other. New inputs go to a work folder, never
 # into fuzz/corpus/, unless --merge is given: then the inputs that add
 # coverage are merged into fuzz/corpus/TARGET/ at the end (review them
-# before committing).
+# before committing, and name each ok-* or bad-* after the verdict it must
+# get: the replay test fails on a corpus file without one).
 #
 # Prints per target: executions, coverage (cov = edges, ft = features, from
 # libFuzzer's last status line) and the outcome, then "fuzz: N passed, M
@@ -77,7 +78,7 @@ nice -n "$nice" ninja -C "$build" $ninja_targets || {
 
 # -malloc_limit_mb above -rss_limit_mb: libarchive grows its read-ahead
 # buffer to a size a header claims (up to 4 GiB) before it finds the input
-# truncated; that memory is never touched (fuzz/corpus/drivers/crash-cpio-*),
+# truncated; that memory is never touched (fuzz/corpus/drivers/bad-crash-cpio-*),
 # so only resident memory counts, and allocations past 8 GiB.
 # Symbolized stacks; UBSan stops at the first report instead of carrying on.
 symbolizer=$(command -v llvm-symbolizer-14 || command -v llvm-symbolizer ||

@@ -44,7 +44,7 @@
 
 #include "host_limits.h"
 
-#define TAR_BLOCK 512u
+#define TAR_BLOCK ((unsigned)HV_TAR_BLOCK)
 #define USTAR_NAME_LEN 100u
 #define USTAR_PREFIX_LEN 155u
 #define USTAR_LINK_LEN 100u
@@ -805,30 +805,39 @@ static void octal(unsigned char *field, size_t width, uint64_t v)
     }
 }
 
-/* |name| was checked by ustar_split() when it entered the index. */
-static int w_header(writer *w, const char *name, char type, unsigned mode,
-                    uint64_t size, const char *link)
+/* see drivers.h */
+void hv_tar_checksum(unsigned char h[HV_TAR_BLOCK])
 {
-    unsigned char h[TAR_BLOCK];
+    unsigned sum = 0;
+    memset(h + 148, ' ', 8); /* checksum counts itself as spaces */
+    for (size_t i = 0; i < HV_TAR_BLOCK; i++)
+        sum += h[i];
+    octal(h + 148, 7, sum); /* 6 digits and NUL, the space stays */
+}
+
+/* see drivers.h */
+int hv_tar_header(unsigned char h[HV_TAR_BLOCK], const char *name, char type,
+                  unsigned mode, uint64_t size, uint64_t mtime,
+                  const char *link, hv_diag *diag)
+{
     size_t len = strlen(name);
     long split = ustar_split(name, len);
 
-    if (split < 0 || size > USTAR_MAX_OCTAL11)
-        return hv_diag_set(w->diag, "drivers archive: '%s' does not fit ustar",
+    if (split < 0 || size > USTAR_MAX_OCTAL11 || mtime > USTAR_MAX_OCTAL11 ||
+        mode > 07777777u || (link && strlen(link) > USTAR_LINK_LEN))
+        return hv_diag_set(diag, "drivers archive: '%s' does not fit ustar",
                            name);
-    memset(h, 0, sizeof h);
-    if (split == 0) {
-        memcpy(h, name, len);
-    } else {
-        memcpy(h + 345, name, (size_t)split);
-        memcpy(h, name + split + 1, len - (size_t)split - 1u);
-    }
+    /* prefix (split bytes), '/', then the name proper */
+    size_t prefix = (size_t)split;
+    size_t skip = prefix ? prefix + 1u : 0u;
+    memset(h, 0, HV_TAR_BLOCK);
+    memcpy(h, name + skip, len - skip);
+    memcpy(h + 345, name, prefix);
     octal(h + 100, 8, mode);
     octal(h + 108, 8, 0); /* uid */
     octal(h + 116, 8, 0); /* gid */
     octal(h + 124, 12, size);
-    octal(h + 136, 12, w->mtime);
-    memset(h + 148, ' ', 8); /* checksum counts itself as spaces */
+    octal(h + 136, 12, mtime);
     h[156] = (unsigned char)type;
     if (link)
         memcpy(h + 157, link, strlen(link)); /* <= 100, checked */
@@ -837,10 +846,17 @@ static int w_header(writer *w, const char *name, char type, unsigned mode,
     /* uname, gname empty */
     octal(h + 329, 8, 0); /* devmajor */
     octal(h + 337, 8, 0); /* devminor */
-    unsigned sum = 0;
-    for (size_t i = 0; i < sizeof h; i++)
-        sum += h[i];
-    octal(h + 148, 7, sum); /* 6 digits and NUL, the space stays */
+    hv_tar_checksum(h);
+    return 0;
+}
+
+/* |name| was checked by ustar_split() when it entered the index. */
+static int w_header(writer *w, const char *name, char type, unsigned mode,
+                    uint64_t size, const char *link)
+{
+    unsigned char h[HV_TAR_BLOCK];
+    if (hv_tar_header(h, name, type, mode, size, w->mtime, link, w->diag) != 0)
+        return -1;
     return w_bytes(w, h, sizeof h);
 }
 

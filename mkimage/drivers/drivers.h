@@ -42,4 +42,20 @@ int hv_drivers_normalise(const hv_driver_pkg *pkgs, size_t count,
                          uint64_t mtime, FILE *out, hv_drivers_result *res,
                          hv_diag *diag);
 
+#define HV_TAR_BLOCK 512
+
+/*
+ * One ustar header as the normalised archive has it: |name| (split into
+ * prefix and name past 100 bytes), |type| (a ustar typeflag), |mode|, |size|,
+ * |mtime|, |link| (NULL: none), owner and group 0 with empty names, device
+ * numbers 0, checksum. It encodes only: what the name, type or link mean is
+ * the normaliser's business, so tests use it to craft hostile archives too.
+ * Returns 0, or -1 with |diag| set when a field does not fit ustar.
+ */
+int hv_tar_header(unsigned char block[HV_TAR_BLOCK], const char *name,
+                  char type, unsigned mode, uint64_t size, uint64_t mtime,
+                  const char *link, hv_diag *diag);
+/* Recompute the checksum of a header whose fields were changed. */
+void hv_tar_checksum(unsigned char block[HV_TAR_BLOCK]);
+
 #endif

@@ -269,7 +269,7 @@ int atk_run(const atk_spec *s, const uint8_t *img, size_t len,
     if (ok)
         printf("PASS %-58s %s", s->name, hv_result_name(r));
     else
-        printf("FAIL %-58s %s", s->name, why);
+        printf("FAIL %-58s %s: %s", s->name, hv_result_name(r), why);
     if (ok && r != HV_OK && v.failed_section != UINT32_MAX)
         printf(" (section %" PRIu32 ")", v.failed_section);
     if (ok && r != HV_OK && v.fail_offset != UINT64_MAX)

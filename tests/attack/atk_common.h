@@ -68,8 +68,10 @@ typedef struct atk_keys {
 } atk_keys;
 
 /* Run one case on the hostile platform and check everything. Prints
- * "PASS name: result" or "FAIL name: why" on stdout. Returns 1 if the case
- * passed. |second| is used with ATK_M_SECOND, else may be NULL. */
+ * "PASS name result [(section N)] [@offset]" or "FAIL name result: why" on
+ * stdout, result being what hv_verify() returned (index.sh compares it with
+ * ATTACKS.md). Returns 1 if the case passed. |second| is used with
+ * ATK_M_SECOND, else may be NULL. */
 int atk_run(const atk_spec *s, const uint8_t *img, size_t len,
             const uint8_t *second, const atk_keys *keys);
 

@@ -311,37 +311,19 @@ int t_raw_open(traw *r, const char *path)
     return r->fp ? 0 : -1;
 }
 
-static void oct(unsigned char *f, size_t w, uint64_t v)
-{
-    f[w - 1] = '\0';
-    for (size_t i = w - 1; i-- > 0; v >>= 3)
-        f[i] = (unsigned char)('0' + (v & 7u));
-}
-
 int t_raw_header(traw *r, const char *name, char type, unsigned mode,
                  uint64_t size, const char *link)
 {
-    unsigned char h[512];
-    memset(h, 0, sizeof h);
-    memcpy(h, name, strnlen(name, 100));
-    oct(h + 100, 8, mode);
-    oct(h + 108, 8, 1000);
-    oct(h + 116, 8, 1000);
-    oct(h + 124, 12, size);
-    oct(h + 136, 12, 1234567890u);
-    memset(h + 148, ' ', 8);
-    h[156] = (unsigned char)type;
-    if (link)
-        memcpy(h + 157, link, strnlen(link, 100));
-    memcpy(h + 257, "ustar", 6);
-    memcpy(h + 263, "00", 2);
-    oct(h + 329, 8, 0);
-    oct(h + 337, 8, 0);
-    unsigned sum = 0;
-    for (size_t i = 0; i < 512; i++)
-        sum += h[i];
-    oct(h + 148, 7, sum);
-    return fwrite(h, 1, 512, r->fp) == 512 ? 0 : -1;
+    unsigned char h[HV_TAR_BLOCK];
+    hv_diag d;
+    /* The product's header encoder (mkimage/drivers/drivers.h), then an
+     * owner and an mtime the normaliser must not keep. */
+    if (hv_tar_header(h, name, type, mode, size, 1234567890u, link, &d) != 0)
+        return -1;
+    snprintf((char *)h + 108, 8, "%07o", 1000u); /* uid */
+    snprintf((char *)h + 116, 8, "%07o", 1000u); /* gid */
+    hv_tar_checksum(h);
+    return fwrite(h, 1, sizeof h, r->fp) == sizeof h ? 0 : -1;
 }
 
 int t_raw_data(traw *r, const void *p, size_t n, bool pad)

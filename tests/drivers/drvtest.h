@@ -71,7 +71,9 @@ typedef struct traw {
     FILE *fp;
 } traw;
 int t_raw_open(traw *r, const char *path);
-/* A header only; |type| a ustar typeflag; name stored as-is (<= 100). */
+/* A header only, by the product's hv_tar_header() with owner 1000:1000;
+ * |type| a ustar typeflag; hostile names and types are written as given.
+ * -1 if a field does not fit ustar. */
 int t_raw_header(traw *r, const char *name, char type, unsigned mode,
                  uint64_t size, const char *link);
 int t_raw_data(traw *r, const void *p, size_t n, bool pad);
