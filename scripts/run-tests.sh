@@ -93,7 +93,9 @@ for path in sys.argv[1:]:
         continue
     for line in lines:
         r = json.loads(line)["result"]
-        if r == "OK":
+        # EXPECTEDFAIL: a should_fail test (a mutant the suite must catch)
+        # that failed, as it must. SKIP and UNEXPECTEDPASS count as failed.
+        if r in ("OK", "EXPECTEDFAIL"):
             passed += 1
         else:
             failed += 1
