@@ -554,6 +554,13 @@ int cmd_extract(int argc, char **argv)
     }
     memcpy(dir, out, dlen);
     dir[dlen] = '\0';
+    /* "." and ".." cannot be renamed onto: refuse them before any work. */
+    const char *base = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        hv_profile_free(&prof);
+        return cli_usage_error("extract", "-o %s: name a new or empty "
+                                          "folder, not '.' or '..'", base);
+    }
     snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dir);
     /* The output is checked, and the fresh folder made, before any work. */
     if (check_output_folder(dir, &diag) != 0 ||

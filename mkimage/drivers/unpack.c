@@ -77,6 +77,8 @@ typedef struct unpacker {
         char *path;
         mode_t mode;
         struct timespec mtime;
+        size_t order;    /* when it was recorded */
+        bool superseded; /* a later record names the same folder */
     } *dirs;
     size_t ndirs, capdirs;
     struct link {
@@ -192,15 +194,11 @@ static int link_resolves_inside(unpacker *u, const rel_path *link,
 
 /* ---- Creating entries ------------------------------------------------- */
 
+/* A folder made or named again by a later entry is recorded again; the
+ * latest record wins (fix_dirs). */
 static int remember_dir(unpacker *u, const char *path, mode_t mode,
                         struct timespec mtime)
 {
-    for (size_t i = 0; i < u->ndirs; i++)
-        if (strcmp(u->dirs[i].path, path) == 0) {
-            u->dirs[i].mode = mode;
-            u->dirs[i].mtime = mtime;
-            return 0;
-        }
     if (u->ndirs == u->capdirs) {
         size_t cap = u->capdirs ? u->capdirs * 2 : 64;
         struct fixup *d = realloc(u->dirs, cap * sizeof *d);
@@ -212,7 +210,8 @@ static int remember_dir(unpacker *u, const char *path, mode_t mode,
     char *copy = strdup(path);
     if (!copy)
         return hv_fail(u->diag, HV_FAIL_INTERNAL, "out of memory");
-    u->dirs[u->ndirs++] = (struct fixup){copy, mode, mtime};
+    u->dirs[u->ndirs] = (struct fixup){copy, mode, mtime, u->ndirs, false};
+    u->ndirs++;
     return 0;
 }
 
@@ -468,11 +467,36 @@ static int recheck_links(unpacker *u)
     return 0;
 }
 
-/* Modes and times of folders last, deepest (latest made) first. */
+static int by_path_then_latest(const void *a, const void *b)
+{
+    const struct fixup *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    if (c)
+        return c;
+    return x->order < y->order ? 1 : x->order > y->order ? -1 : 0;
+}
+
+static int by_order(const void *a, const void *b)
+{
+    const struct fixup *x = a, *y = b;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Modes and times of folders last, deepest (latest made) first, so that a
+ * folder made read-only never stops the fix of what it holds; of several
+ * records of one folder the latest wins. Sorting keeps this O(n log n)
+ * for an archive of many folders. */
 static int fix_dirs(unpacker *u)
 {
+    qsort(u->dirs, u->ndirs, sizeof u->dirs[0], by_path_then_latest);
+    for (size_t i = 1; i < u->ndirs; i++)
+        if (strcmp(u->dirs[i].path, u->dirs[i - 1].path) == 0)
+            u->dirs[i].superseded = true;
+    qsort(u->dirs, u->ndirs, sizeof u->dirs[0], by_order);
     for (size_t i = u->ndirs; i-- > 0;) {
         const struct fixup *d = &u->dirs[i];
+        if (d->superseded)
+            continue;
         hv_printable(d->path, u->shown, sizeof u->shown);
         int fd = openat(u->rootfd, d->path,
                         O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

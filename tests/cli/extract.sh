@@ -128,6 +128,8 @@ expect 2 "afile: exists and is not a folder" hv extract $X -o "$T/w/afile" "$T/i
 check "a file in the way is left alone" test "$(cat "$T/w/afile")" = data
 ln -s empty "$T/w/alink"
 expect 2 "alink: exists and is not a folder" hv extract $X -o "$T/w/alink" "$T/inside.hvi"
+mkdir "$T/w/dot" && expect 2 "not '\.' or '\.\.'" sh -c "cd '$T/w/dot' && '$HVIMAGE' extract $X -o . '$T/inside.hvi'"
+expect 2 "not '\.' or '\.\.'" hv extract $X -o "$T/w/dot/.." "$T/inside.hvi"
 expect 2 "cannot create a folder" hv extract $X -o "$T/w/no/such/place" "$T/inside.hvi"
 # An image that does not verify leaves nothing either.
 expect 1 "wrong_board" hv extract --key "$T/k.pub.pem" --board zenith-z1 --oem acme-servers \
