@@ -82,10 +82,13 @@ static int apply_profile(const char *cmd, cli_verify_opts *o,
             strcat(list, i ? ", " : "");
             strcat(list, prof->boards[i]);
         }
+        char shown_profile[1024];
         return cli_usage_error(cmd, "--board '%s' is not one of the boards "
                                     "of profile %s: %s",
                                hv_printable(o->board, shown, sizeof shown),
-                               o->profile, list);
+                               hv_printable(o->profile, shown_profile,
+                                            sizeof shown_profile),
+                               list);
     }
     for (size_t i = 0; i < o->keys.count; i++)
         if (hv_profile_accepts_key(prof, &o->keys.pub[i], &diag) != 0) {
@@ -157,9 +160,13 @@ static int parse_opts(const char *cmd, const char *help, int argc,
             break;
         case 'r':
             rc = once(cmd, "--rollback", &seen_rollback);
-            if (rc < 0 && !cli_parse_u64(optarg, &o->rollback))
+            if (rc < 0 && !cli_parse_u64(optarg, &o->rollback)) {
+                char shown[256];
                 return cli_usage_error(cmd, "--rollback needs an unsigned "
-                                            "integer, got '%s'", optarg);
+                                            "integer, got '%s'",
+                                       hv_printable(optarg, shown,
+                                                    sizeof shown));
+            }
             break;
         case 'R': o->rollback_waived = true; break;
         case 'n':

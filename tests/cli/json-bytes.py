@@ -126,6 +126,16 @@ try:
     rc, out, err = run(b"inspect", missing)
     no_raw_controls("inspect stderr, missing hostile path", err)
 
+    rc, out, err = run(b"verify", *key, b"--board", b"acme-r750-mb2", b"--oem",
+                       b"acme-servers", b"--rollback", b"3\x1b[2J", path)
+    check("a bad --rollback is a usage error", rc == 2)
+    no_raw_controls("usage error quoting --rollback", out + err)
+    rc, out, err = run(b"verify", *key, b"--board", b"x\x1b", b"--profile",
+                       SRC.encode() + b"/oem-profiles/acme-servers.yaml",
+                       b"--rollback", b"3", path)
+    check("a board outside the profile is a usage error", rc == 2)
+    no_raw_controls("usage error quoting --board", out + err)
+
     out_dir = t + b"/x\x1b\xff"
     rc, out, err = run(b"extract", *key, b"--board", b"acme-r750-mb2", *checks_ok,
                        b"-o", out_dir, path)
