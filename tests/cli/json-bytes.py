@@ -56,7 +56,11 @@ try:
                      b"-p", SRC.encode() + b"/oem-profiles/acme-servers.yaml",
                      b"--key", t + b"/k.pem", b"-o", t + b"/i.hvi")
     check("build: " + err.decode(errors="replace"), rc == 0)
-    hostile = b"q\"b\\s\x01\x1b[2J\x7f\xff\xfe\xc3(\xe2\x82\xac\xed\xa0\x80"
+    # Quotes, backslashes, control bytes, DEL, bytes never in UTF-8, a
+    # truncated sequence, valid UTF-8 (the euro sign), a surrogate, overlong
+    # forms and a code point past U+10FFFF.
+    hostile = (b"q\"b\\s\x01\x1b[2J\x7f\xff\xfe\xc3(\xe2\x82\xac\xed\xa0\x80"
+               b"\xc0\xaf\xe0\x80\xaf\xf4\x90\x80\x80")
     path = t + b"/" + hostile + b".hvi"
     shutil.copyfile(t + b"/i.hvi", path)
     key = [b"--key", t + b"/k.pub.pem"]
