@@ -121,7 +121,7 @@ static int parse_opts(const char *cmd, const char *help, int argc,
     bool seen_board = false, seen_rollback = false, seen_oem = false,
          seen_profile = false, seen_out = false, seen_min = false;
     hv_diag diag;
-    uint64_t v;
+    uint64_t v = 0;
     int c, rc;
     memset(o, 0, sizeof *o);
     optind = 1;

@@ -101,6 +101,66 @@ expect 1 "entry 'esc\\\\x1bx': symlink target leaves the folder \(.*\): '\.\./\.
 check "control bytes never reach the terminal raw" \
     sh -c "! hv extract $X -o '$T/w/control-link2' '$T/control-link.hvi' 2>&1 | grep -q \"$(printf '\033')\""
 
+# Random archives of folders and links named from a few letters, with
+# targets made of ".", ".." and those letters, shaped to climb back
+# through other links (fixed seeds, so reproducible):
+# each is refused with nothing left, or every link it made resolves
+# (Python's realpath, which follows links as the kernel does) inside.
+N_RANDOM=80
+mkdir "$T/rand"
+python3 - "$T/rand" "$N_RANDOM" <<'PY'
+import io, random, sys, tarfile
+folder, count = sys.argv[1], int(sys.argv[2])
+for seed in range(1, count + 1):
+    r = random.Random(seed)
+    with tarfile.open("%s/%d.tar" % (folder, seed), "w",
+                      format=tarfile.USTAR_FORMAT) as t:
+        for name in r.sample(["a", "b", "c", "d", "a/b", "b/c"], r.randint(2, 5)):
+            i = tarfile.TarInfo(name)
+            i.mtime = 1
+            if r.random() < 0.2:
+                i.type, i.mode = tarfile.DIRTYPE, 0o755
+            else:
+                i.type, i.mode = tarfile.SYMTYPE, 0o777
+                shape = r.choice([".", "..", "L", "L/..", "L/../..", "../L",
+                                  "L/L/..", "L/../L/.."])
+                i.linkname = "/".join(r.choice("abcd") if c == "L" else c
+                                      for c in shape.split("/"))
+            t.addfile(i)
+PY
+random_kept=0 random_refused=0
+for seed in $(seq 1 $N_RANDOM); do
+    "$CRAFT_DRIVERS" "$T/base.hvi" "$T/rand/$seed.tar" "$T/rand/$seed.hvi" &&
+        hv sign --key "$T/k.pem" "$T/rand/$seed.hvi" > /dev/null ||
+        { echo "FAIL: cannot craft random-$seed"; fails=$((fails + 1)); }
+    if hv extract $X -o "$T/w/random-$seed" "$T/rand/$seed.hvi" > "$T/random.out" 2>&1; then
+        random_kept=$((random_kept + 1))
+    else
+        code=$?
+        random_refused=$((random_refused + 1))
+        check "random-$seed: refused with exit 1 ($(cat "$T/random.out"))" test "$code" -eq 1
+        check "random-$seed: a refusal leaves nothing" left_nothing "random-$seed"
+    fi
+done
+outside=$(python3 - "$T/w" <<'PY'
+import glob, os, sys
+for d in sorted(glob.glob(sys.argv[1] + "/random-*/drivers")):
+    root = os.path.realpath(d)
+    for base, dirs, files in os.walk(root):
+        for n in dirs + files:
+            p = os.path.join(base, n)
+            if os.path.islink(p):
+                r = os.path.realpath(p)
+                if r != root and not r.startswith(root + "/"):
+                    print("%s -> %s resolves to %s" % (p, os.readlink(p), r))
+PY
+)
+echo "random archives: $random_kept extracted, $random_refused refused"
+[ -z "$outside" ] || echo "$outside"
+check "random archives: no link leaves the folder" test -z "$outside"
+check "random archives: some extracted, some refused" \
+    test "$random_kept" -gt 5 -a "$random_refused" -gt 5
+
 # Controls: links that stay inside, also through other links, are kept.
 image inside d:acme d:acme/bin f:acme/bin/run d:acme/lib \
     l:acme/lib/run:../bin/run l:top:acme/bin l:via:top/../lib/run \
