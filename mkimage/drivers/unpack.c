@@ -488,6 +488,8 @@ static int by_order(const void *a, const void *b)
  * for an archive of many folders. */
 static int fix_dirs(unpacker *u)
 {
+    if (u->ndirs == 0)
+        return 0; /* qsort wants an array, even of none */
     qsort(u->dirs, u->ndirs, sizeof u->dirs[0], by_path_then_latest);
     for (size_t i = 1; i < u->ndirs; i++)
         if (strcmp(u->dirs[i].path, u->dirs[i - 1].path) == 0)
