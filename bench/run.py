@@ -650,7 +650,8 @@ def main():
     peer = ("openssl dgst -sha256 '%s' >/dev/null && "
             "zstd -d -q -c '%s' >/dev/null" % (img, core_zst))
     alternate(runner, runs, [
-        (vs, [hv, "verify", "--key", pub, "--board", "bench-board", img],
+        (vs, [hv, "verify", "--key", pub, "--board", "bench-board",
+             "--oem", "bench-oem", "--no-rollback-check", img],
          None, False, None),
         (ps, peer, None, True, None),
     ])

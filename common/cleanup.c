@@ -3,8 +3,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -44,21 +46,29 @@ static int remove_tree_at(int parent, const char *name, int depth)
     int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
     if (fd < 0)
         return -1;
+    (void)fchmod(fd, 0700); /* a read-only folder, as an archive may make */
     char buf[4096];
-    for (;;) {
-        long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
-        if (n <= 0)
-            break;
-        for (long at = 0; at < n;) {
-            struct dirent64_raw *e = (struct dirent64_raw *)(void *)(buf + at);
-            at += e->reclen;
-            if (strcmp(e->name, ".") == 0 || strcmp(e->name, "..") == 0)
-                continue;
-            remove_tree_at(fd, e->name, depth + 1);
-        }
-        /* Entries were removed while reading: start over until a pass
-         * finds nothing (lseek to 0 rewinds getdents). */
+    /* Entries are removed while the folder is read: read it again from the
+     * start (lseek to 0 rewinds getdents) until a pass finds nothing but
+     * "." and "..", or removes nothing (then rmdir reports the failure). */
+    for (int pass = 0; pass < 1000; pass++) {
+        bool found = false, removed = false;
+        long n;
         lseek(fd, 0, SEEK_SET);
+        while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+            for (long at = 0; at < n;) {
+                struct dirent64_raw *e =
+                    (struct dirent64_raw *)(void *)(buf + at);
+                at += e->reclen;
+                if (strcmp(e->name, ".") == 0 || strcmp(e->name, "..") == 0)
+                    continue;
+                found = true;
+                if (remove_tree_at(fd, e->name, depth + 1) == 0)
+                    removed = true;
+            }
+        }
+        if (!found || !removed)
+            break;
     }
     close(fd);
     return unlinkat(parent, name, AT_REMOVEDIR);
@@ -89,6 +99,25 @@ void hv_cleanup_install(void)
     sigfillset(&sa.sa_mask); /* no second signal inside the handler */
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaction(sigs[i], &sa, NULL);
+}
+
+int hv_cleanup_mkdtemp(char *tmpl)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    int handle = -1;
+    if (mkdtemp(tmpl)) {
+        handle = hv_cleanup_register(tmpl, true);
+        if (handle < 0) {
+            rmdir(tmpl);
+            errno = ENAMETOOLONG;
+        }
+    }
+    int e = errno;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    errno = e;
+    return handle;
 }
 
 int hv_cleanup_register(const char *path, bool is_dir)

@@ -22,6 +22,11 @@ void hv_cleanup_install(void);
  * not promise to clean up). */
 int hv_cleanup_register(const char *path, bool is_dir);
 
+/* mkdtemp(|tmpl|) and register the folder, with signals held off between
+ * the two so no signal can leave it behind. Returns the handle, or -1 with
+ * errno set. */
+int hv_cleanup_mkdtemp(char *tmpl);
+
 /* Stop tracking |handle|; 0 and -1 (no entry, as in a zeroed struct) are
  * ignored. Call it once the path was renamed into place or removed. */
 void hv_cleanup_forget(int handle);

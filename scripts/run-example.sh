@@ -17,7 +17,7 @@ key=out/dev-key.pem
 $hv build -m manifests/example.yaml -p oem-profiles/acme-servers.yaml \
     --key "$key" -o out/example.hvi
 $hv verify --key out/dev-key.pub.pem --board acme-r750-mb2 --rollback 3 \
-    out/example.hvi
+    --profile oem-profiles/acme-servers.yaml out/example.hvi
 $hv inspect out/example.hvi
 # Assemble a factory flash (boot stage, trusted key, slot A) and boot it in
 # QEMU: the boot stage verifies the image and starts the monitor.

@@ -57,7 +57,10 @@ typedef struct cli_keys {
 } cli_keys;
 int cli_keys_add(cli_keys *k, const char *path, hv_diag *diag);
 
-/* Options shared by verify and extract. */
+/* Options shared by verify and extract. Every check the boot stage makes
+ * is made, or waived by name: |oem| NULL only with |oem_waived|
+ * (--any-oem), |rollback| 0 by default only with |rollback_waived|
+ * (--no-rollback-check). */
 typedef struct cli_verify_opts {
     cli_keys keys;
     const char *board;
@@ -65,6 +68,9 @@ typedef struct cli_verify_opts {
     uint64_t rollback;
     uint32_t min_signatures;
     bool json;
+    bool oem_waived;
+    bool rollback_waived;
+    const char *profile; /* --profile: gave the OEM and the boards */
 } cli_verify_opts;
 
 /* Run hv_verify on |path|. The verdict and section buffers stay valid until

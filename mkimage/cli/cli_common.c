@@ -10,29 +10,23 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_print.h"
 #include "device_check.h"
 #include "exit_codes.h"
 #include "output_check.h"
 #include "plan.h"
 
-/* Every message on stderr goes through here: bytes from paths, images and
- * packages may hold terminal controls. */
-static void print_message(const char *cmd, const char *msg, const char *tail)
-{
-    static char safe[4 * HV_DIAG_MAX + 1];
-    fprintf(stderr, "hvimage %s: %s%s\n", cmd,
-            hv_printable(msg, safe, sizeof safe), tail);
-}
-
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
-    char msg[HV_DIAG_MAX], tail[64];
+    char msg[HV_DIAG_MAX + 64], tail[64];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(tail, sizeof tail, " (see hvimage help %s)", cmd);
-    print_message(cmd, msg, tail);
+    size_t n = strlen(msg);
+    snprintf(msg + n, sizeof msg - n, "%s", tail);
+    cli_print_error(cmd, msg);
     return HV_EXIT_USAGE;
 }
 
@@ -54,7 +48,7 @@ int cli_exit_for_class(hv_fail_class cls)
 
 int cli_report(const char *cmd, const hv_diag *diag)
 {
-    print_message(cmd, diag->msg, "");
+    cli_print_error(cmd, diag->msg);
     /* A failure that recorded no class is a bug in hvimage: never exit 0. */
     return diag->cls == HV_FAIL_NONE ? HV_EXIT_INTERNAL
                                      : cli_exit_for_class(diag->cls);
@@ -62,7 +56,7 @@ int cli_report(const char *cmd, const hv_diag *diag)
 
 int cli_fail(const char *cmd, int code, const hv_diag *diag)
 {
-    print_message(cmd, diag->msg, "");
+    cli_print_error(cmd, diag->msg);
     return code;
 }
 
@@ -369,121 +363,4 @@ void cli_verify_release(cli_verify_run *run)
     memset(run, 0, sizeof *run);
 }
 
-/* ---- Printing --------------------------------------------------------- */
-
-void cli_hex(FILE *f, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%02x", p[i]);
-}
-
-void cli_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-static const char *section_type_name(uint32_t t)
-{
-    switch (t) {
-    case HV_SECTION_CORE: return "core";
-    case HV_SECTION_BOOTCFG: return "bootcfg";
-    case HV_SECTION_DRIVERS: return "drivers";
-    case HV_SECTION_EXTRA: return "extra";
-    default: return "unknown";
-    }
-}
-
-static double ratio(const hv_section *s)
-{
-    return s->unpacked_size ? (double)s->stored_size / (double)s->unpacked_size
-                            : 1.0;
-}
-
-void cli_print_info_text(FILE *f, const hv_image_info *in)
-{
-    size_t dlen = hv_digest_size(in->digest_alg);
-    fprintf(f, "image:            %s %s\n", in->name, in->version);
-    fprintf(f, "oem:              %s\n", in->oem_id);
-    fprintf(f, "security version: %llu\n",
-            (unsigned long long)in->security_version);
-    fprintf(f, "build epoch:      %llu\n", (unsigned long long)in->build_epoch);
-    fprintf(f, "image size:       %llu bytes\n",
-            (unsigned long long)in->header.image_size);
-    fprintf(f, "digest:           %s\n", hv_digest_alg_name(in->digest_alg));
-    fprintf(f, "section align:    %u\n", in->section_align);
-    fprintf(f, "signature slots:  %u\n", in->header.signature_slots);
-    fprintf(f, "boards:          ");
-    for (uint32_t i = 0; i < in->board_count; i++)
-        fprintf(f, " %s", in->boards[i]);
-    fprintf(f, "\nsections:\n");
-    for (uint32_t i = 0; i < in->section_count; i++) {
-        const hv_section *s = &in->sections[i];
-        fprintf(f, "  %-10s %-8s %-5s offset %-9llu stored %-10llu unpacked "
-                   "%-10llu ratio %.3f\n",
-                s->name, section_type_name(s->type),
-                s->compression == HV_COMPRESSION_ZSTD ? "zstd" : "none",
-                (unsigned long long)s->offset,
-                (unsigned long long)s->stored_size,
-                (unsigned long long)s->unpacked_size, ratio(s));
-        if (s->type == HV_SECTION_CORE)
-            fprintf(f, "             load 0x%llx entry 0x%llx\n",
-                    (unsigned long long)s->load_address,
-                    (unsigned long long)s->entry_point);
-        fprintf(f, "             %s ", hv_digest_alg_name(in->digest_alg));
-        cli_hex(f, s->digest, dlen);
-        fputc('\n', f);
-    }
-}
-
-void cli_print_info_json(FILE *f, const hv_image_info *in)
-{
-    size_t dlen = hv_digest_size(in->digest_alg);
-    fprintf(f, "{\"name\":");
-    cli_json_string(f, in->name);
-    fprintf(f, ",\"version\":");
-    cli_json_string(f, in->version);
-    fprintf(f, ",\"oem_id\":");
-    cli_json_string(f, in->oem_id);
-    fprintf(f, ",\"security_version\":%llu,\"build_epoch\":%llu,"
-               "\"image_size\":%llu,\"digest\":\"%s\",\"section_align\":%u,"
-               "\"signature_slots\":%u,\"boards\":[",
-            (unsigned long long)in->security_version,
-            (unsigned long long)in->build_epoch,
-            (unsigned long long)in->header.image_size,
-            hv_digest_alg_name(in->digest_alg), in->section_align,
-            in->header.signature_slots);
-    for (uint32_t i = 0; i < in->board_count; i++) {
-        fputs(i ? "," : "", f);
-        cli_json_string(f, in->boards[i]);
-    }
-    fprintf(f, "],\"sections\":[");
-    for (uint32_t i = 0; i < in->section_count; i++) {
-        const hv_section *s = &in->sections[i];
-        fprintf(f, "%s{\"name\":", i ? "," : "");
-        cli_json_string(f, s->name);
-        fprintf(f, ",\"type\":\"%s\",\"compression\":\"%s\",\"offset\":%llu,"
-                   "\"stored_size\":%llu,\"unpacked_size\":%llu,"
-                   "\"ratio\":%.4f,\"load_address\":%llu,\"entry_point\":%llu,"
-                   "\"digest\":\"",
-                section_type_name(s->type),
-                s->compression == HV_COMPRESSION_ZSTD ? "zstd" : "none",
-                (unsigned long long)s->offset,
-                (unsigned long long)s->stored_size,
-                (unsigned long long)s->unpacked_size, ratio(s),
-                (unsigned long long)s->load_address,
-                (unsigned long long)s->entry_point);
-        cli_hex(f, s->digest, dlen);
-        fprintf(f, "\"}");
-    }
-    fprintf(f, "]}");
-}
+/* Printing (cli_hex, cli_json_string, cli_print_info_*) is cli_print.c. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_print.h"
 #include "exit_codes.h"
 #include "image_file.h"
 
@@ -12,6 +13,12 @@ static const char help[] =
     "compression ratios and digests, and the key ids in the signature block.\n"
     "Nothing is verified: use 'hvimage verify' before trusting any of it.\n"
     "Exit 1 if the image is malformed (the byte offset is printed).\n";
+
+static int slot_sig_len(const uint8_t *slot)
+{
+    return (int)((uint32_t)slot[HV_SIG_OFF_SIG_LEN] |
+                 (uint32_t)slot[HV_SIG_OFF_SIG_LEN + 1] << 8);
+}
 
 int cmd_inspect(int argc, char **argv)
 {
@@ -45,31 +52,40 @@ int cmd_inspect(int argc, char **argv)
     }
     if (rc != 0) {
         hv_image_close(&img);
-        return cli_fail("inspect", rc, &diag);
+        cli_print_error("inspect", diag.msg);
+        return rc;
     }
     if (json) {
-        printf("{\"image\":");
-        cli_json_string(stdout, argv[optind]);
-        printf(",\"verified\":null,\"metadata\":");
-        cli_print_info_json(stdout, &info);
-        printf(",\"signatures\":[");
+        json_object *j = json_object_new_object();
+        json_object *sigs = json_object_new_array();
+        cli_json_add_text(j, "image", argv[optind]);
+        json_object_object_add(j, "verified", NULL);
+        json_object_object_add(j, "metadata", cli_info_json(&info));
+        for (uint32_t i = 0; i < img.filled; i++) {
+            const uint8_t *slot = img.block + (size_t)i * HV_SIG_SLOT_SIZE;
+            json_object *s = json_object_new_object();
+            cli_json_add_hex(s, "key_id", slot + HV_SIG_OFF_KEY_ID,
+                             HV_KEY_ID_SIZE);
+            json_object_object_add(s, "length",
+                                   json_object_new_int(slot_sig_len(slot)));
+            json_object_array_add(sigs, s);
+        }
+        json_object_object_add(j, "signatures", sigs);
+        cli_json_print(stdout, j);
     } else {
+        char shown[4096];
         printf("%s (NOT verified: this shows what the image claims)\n",
-               argv[optind]);
+               hv_printable(argv[optind], shown, sizeof shown));
         cli_print_info_text(stdout, &info);
         printf("signatures: %u of %u slots\n", img.filled,
                img.header.signature_slots);
+        for (uint32_t i = 0; i < img.filled; i++) {
+            const uint8_t *slot = img.block + (size_t)i * HV_SIG_SLOT_SIZE;
+            printf("  key ");
+            cli_hex(stdout, slot + HV_SIG_OFF_KEY_ID, HV_KEY_ID_SIZE);
+            printf("  %d-byte signature\n", slot_sig_len(slot));
+        }
     }
-    for (uint32_t i = 0; i < img.filled; i++) {
-        const uint8_t *slot = img.block + (size_t)i * HV_SIG_SLOT_SIZE;
-        uint32_t len = (uint32_t)slot[HV_SIG_OFF_SIG_LEN] |
-                       (uint32_t)slot[HV_SIG_OFF_SIG_LEN + 1] << 8;
-        printf(json ? "%s{\"key_id\":\"" : "%s  key ", json && i ? "," : "");
-        cli_hex(stdout, slot + HV_SIG_OFF_KEY_ID, HV_KEY_ID_SIZE);
-        printf(json ? "\",\"length\":%u}" : "  %u-byte signature\n", len);
-    }
-    if (json)
-        printf("]}\n");
     hv_image_close(&img);
     return HV_EXIT_OK;
 }

@@ -104,7 +104,7 @@ printf '#!/bin/sh\n' > "$W/suid/tool"
 chmod 6755 "$W/suid/tool"
 manifest "$W/suid" > "$W/suid.yaml"
 expect 0 "" hv build -q -m "$W/suid.yaml" -p "$W/profile.yaml" --key "$W/k.pem" -o "$T/out/suid.hvi"
-expect 0 "" hv extract --key "$W/k.pub.pem" --board b1 -o "$T/out/suid" "$T/out/suid.hvi"
+expect 0 "" hv extract --key "$W/k.pub.pem" --board b1 --oem atk-oem --no-rollback-check -o "$T/out/suid" "$T/out/suid.hvi"
 check "setuid file normalised in the drivers archive" \
     sh -c "tar -tvf '$T/out/suid/drivers.tar' | grep -q '^-rwxr-xr-x .* evil/tool\$'"
 check "and extracted without special bits" \

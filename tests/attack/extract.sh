@@ -3,14 +3,15 @@
 # and signed by attack-verify, the extract-* rows): a drivers archive with
 # "..", absolute paths, symlinks and hardlinks out, device nodes, a FIFO,
 # setuid bits; extra sections named like extract's own outputs. Each must be
-# refused (or, for setuid bits, normalised), and nothing may be written
-# outside the output folder: the whole scratch tree, /etc/passwd and the
+# refused with exit 1 (or, for setuid bits, normalised), and nothing may be
+# written outside the output folder (a refusal leaves no output folder at
+# all): the whole scratch tree, /etc/passwd and the
 # canary paths in /tmp are compared before and after each run.
 . "$SRC/tests/cli/lib.sh"
 : "${ATTACK_VERIFY:?}" "${GOLDEN:?}"
 C=$T/cases
 expect 0 "" "$ATTACK_VERIFY" "$GOLDEN" --emit "$C" --only extract-
-KEY="--key $C/key-a.pub.pem --board test-board-2"
+KEY="--key $C/key-a.pub.pem --board test-board-2 --oem test-oem --rollback 7"
 canaries="/tmp/hvattack-absolute-canary /tmp/hvattack-through-abs-symlink /tmp/hvattack-dotdot"
 snapshot() {
     # Everything under $T but the run's own output folder, with types,
@@ -46,6 +47,11 @@ run_one() {
         *) check "$x_name: symlink $x_l -> $x_r leaves the output" false ;;
         esac
     done
+    if [ "$x_code" -ne 0 ]; then
+        check "$x_name: a refusal leaves no output folder" test ! -e "$x_dir"
+        check "$x_name: and no temporary folder" \
+            test -z "$(ls -d "$x_dir".tmp-* 2>/dev/null)"
+    fi
     check "$x_name: no hardlink to /etc/passwd" \
         test -z "$(find "$T/x" -samefile /etc/passwd 2>/dev/null)"
     if [ -e "$x_dir/core.bin" ]; then
@@ -55,14 +61,14 @@ run_one() {
 }
 
 mkdir -p "$T/x"
-run_one extract-tar-dotdot 3 "entry '\.\./\.\./hvattack-dotdot'"
-run_one extract-tar-absolute 3 "entry '/tmp/hvattack-absolute-canary'"
-run_one extract-tar-symlink-out 3 "entry 'evil': symlink target leaves the folder"
-run_one extract-tar-symlink-absolute 3 "entry 'tmp': symlink target leaves the folder"
-run_one extract-tar-hardlink-absolute 3 "entry 'passwd': hardlinks are not extracted"
-run_one extract-tar-hardlink-dotdot 3 "entry 'victim': hardlinks are not extracted"
-run_one extract-tar-device-nodes 3 "entry 'ttyS0': not a file, folder or symlink"
-run_one extract-tar-fifo 3 "entry 'pipe': not a file, folder or symlink"
+run_one extract-tar-dotdot 1 "entry '\.\./\.\./hvattack-dotdot': '\.\.' in its path"
+run_one extract-tar-absolute 1 "entry '/tmp/hvattack-absolute-canary': absolute path"
+run_one extract-tar-symlink-out 1 "entry 'evil': symlink target leaves the folder \('\.\.' above the folder\)"
+run_one extract-tar-symlink-absolute 1 "entry 'tmp': symlink target leaves the folder \(an absolute symlink\)"
+run_one extract-tar-hardlink-absolute 1 "entry 'passwd': hardlinks are not extracted"
+run_one extract-tar-hardlink-dotdot 1 "entry 'victim': hardlinks are not extracted"
+run_one extract-tar-device-nodes 1 "entry 'ttyS0': not a file, folder or symlink"
+run_one extract-tar-fifo 1 "entry 'pipe': not a file, folder or symlink"
 run_one extract-extra-named-core.bin 1 "section 'core.bin': its name clashes"
 run_one extract-extra-named-drivers.tar 1 "section 'drivers.tar': its name clashes"
 run_one extract-extra-named-dotdot 1 "section '\.\.': its name clashes"

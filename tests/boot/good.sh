@@ -8,7 +8,7 @@ image "$T/ex.hvi" dev
 flash "$T/flash.bin" --key "$T/dev.pub.pem" --rollback 3 --slot-a "$T/ex.hvi"
 version=$(hv inspect "$T/ex.hvi" | sed -n 's/^image: *example-hv //p' | sed 's/\./\\./g')
 [ -n "$version" ] || die "no version from inspect"
-hv extract --key "$T/dev.pub.pem" --board "$BOARD" -o "$T/x" "$T/ex.hvi" \
+hv extract --key "$T/dev.pub.pem" --board "$BOARD" --oem acme-servers --rollback 3 -o "$T/x" "$T/ex.hvi" \
     >/dev/null || die "extract"
 bootcfg=$(tr '\n' ' ' <"$T/x/bootcfg.txt" | sed 's/ $//; s/\./\\./g')
 

@@ -81,7 +81,7 @@ PYEOF
 # verify_refuses NAME IMAGE DETAIL: hvimage verify (default: the bundled
 # stage's windows) rejects with exit 1 and the same words.
 verify_refuses() {
-    out=$(hv verify --key "$T/dev.pub.pem" --board "$BOARD" --rollback 3 "$2" 2>&1)
+    out=$(hv verify --key "$T/dev.pub.pem" --board "$BOARD" --oem acme-servers --rollback 3 "$2" 2>&1)
     got=$?
     checks=$((checks + 1))
     if [ "$got" -ne 1 ] || ! printf '%s\n' "$out" | grep -qF -- "$3"; then
@@ -92,7 +92,7 @@ verify_refuses() {
 }
 
 # The example is accepted by all three.
-hv verify --key "$T/dev.pub.pem" --board "$BOARD" --rollback 3 "$T/ex.hvi" >/dev/null ||
+hv verify --key "$T/dev.pub.pem" --board "$BOARD" --oem acme-servers --rollback 3 "$T/ex.hvi" >/dev/null ||
     { echo "FAIL: verify refuses the example"; fails=$((fails + 1)); }
 checks=$((checks + 1))
 

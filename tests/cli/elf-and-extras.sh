@@ -28,7 +28,7 @@ expect 0 "load 0x400000 entry $entry" hv inspect "$T/e.hvi"
 expect 0 '"name":"calibration","type":"extra","compression":"zstd"' hv inspect --json "$T/e.hvi"
 expect 0 '"name":"microcode","type":"extra","compression":"none","offset":[0-9]+,"stored_size":5000,"unpacked_size":5000' \
     hv inspect --json "$T/e.hvi"
-expect 0 "" hv extract --key "$T/k.pub.pem" --board acme-r750-mb2 -o "$T/x" "$T/e.hvi"
+expect 0 "" hv extract --key "$T/k.pub.pem" --board acme-r750-mb2 --oem acme-servers --rollback 1 -o "$T/x" "$T/e.hvi"
 check "stored extra section extracted unchanged" cmp -s "$T/x/microcode" "$T/ucode.bin"
 check "compressed extra section extracted unchanged" cmp -s "$T/x/calibration" "$T/cal.txt"
 # The flat core holds the ELF's .data bytes at their address offset.

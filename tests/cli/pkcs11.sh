@@ -32,7 +32,7 @@ M="$SRC/manifests/example.yaml"
 # ECDSA P-384 from the token: verifies with the file's public half.
 expect 0 "1 signature" hv build -m "$M" -p "$T/acme.yaml" --key "pkcs11:token=hv-release;object=p384?$q" -o "$T/ec.hvi"
 ec_id=$(openssl pkey -pubin -in "$T/ec.pub.pem" -outform DER | sha256sum | cut -c1-64)
-expect 0 "signer $ec_id" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 "$T/ec.hvi"
+expect 0 "signer $ec_id" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 --oem acme-servers --rollback 3 "$T/ec.hvi"
 # RSA-3072 from the token, named by id: byte-identical to the key file's image.
 expect 0 "" hv build -q -m "$M" -p "$T/orbital.yaml" --key "pkcs11:token=hv-release;id=%02;type=private?$q" -o "$T/rsa-token.hvi"
 expect 0 "" hv build -q -m "$M" -p "$T/orbital.yaml" --key "$T/rsa.pem" -o "$T/rsa-file.hvi"
@@ -40,25 +40,25 @@ check "token and key file give the same RSA image" cmp "$T/rsa-token.hvi" "$T/rs
 # The detached and two-key flows: `sign` adds a token signature to an image.
 expect 0 "" hv build -q -m "$M" -p "$T/acme.yaml" --unsigned -o "$T/u.hvi"
 expect 0 "" hv sign --key "pkcs11:token=hv-release;object=p384?$q" --profile "$T/acme.yaml" "$T/u.hvi" -o "$T/s.hvi"
-expect 0 "verified" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 "$T/s.hvi"
+expect 0 "verified" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 --oem acme-servers --rollback 3 "$T/s.hvi"
 # Module and PIN from the environment.
 expect 0 "" env HVIMAGE_PKCS11_MODULE="$MODULE" HVIMAGE_PKCS11_PIN=1234 \
     "$HVIMAGE" build -q -m "$M" -p "$T/acme.yaml" --key "pkcs11:object=p384" -o "$T/env.hvi"
-expect 0 "verified" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 "$T/env.hvi"
+expect 0 "verified" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 --oem acme-servers --rollback 3 "$T/env.hvi"
 
 # Trusting a token's key: verify, extract and attach take the URI as the
 # public key; no PIN is needed to read a public key object.
 pubq="module-path=$MODULE"
-expect 0 "signer $ec_id" hv verify --key "pkcs11:token=hv-release;object=p384?$pubq" --board acme-r750-mb2 "$T/ec.hvi"
-expect 0 "verified" hv verify --key "pkcs11:token=hv-release;id=%02?$pubq" --board orbital-gw3 "$T/rsa-file.hvi"
-expect 1 "untrusted" hv verify --key "pkcs11:token=hv-release;object=p256?$pubq" --board acme-r750-mb2 "$T/ec.hvi"
-expect 2 "no key with that label" hv verify --key "pkcs11:token=hv-release;object=p512?$pubq" --board acme-r750-mb2 "$T/ec.hvi"
-expect 0 "" hv extract --key "pkcs11:token=hv-release;object=p384?$pubq" --board acme-r750-mb2 -o "$T/x" "$T/ec.hvi"
+expect 0 "signer $ec_id" hv verify --key "pkcs11:token=hv-release;object=p384?$pubq" --board acme-r750-mb2 --oem acme-servers --rollback 3 "$T/ec.hvi"
+expect 0 "verified" hv verify --key "pkcs11:token=hv-release;id=%02?$pubq" --board orbital-gw3 --oem orbital-edge --rollback 3 "$T/rsa-file.hvi"
+expect 1 "untrusted" hv verify --key "pkcs11:token=hv-release;object=p256?$pubq" --board acme-r750-mb2 --oem acme-servers --rollback 3 "$T/ec.hvi"
+expect 2 "no key with that label" hv verify --key "pkcs11:token=hv-release;object=p512?$pubq" --board acme-r750-mb2 --oem acme-servers --rollback 3 "$T/ec.hvi"
+expect 0 "" hv extract --key "pkcs11:token=hv-release;object=p384?$pubq" --board acme-r750-mb2 --oem acme-servers --rollback 3 -o "$T/x" "$T/ec.hvi"
 check "extract with a token key unpacks the core" test -s "$T/x/core.bin"
 expect 0 "" hv tbs "$T/u.hvi" -o "$T/u.tbs"
 openssl dgst -sha384 -sign "$T/ec.pem" -out "$T/u.sig" "$T/u.tbs"
 expect 0 "" hv attach --pub "pkcs11:token=hv-release;object=p384?$pubq" --signature "$T/u.sig" "$T/u.hvi" -o "$T/att.hvi"
-expect 0 "verified" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 "$T/att.hvi"
+expect 0 "verified" hv verify --key "$T/ec.pub.pem" --board acme-r750-mb2 --oem acme-servers --rollback 3 "$T/att.hvi"
 
 # Refusals: exit 2, a message naming the problem, no image.
 bad() { # PATTERN URI [PROFILE]
