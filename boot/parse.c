@@ -20,13 +20,6 @@ static int all_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
-static int is_text_char(uint8_t c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-           c == '-';
-}
-
 /*
  * A NUL-padded text field: one or more charset bytes, then only zeros. The
  * single encoding rule is what makes the metadata canonical.
@@ -35,7 +28,7 @@ static int decode_text(const uint8_t *p, size_t n, char *out)
 {
     size_t len = 0;
     while (len < n && p[len] != 0) {
-        if (!is_text_char(p[len]))
+        if (!hv_text_char(p[len]))
             return 0;
         len++;
     }
@@ -102,8 +95,8 @@ hv_result hv_parse_header(const uint8_t hdr[HV_HEADER_SIZE], hv_header *out)
                                                   HV_HDR_OFF_RESERVED))
         return HV_ERR_HEADER;
     /* Bounded first, so every later sum of sizes stays far below 2^64. */
-    uint64_t fixed_end = (uint64_t)HV_HEADER_SIZE + out->metadata_size +
-                         (uint64_t)out->signature_slots * HV_SIG_SLOT_SIZE;
+    uint64_t fixed_end =
+        hv_sig_block_end(out->metadata_size, out->signature_slots);
     if (out->image_size > HV_MAX_IMAGE_SIZE || out->image_size <= fixed_end)
         return HV_ERR_HEADER;
     return HV_OK;
@@ -128,10 +121,12 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
     if (!all_zero(s->digest + digest_size, HV_DIGEST_MAX_SIZE - digest_size))
         return HV_ERR_METADATA;
 
+    /* The first three types carry their own names, extras none of those. */
+    const char *must = hv_section_type_name(s->type);
+    if (must && !text_equal(s->name, must))
+        return HV_ERR_METADATA;
     switch (s->type) {
     case HV_SECTION_CORE:
-        if (!text_equal(s->name, "core"))
-            return HV_ERR_METADATA;
         /* The entry must lie inside what is loaded, and the loaded range
          * must not wrap the address space. */
         if (s->unpacked_size == 0 ||
@@ -145,15 +140,12 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
     case HV_SECTION_EXTRA:
         if (s->load_address != 0 || s->entry_point != 0)
             return HV_ERR_METADATA;
-        if (s->type == HV_SECTION_BOOTCFG && !text_equal(s->name, "bootcfg"))
-            return HV_ERR_METADATA;
-        if (s->type == HV_SECTION_DRIVERS && !text_equal(s->name, "drivers"))
-            return HV_ERR_METADATA;
         /* Reserved names stay with their types, so a name identifies one
          * section for tools that extract by name. */
         if (s->type == HV_SECTION_EXTRA &&
-            (text_equal(s->name, "core") || text_equal(s->name, "bootcfg") ||
-             text_equal(s->name, "drivers")))
+            (text_equal(s->name, HV_SECTION_NAME_CORE) ||
+             text_equal(s->name, HV_SECTION_NAME_BOOTCFG) ||
+             text_equal(s->name, HV_SECTION_NAME_DRIVERS)))
             return HV_ERR_METADATA;
         break;
     default:
@@ -257,8 +249,8 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
      * previous one, the image ends exactly at the last section's end. Any
      * other placement (gaps, overlap, bytes outside the image) is refused.
      * All values stay below 2^33 + 2^20 here, so no sum wraps. */
-    uint64_t pos = (uint64_t)HV_HEADER_SIZE + out->header.metadata_size +
-                   (uint64_t)out->header.signature_slots * HV_SIG_SLOT_SIZE;
+    uint64_t pos = hv_sig_block_end(out->header.metadata_size,
+                                    out->header.signature_slots);
     for (uint32_t i = 0; i < out->section_count; i++) {
         const hv_section *s = &out->sections[i];
         pos = align_up(pos, out->section_align);

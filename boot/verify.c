@@ -247,7 +247,9 @@ hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
      * hv_parse_header bounded both sizes by the buffers and image_size. */
     size_t tbs_len = HV_HEADER_SIZE + (size_t)hdr.metadata_size;
     uint64_t block_off = tbs_len;
-    size_t block_len = (size_t)hdr.signature_slots * HV_SIG_SLOT_SIZE;
+    uint64_t block_end = hv_sig_block_end(hdr.metadata_size,
+                                          hdr.signature_slots);
+    size_t block_len = (size_t)(block_end - block_off);
     if (read_once(ops, HV_HEADER_SIZE, ws->tbs + HV_HEADER_SIZE,
                   hdr.metadata_size) != 0)
         return fail(v, HV_ERR_IO, HV_HEADER_SIZE);
@@ -287,7 +289,7 @@ hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
                     HV_HEADER_SIZE + HV_META_OFF_SECURITY_VERSION);
 
     /* 4. Sections, in offset order, with the padding before each. */
-    uint64_t pos = block_off + block_len;
+    uint64_t pos = block_end;
     for (uint32_t i = 0; i < info->section_count; i++) {
         hv_section *s = &v->info.sections[i];
         r = check_padding(ops, ws, pos, s->offset, v);

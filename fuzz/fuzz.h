@@ -24,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hvimage/format.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A target's oracle found a bug: say which, then abort (a crash for
@@ -65,18 +67,15 @@ static inline void fuzz_put_le32(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* |s| is 1..|max| characters of [A-Za-z0-9._+-]: the plan's name charset
- * (mkimage/plan/plan.h), checked independently of mkimage/plan/names.c. */
+/* |s| is 1..|max| characters of format.h's text charset (hv_text_char),
+ * the plan's name rule (mkimage/plan/plan.h). */
 static inline bool fuzz_is_text(const char *s, size_t max)
 {
     size_t n = strnlen(s, max + 1);
     if (n == 0 || n > max)
         return false;
     for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-              c == '-'))
+        if (!hv_text_char((uint8_t)s[i]))
             return false;
     }
     return true;

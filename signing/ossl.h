@@ -15,9 +15,9 @@
 #include "signing.h"
 
 /*
- * What the image format fixes for one HV_SIG_* algorithm. Kept here rather
- * than borrowed from boot/ because signing/ may use only format.h and
- * OpenSSL; tests/signing checks the sizes against format.h's comments.
+ * What the image format fixes for one HV_SIG_* algorithm, with the OpenSSL
+ * names for it. The sizes come from format.h (HV_SIG_SIZE_*, HV_PUB_SIZE_*),
+ * as the boot library's do (boot/algs.c).
  */
 typedef struct hv_alg_info {
     uint32_t sig_alg;

@@ -19,8 +19,8 @@
 #include "diag.h"
 #include "hvimage/format.h"
 
-/* The largest public key record: RSA-4096 modulus + 4-byte exponent. */
-#define HV_PUBKEY_MAX_SIZE 516u
+/* The largest public key record (format.h). */
+#define HV_PUBKEY_MAX_SIZE HV_PUB_MAX_SIZE
 
 /* A public key as the verifier's trusted key record wants it (hvboot.h). */
 typedef struct hv_pubkey {

@@ -40,37 +40,40 @@ extern "C" {
 /* ---- Results --------------------------------------------------------- */
 
 /*
- * Every value is stable once published: tools and logs print them by name
- * (hv_result_name) and by description (hv_result_str).
+ * Every value is written out and stable once published: tools and logs
+ * print them by number, by name (hv_result_name) and by description
+ * (hv_result_str), and firmware may store them, so a value is never
+ * renumbered or reused; a new result takes the next number, before
+ * HV_RESULT_COUNT. docs/FORMAT.md ("Verification results") lists them.
  */
 typedef enum hv_result {
     HV_OK = 0,
-    HV_ERR_ARGUMENT,          /* NULL pointer or unusable configuration      */
-    HV_ERR_IO,                /* ops->read failed                            */
-    HV_ERR_REGION,            /* image larger than its region, or bytes      */
-                              /* follow it where the policy forbids that     */
-    HV_ERR_MAGIC,             /* not an hvimage                              */
-    HV_ERR_VERSION,           /* format version not supported                */
-    HV_ERR_HEADER,            /* header field out of range, reserved != 0    */
-    HV_ERR_NO_TRUSTED_KEYS,   /* policy has no keys: always refused          */
-    HV_ERR_SIG_BLOCK,         /* malformed signature slot or slot order      */
-    HV_ERR_NO_SIGNATURE,      /* every slot is empty                         */
-    HV_ERR_UNTRUSTED_KEY,     /* a slot names a key that is not trusted      */
-    HV_ERR_SIGNATURE,         /* a signature does not verify                 */
-    HV_ERR_TOO_FEW_SIGNATURES, /* fewer valid signers than the policy needs  */
-    HV_ERR_METADATA,          /* signed metadata not in canonical form       */
-    HV_ERR_OEM,               /* image is for another OEM                    */
-    HV_ERR_BOARD,             /* this board is not in the image's list       */
-    HV_ERR_ROLLBACK,          /* security version below rollback counter     */
-    HV_ERR_LAYOUT,            /* section offsets or sizes inconsistent       */
-    HV_ERR_PADDING,           /* non-zero byte between sections              */
-    HV_ERR_MEMORY,            /* platform has no RAM for a section           */
-    HV_ERR_DIGEST,            /* section digest mismatch                     */
-    HV_ERR_DECOMPRESS,        /* malformed compressed stream                 */
-    HV_ERR_UNPACKED_SIZE,     /* decompressed size differs from declared     */
-    HV_ERR_CRYPTO,            /* backend failed or lacks the algorithm       */
-    HV_ERR_PLATFORM,          /* rollback counter or board id unavailable    */
-    HV_RESULT_COUNT
+    HV_ERR_ARGUMENT = 1,       /* NULL pointer or unusable configuration   */
+    HV_ERR_IO = 2,             /* ops->read failed                         */
+    HV_ERR_REGION = 3,         /* image larger than its region, or bytes   */
+                               /* follow it where the policy forbids that  */
+    HV_ERR_MAGIC = 4,          /* not an hvimage                           */
+    HV_ERR_VERSION = 5,        /* format version not supported             */
+    HV_ERR_HEADER = 6,         /* header field out of range, reserved != 0 */
+    HV_ERR_NO_TRUSTED_KEYS = 7, /* policy has no keys: always refused      */
+    HV_ERR_SIG_BLOCK = 8,      /* malformed signature slot or slot order   */
+    HV_ERR_NO_SIGNATURE = 9,   /* every slot is empty                      */
+    HV_ERR_UNTRUSTED_KEY = 10, /* a slot names a key that is not trusted   */
+    HV_ERR_SIGNATURE = 11,     /* a signature does not verify              */
+    HV_ERR_TOO_FEW_SIGNATURES = 12, /* fewer valid signers than needed     */
+    HV_ERR_METADATA = 13,      /* signed metadata not in canonical form    */
+    HV_ERR_OEM = 14,           /* image is for another OEM                 */
+    HV_ERR_BOARD = 15,         /* this board is not in the image's list    */
+    HV_ERR_ROLLBACK = 16,      /* security version below rollback counter  */
+    HV_ERR_LAYOUT = 17,        /* section offsets or sizes inconsistent    */
+    HV_ERR_PADDING = 18,       /* non-zero byte between sections           */
+    HV_ERR_MEMORY = 19,        /* platform has no RAM for a section        */
+    HV_ERR_DIGEST = 20,        /* section digest mismatch                  */
+    HV_ERR_DECOMPRESS = 21,    /* malformed compressed stream              */
+    HV_ERR_UNPACKED_SIZE = 22, /* decompressed size differs from declared  */
+    HV_ERR_CRYPTO = 23,        /* backend failed or lacks the algorithm    */
+    HV_ERR_PLATFORM = 24,      /* rollback counter or board id unavailable */
+    HV_RESULT_COUNT = 25       /* not a result: the number of them         */
 } hv_result;
 
 /* Short stable identifier, e.g. "digest_mismatch". Never NULL. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hvimage/codec.h"
 #include "exit_codes.h"
 #include "image_file.h"
 
@@ -62,8 +63,7 @@ int cmd_inspect(int argc, char **argv)
     }
     for (uint32_t i = 0; i < img.filled; i++) {
         const uint8_t *slot = img.block + (size_t)i * HV_SIG_SLOT_SIZE;
-        uint32_t len = (uint32_t)slot[HV_SIG_OFF_SIG_LEN] |
-                       (uint32_t)slot[HV_SIG_OFF_SIG_LEN + 1] << 8;
+        uint32_t len = hv_le32(slot + HV_SIG_OFF_SIG_LEN);
         printf(json ? "%s{\"key_id\":\"" : "%s  key ", json && i ? "," : "");
         cli_hex(stdout, slot + HV_SIG_OFF_KEY_ID, HV_KEY_ID_SIZE);
         printf(json ? "\",\"length\":%u}" : "  %u-byte signature\n", len);
