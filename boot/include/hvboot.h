@@ -138,19 +138,6 @@ size_t hv_pubkey_size(uint32_t sig_alg);
 /* The digest (HV_DIGEST_*) that a signature algorithm signs, 0 if unknown. */
 uint32_t hv_sig_digest(uint32_t sig_alg);
 
-/*
- * Strict DER to raw conversion for ECDSA signatures, for tools that receive
- * DER from external signers (openssl dgst -sign, HSMs). Accepts only the
- * minimal encoding of SEQUENCE { INTEGER r, INTEGER s } with no trailing
- * bytes, 0 < r, s and both fitting |scalar_len| bytes; writes r || s as
- * 2 * scalar_len bytes to |raw|. Returns 1 on success, 0 otherwise.
- */
-int hv_ecdsa_der_to_raw(const uint8_t *der, size_t der_len,
-                        size_t scalar_len, uint8_t *raw);
-
-/* Constant-time equality of two buffers of |len| bytes: 1 equal, 0 not. */
-int hv_ct_equal(const void *a, const void *b, size_t len);
-
 /* ---- Trusted keys and policy ----------------------------------------- */
 
 /*
@@ -317,6 +304,22 @@ typedef struct hv_verdict {
 hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
                     const hv_policy *policy, hv_workspace *ws,
                     hv_verdict *verdict);
+
+/*
+ * Check everything hv_verify checks in an image except what needs trust:
+ * the header (image_size must equal |image_size|), the signature block's
+ * structure (not its signatures: slots may be empty or from any key), the
+ * metadata, the layout, the zero padding, and each section's digest and
+ * decompression, with the same code and the same reads as hv_verify. For
+ * signing tools, which must not sign an image the verifier would refuse
+ * for its content. Uses ops->read and ops->section_memory only (no OEM,
+ * board or rollback check). On return |verdict->info| holds metadata that
+ * NO signature vouches for: info_valid stays 0, and a boot path must never
+ * act on it; boot code calls hv_verify.
+ */
+hv_result hv_check_content(const hv_ops *ops, const hv_crypto *crypto,
+                           uint64_t image_size, hv_workspace *ws,
+                           hv_verdict *verdict);
 
 /*
  * Decompress one zstd frame from |src| into exactly |dst_len| bytes using

@@ -36,7 +36,11 @@ int cmd_inspect(int argc, char **argv)
     hv_image_file img;
     hv_image_info info;
     hv_diag diag;
-    int rc = hv_image_open(&img, argv[optind], &diag);
+    int rc = HV_EXIT_OK;
+    if (hv_image_open(&img, argv[optind], &diag) != 0)
+        rc = diag.cls == HV_FAIL_REJECTED ? HV_EXIT_REJECTED
+             : diag.cls == HV_FAIL_INPUT  ? HV_EXIT_USAGE
+                                          : HV_EXIT_INTERNAL;
     hv_result r = HV_OK;
     if (rc == 0 && (r = hv_parse_metadata(img.tbs, img.tbs_len, &info)) !=
                        HV_OK) {
