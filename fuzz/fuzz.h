@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hvimage/codec.h"
 #include "hvimage/format.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,18 +54,6 @@ static inline uint8_t *fuzz_dup(const uint8_t *data, size_t size)
     if (size)
         memcpy(p, data, size);
     return p;
-}
-
-static inline uint32_t fuzz_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static inline void fuzz_put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* |s| is 1..|max| characters of format.h's text charset (hv_text_char),
