@@ -334,7 +334,7 @@ int cmd_attach(int argc, char **argv)
     if (rc == 0) {
         /* The signer is the first --pub the signature verifies with; the
          * message of the first key's refusal explains a failure. */
-        hv_diag first;
+        hv_diag first = {.cls = HV_FAIL_NONE};
         for (size_t i = 0; i < npub && !signer; i++)
             if (hv_signature_import(&keys[i], img.tbs, img.tbs_len, raw,
                                     raw_len, sigpath, sig, &sig_len,
