@@ -357,7 +357,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hv_result r = run(img, size, board, 1, NULL, 1, ws, v);
         /* Slot 0 (and an alias slot 1) hold valid signatures of trusted
          * ids; the verifier may refuse a later slot, never these. */
-        uint64_t slot0 = HV_HEADER_SIZE + (uint64_t)hv_le32(img + HV_HDR_OFF_METADATA_SIZE);
+        uint64_t slot0 = HV_HEADER_SIZE +
+                         (uint64_t)hv_le32(img + HV_HDR_OFF_METADATA_SIZE);
         uint64_t signed_end = slot0 + HV_SIG_SLOT_SIZE;
         if (hv_le32(img + HV_HDR_OFF_SIGNATURE_SLOTS) >= 2 &&
             memcmp(img + signed_end, alias_key_id, HV_KEY_ID_SIZE) == 0)

@@ -26,7 +26,8 @@ static copy_state read_copy(const stage_trust_info *t, unsigned copy,
     if (all == HV_FLASH_ERASED)
         return COPY_ERASED;
     if (memcmp(rec + HV_BST_OFF_MAGIC, HV_BOOT_STATE_MAGIC, 8) != 0 ||
-        hv_le32(rec + HV_BST_OFF_VERSION) != HV_BOOT_STATE_VERSION || any != 0 ||
+        hv_le32(rec + HV_BST_OFF_VERSION) != HV_BOOT_STATE_VERSION ||
+        any != 0 ||
         hv_crc32(0, rec, HV_BST_OFF_CRC32) != hv_le32(rec + HV_BST_OFF_CRC32))
         return COPY_CORRUPT;
     *seq = hv_le32(rec + HV_BST_OFF_SEQUENCE);

@@ -137,8 +137,8 @@ static int insert_and_write(const char *cmd, hv_image_file *img,
 }
 
 static const char sign_help[] =
-    "usage: hvimage sign --key KEY.pem [--pub PUB.pem ...] [--profile PROFILE]\n"
-    "                    IMAGE [-o OUT]\n\n"
+    "usage: hvimage sign --key KEY.pem [--pub PUB.pem ...]\n"
+    "                    [--profile PROFILE] IMAGE [-o OUT]\n\n"
     "Add a signature by KEY.pem to IMAGE (in place, keeping the file's mode,\n"
     "unless -o is given). KEY.pem may also be a PKCS#11 URI (docs/CLI.md).\n"
     "The image's content is checked first with the boot verifier's own code\n"
