@@ -20,25 +20,6 @@ static int all_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
-/*
- * A NUL-padded text field: one or more charset bytes, then only zeros. The
- * single encoding rule is what makes the metadata canonical.
- */
-static int decode_text(const uint8_t *p, size_t n, char *out)
-{
-    size_t len = 0;
-    while (len < n && p[len] != 0) {
-        if (!hv_text_char(p[len]))
-            return 0;
-        len++;
-    }
-    if (len == 0 || !all_zero(p + len, n - len))
-        return 0;
-    memcpy(out, p, len);
-    out[len] = '\0';
-    return 1;
-}
-
 static int text_equal(const char *a, const char *b)
 {
     while (*a && *a == *b) {
@@ -107,7 +88,8 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
 {
     s->type = hv_le32(e + HV_SEC_OFF_TYPE);
     s->compression = hv_le32(e + HV_SEC_OFF_COMPRESSION);
-    if (!decode_text(e + HV_SEC_OFF_NAME, HV_SECTION_NAME_SIZE, s->name))
+    if (!hv_text_field_decode(e + HV_SEC_OFF_NAME, HV_SECTION_NAME_SIZE,
+                              s->name))
         return HV_ERR_METADATA;
     s->offset = hv_le64(e + HV_SEC_OFF_OFFSET);
     s->stored_size = hv_le64(e + HV_SEC_OFF_STORED_SIZE);
@@ -184,11 +166,14 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
         return HV_ERR_ARGUMENT;
 
     const uint8_t *m = tbs + HV_HEADER_SIZE;
-    if (!decode_text(m + HV_META_OFF_IMAGE_NAME, HV_IMAGE_NAME_SIZE,
-                     out->name) ||
-        !decode_text(m + HV_META_OFF_IMAGE_VERSION, HV_VERSION_SIZE,
-                     out->version) ||
-        !decode_text(m + HV_META_OFF_OEM_ID, HV_OEM_ID_SIZE, out->oem_id))
+    /* Text fields have one encoding (hv_text_field_decode): the rule that
+     * makes the metadata canonical. */
+    if (!hv_text_field_decode(m + HV_META_OFF_IMAGE_NAME, HV_IMAGE_NAME_SIZE,
+                              out->name) ||
+        !hv_text_field_decode(m + HV_META_OFF_IMAGE_VERSION, HV_VERSION_SIZE,
+                              out->version) ||
+        !hv_text_field_decode(m + HV_META_OFF_OEM_ID, HV_OEM_ID_SIZE,
+                              out->oem_id))
         return HV_ERR_METADATA;
     out->security_version = hv_le64(m + HV_META_OFF_SECURITY_VERSION);
     out->build_epoch = hv_le64(m + HV_META_OFF_BUILD_EPOCH);
@@ -238,8 +223,8 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
 
     const uint8_t *b = e + (size_t)out->section_count * HV_SECTION_ENTRY_SIZE;
     for (uint32_t i = 0; i < out->board_count; i++) {
-        if (!decode_text(b + (size_t)i * HV_BOARD_ID_SIZE, HV_BOARD_ID_SIZE,
-                         out->boards[i]))
+        if (!hv_text_field_decode(b + (size_t)i * HV_BOARD_ID_SIZE,
+                                  HV_BOARD_ID_SIZE, out->boards[i]))
             return HV_ERR_METADATA;
         if (i > 0 && text_cmp(out->boards[i], out->boards[i - 1]) <= 0)
             return HV_ERR_METADATA;

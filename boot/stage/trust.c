@@ -22,22 +22,6 @@ static int all_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
-/* format.h text rule: charset, at least one byte, zeros after the first NUL. */
-static int text_ok(const uint8_t *p, size_t n, char *out)
-{
-    size_t len = 0;
-    while (len < n && p[len]) {
-        if (!hv_text_char(p[len]))
-            return 0;
-        len++;
-    }
-    if (len == 0 || !all_zero(p + len, n - len))
-        return 0;
-    for (size_t i = 0; i <= n; i++)
-        out[i] = i < len ? (char)p[i] : '\0';
-    return 1;
-}
-
 static int region_ok(const stage_trust_info *t, const stage_region *r)
 {
     return r->size > 0 && r->offset <= t->flash_size &&
@@ -82,8 +66,10 @@ int trust_load(const uint8_t area[HV_TRUST_AREA_SIZE], stage_trust_info *t)
     if (t->min_signatures < 1 || t->min_signatures > count)
         return bad("min_signatures out of range");
     t->rollback_counter = hv_le64(area + HV_TRUST_OFF_ROLLBACK);
-    if (!text_ok(area + HV_TRUST_OFF_BOARD_ID, HV_BOARD_ID_SIZE, t->board_id) ||
-        !text_ok(area + HV_TRUST_OFF_OEM_ID, HV_OEM_ID_SIZE, t->oem_id))
+    if (!hv_text_field_decode(area + HV_TRUST_OFF_BOARD_ID, HV_BOARD_ID_SIZE,
+                              t->board_id) ||
+        !hv_text_field_decode(area + HV_TRUST_OFF_OEM_ID, HV_OEM_ID_SIZE,
+                              t->oem_id))
         return bad("board or OEM id is not a valid text field");
 
     t->flash_size = hv_le64(area + HV_TRUST_OFF_FLASH_SIZE);

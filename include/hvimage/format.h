@@ -226,6 +226,31 @@ static inline int hv_text_char(uint8_t c)
            c == '-';
 }
 
+/*
+ * A text field of |n| bytes (the rule above): one or more hv_text_char
+ * bytes, then only zeros. On success writes the text to |out| (n + 1 bytes,
+ * NUL-padded to the end, so it compares like the field) and returns 1;
+ * returns 0, writing nothing, for a field that breaks the rule.
+ */
+static inline int hv_text_field_decode(const uint8_t *p, uint32_t n,
+                                       char *out)
+{
+    uint32_t len = 0;
+    uint8_t after = 0;
+    while (len < n && p[len] != 0) {
+        if (!hv_text_char(p[len]))
+            return 0;
+        len++;
+    }
+    for (uint32_t i = len; i < n; i++)
+        after |= p[i];
+    if (len == 0 || after != 0)
+        return 0;
+    for (uint32_t i = 0; i <= n; i++)
+        out[i] = i < len ? (char)p[i] : '\0';
+    return 1;
+}
+
 /* The name a section of |type| must carry; 0 for HV_SECTION_EXTRA (any name
  * but these) and unknown types. */
 static inline const char *hv_section_type_name(uint32_t type)
