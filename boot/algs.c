@@ -11,9 +11,9 @@ size_t hv_digest_size(uint32_t digest_alg)
 {
     switch (digest_alg) {
     case HV_DIGEST_SHA256:
-        return 32;
+        return HV_DIGEST_SIZE_SHA256;
     case HV_DIGEST_SHA384:
-        return 48;
+        return HV_DIGEST_SIZE_SHA384;
     default:
         return 0;
     }
@@ -23,13 +23,13 @@ size_t hv_sig_size(uint32_t sig_alg)
 {
     switch (sig_alg) {
     case HV_SIG_ECDSA_P256_SHA256:
-        return 64; /* r || s, 32 bytes each (P1363) */
+        return HV_SIG_SIZE_P256; /* r || s (P1363) */
     case HV_SIG_ECDSA_P384_SHA384:
-        return 96; /* r || s, 48 bytes each */
+        return HV_SIG_SIZE_P384;
     case HV_SIG_RSA3072_PKCS1_SHA256:
-        return 384; /* the modulus length */
+        return HV_SIG_SIZE_RSA3072; /* the modulus length */
     case HV_SIG_RSA4096_PKCS1_SHA256:
-        return 512;
+        return HV_SIG_SIZE_RSA4096;
     default:
         return 0;
     }
@@ -39,13 +39,13 @@ size_t hv_pubkey_size(uint32_t sig_alg)
 {
     switch (sig_alg) {
     case HV_SIG_ECDSA_P256_SHA256:
-        return 65; /* 0x04 || X || Y */
+        return HV_PUB_SIZE_P256; /* 0x04 || X || Y */
     case HV_SIG_ECDSA_P384_SHA384:
-        return 97;
+        return HV_PUB_SIZE_P384;
     case HV_SIG_RSA3072_PKCS1_SHA256:
-        return 384 + 4; /* n, then e as 4 bytes big-endian */
+        return HV_PUB_SIZE_RSA3072; /* n, then e big-endian */
     case HV_SIG_RSA4096_PKCS1_SHA256:
-        return 512 + 4;
+        return HV_PUB_SIZE_RSA4096;
     default:
         return 0;
     }

@@ -11,6 +11,10 @@
 
 #include "hvboot.h"
 
+/* Constant-time equality of two buffers of |len| bytes: 1 equal, 0 not. For
+ * digests and RSA encodings, inside boot/ only. */
+int hv_ct_equal(const void *a, const void *b, size_t len);
+
 /*
  * The signature check of hv_crypto_bearssl (crypto_bearssl.c): exact
  * lengths, key encoding and scalar ranges first, then BearSSL. Every

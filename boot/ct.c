@@ -4,7 +4,7 @@
  */
 #include "sysdeps.h"
 
-#include "hvboot.h"
+#include "crypto_internal.h"
 
 int hv_ct_equal(const void *a, const void *b, size_t len)
 {

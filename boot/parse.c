@@ -20,32 +20,6 @@ static int all_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
-static int is_text_char(uint8_t c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-           c == '-';
-}
-
-/*
- * A NUL-padded text field: one or more charset bytes, then only zeros. The
- * single encoding rule is what makes the metadata canonical.
- */
-static int decode_text(const uint8_t *p, size_t n, char *out)
-{
-    size_t len = 0;
-    while (len < n && p[len] != 0) {
-        if (!is_text_char(p[len]))
-            return 0;
-        len++;
-    }
-    if (len == 0 || !all_zero(p + len, n - len))
-        return 0;
-    memcpy(out, p, len);
-    out[len] = '\0';
-    return 1;
-}
-
 static int text_equal(const char *a, const char *b)
 {
     while (*a && *a == *b) {
@@ -102,8 +76,8 @@ hv_result hv_parse_header(const uint8_t hdr[HV_HEADER_SIZE], hv_header *out)
                                                   HV_HDR_OFF_RESERVED))
         return HV_ERR_HEADER;
     /* Bounded first, so every later sum of sizes stays far below 2^64. */
-    uint64_t fixed_end = (uint64_t)HV_HEADER_SIZE + out->metadata_size +
-                         (uint64_t)out->signature_slots * HV_SIG_SLOT_SIZE;
+    uint64_t fixed_end =
+        hv_sig_block_end(out->metadata_size, out->signature_slots);
     if (out->image_size > HV_MAX_IMAGE_SIZE || out->image_size <= fixed_end)
         return HV_ERR_HEADER;
     return HV_OK;
@@ -114,7 +88,8 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
 {
     s->type = hv_le32(e + HV_SEC_OFF_TYPE);
     s->compression = hv_le32(e + HV_SEC_OFF_COMPRESSION);
-    if (!decode_text(e + HV_SEC_OFF_NAME, HV_SECTION_NAME_SIZE, s->name))
+    if (!hv_text_field_decode(e + HV_SEC_OFF_NAME, HV_SECTION_NAME_SIZE,
+                              s->name))
         return HV_ERR_METADATA;
     s->offset = hv_le64(e + HV_SEC_OFF_OFFSET);
     s->stored_size = hv_le64(e + HV_SEC_OFF_STORED_SIZE);
@@ -128,10 +103,12 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
     if (!all_zero(s->digest + digest_size, HV_DIGEST_MAX_SIZE - digest_size))
         return HV_ERR_METADATA;
 
+    /* The first three types carry their own names, extras none of those. */
+    const char *must = hv_section_type_name(s->type);
+    if (must && !text_equal(s->name, must))
+        return HV_ERR_METADATA;
     switch (s->type) {
     case HV_SECTION_CORE:
-        if (!text_equal(s->name, "core"))
-            return HV_ERR_METADATA;
         /* The entry must lie inside what is loaded, and the loaded range
          * must not wrap the address space. */
         if (s->unpacked_size == 0 ||
@@ -145,15 +122,12 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
     case HV_SECTION_EXTRA:
         if (s->load_address != 0 || s->entry_point != 0)
             return HV_ERR_METADATA;
-        if (s->type == HV_SECTION_BOOTCFG && !text_equal(s->name, "bootcfg"))
-            return HV_ERR_METADATA;
-        if (s->type == HV_SECTION_DRIVERS && !text_equal(s->name, "drivers"))
-            return HV_ERR_METADATA;
         /* Reserved names stay with their types, so a name identifies one
          * section for tools that extract by name. */
         if (s->type == HV_SECTION_EXTRA &&
-            (text_equal(s->name, "core") || text_equal(s->name, "bootcfg") ||
-             text_equal(s->name, "drivers")))
+            (text_equal(s->name, HV_SECTION_NAME_CORE) ||
+             text_equal(s->name, HV_SECTION_NAME_BOOTCFG) ||
+             text_equal(s->name, HV_SECTION_NAME_DRIVERS)))
             return HV_ERR_METADATA;
         break;
     default:
@@ -192,11 +166,14 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
         return HV_ERR_ARGUMENT;
 
     const uint8_t *m = tbs + HV_HEADER_SIZE;
-    if (!decode_text(m + HV_META_OFF_IMAGE_NAME, HV_IMAGE_NAME_SIZE,
-                     out->name) ||
-        !decode_text(m + HV_META_OFF_IMAGE_VERSION, HV_VERSION_SIZE,
-                     out->version) ||
-        !decode_text(m + HV_META_OFF_OEM_ID, HV_OEM_ID_SIZE, out->oem_id))
+    /* Text fields have one encoding (hv_text_field_decode): the rule that
+     * makes the metadata canonical. */
+    if (!hv_text_field_decode(m + HV_META_OFF_IMAGE_NAME, HV_IMAGE_NAME_SIZE,
+                              out->name) ||
+        !hv_text_field_decode(m + HV_META_OFF_IMAGE_VERSION, HV_VERSION_SIZE,
+                              out->version) ||
+        !hv_text_field_decode(m + HV_META_OFF_OEM_ID, HV_OEM_ID_SIZE,
+                              out->oem_id))
         return HV_ERR_METADATA;
     out->security_version = hv_le64(m + HV_META_OFF_SECURITY_VERSION);
     out->build_epoch = hv_le64(m + HV_META_OFF_BUILD_EPOCH);
@@ -246,8 +223,8 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
 
     const uint8_t *b = e + (size_t)out->section_count * HV_SECTION_ENTRY_SIZE;
     for (uint32_t i = 0; i < out->board_count; i++) {
-        if (!decode_text(b + (size_t)i * HV_BOARD_ID_SIZE, HV_BOARD_ID_SIZE,
-                         out->boards[i]))
+        if (!hv_text_field_decode(b + (size_t)i * HV_BOARD_ID_SIZE,
+                                  HV_BOARD_ID_SIZE, out->boards[i]))
             return HV_ERR_METADATA;
         if (i > 0 && text_cmp(out->boards[i], out->boards[i - 1]) <= 0)
             return HV_ERR_METADATA;
@@ -257,8 +234,8 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
      * previous one, the image ends exactly at the last section's end. Any
      * other placement (gaps, overlap, bytes outside the image) is refused.
      * All values stay below 2^33 + 2^20 here, so no sum wraps. */
-    uint64_t pos = (uint64_t)HV_HEADER_SIZE + out->header.metadata_size +
-                   (uint64_t)out->header.signature_slots * HV_SIG_SLOT_SIZE;
+    uint64_t pos = hv_sig_block_end(out->header.metadata_size,
+                                    out->header.signature_slots);
     for (uint32_t i = 0; i < out->section_count; i++) {
         const hv_section *s = &out->sections[i];
         pos = align_up(pos, out->section_align);

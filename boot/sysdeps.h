@@ -19,17 +19,7 @@ void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 #endif
 
-/* Little-endian field access: the format is decoded byte by byte, never by
- * overlaying structs, so it does not depend on host endianness or alignment. */
-static inline uint32_t hv_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t hv_le64(const uint8_t *p)
-{
-    return (uint64_t)hv_le32(p) | (uint64_t)hv_le32(p + 4) << 32;
-}
+/* Little-endian field access, shared with the host tool. */
+#include "hvimage/codec.h"
 
 #endif

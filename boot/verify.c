@@ -3,6 +3,7 @@
  * in increasing offset order, into RAM the caller owns; every decision is
  * taken on that RAM copy, never on a second read of flash.
  */
+#include "crypto_internal.h"
 #include "hvboot.h"
 #include "sysdeps.h"
 
@@ -211,57 +212,105 @@ static hv_result load_section(const hv_ops *ops, const hv_crypto *c,
     return HV_OK;
 }
 
+static int crypto_usable(const hv_crypto *c)
+{
+    return c && c->hash_init && c->hash_update && c->hash_final && c->verify;
+}
+
+/*
+ * Steps 1 and 2 up to the signatures: the fixed header (the only bytes
+ * interpreted before the signature), then header || metadata and the
+ * signature block, read once into the workspace, and the block's structure.
+ */
+typedef struct image_head {
+    hv_header hdr;
+    size_t tbs_len;
+    uint64_t block_end; /* first byte after the signature block */
+    uint32_t filled;    /* filled signature slots */
+} image_head;
+
+static hv_result read_head(const hv_ops *ops, uint64_t region_size,
+                           int exact_size, hv_workspace *ws, image_head *h,
+                           hv_verdict *v)
+{
+    if (region_size < HV_HEADER_SIZE)
+        return fail(v, HV_ERR_REGION, 0);
+    if (read_once(ops, 0, ws->tbs, HV_HEADER_SIZE) != 0)
+        return fail(v, HV_ERR_IO, 0);
+    hv_result r = hv_parse_header(ws->tbs, &h->hdr);
+    if (r != HV_OK)
+        return fail(v, r, 0);
+    if (h->hdr.image_size > region_size ||
+        (exact_size && h->hdr.image_size != region_size))
+        return fail(v, HV_ERR_REGION, HV_HDR_OFF_IMAGE_SIZE);
+
+    /* hv_parse_header bounded both sizes by the buffers and image_size. */
+    h->tbs_len = HV_HEADER_SIZE + (size_t)h->hdr.metadata_size;
+    h->block_end = hv_sig_block_end(h->hdr.metadata_size,
+                                    h->hdr.signature_slots);
+    uint64_t block_off = h->tbs_len;
+    if (read_once(ops, HV_HEADER_SIZE, ws->tbs + HV_HEADER_SIZE,
+                  h->hdr.metadata_size) != 0)
+        return fail(v, HV_ERR_IO, HV_HEADER_SIZE);
+    if (read_once(ops, block_off, ws->sig_block,
+                  h->block_end - block_off) != 0)
+        return fail(v, HV_ERR_IO, block_off);
+    r = hv_check_sig_block(ws->sig_block, h->hdr.signature_slots, &h->filled);
+    if (r != HV_OK)
+        return fail(v, r, block_off);
+    return HV_OK;
+}
+
+/* Step 4: sections, in offset order, with the padding before each. */
+static hv_result load_sections(const hv_ops *ops, const hv_crypto *crypto,
+                               hv_workspace *ws, uint64_t pos, hv_verdict *v)
+{
+    const hv_image_info *info = &v->info;
+    for (uint32_t i = 0; i < info->section_count; i++) {
+        hv_section *s = &v->info.sections[i];
+        hv_result r = check_padding(ops, ws, pos, s->offset, v);
+        if (r == HV_OK)
+            r = load_section(ops, crypto, ws, info->digest_alg, s, v);
+        if (r != HV_OK) {
+            /* Nothing loaded so far may be used once the image failed. */
+            for (uint32_t j = 0; j < info->section_count; j++)
+                v->info.sections[j].data = 0;
+            v->failed_section = i;
+            return r;
+        }
+        pos = s->offset + s->stored_size;
+    }
+    return HV_OK;
+}
+
 /* see hvboot.h */
 hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
                     const hv_policy *policy, hv_workspace *ws,
                     hv_verdict *v)
 {
-    hv_header hdr;
+    image_head head;
     hv_result r;
 
     if (!v)
         return HV_ERR_ARGUMENT;
     verdict_reset(v);
     if (!ops || !ops->read || !ops->rollback_counter || !ops->board_id ||
-        !ops->section_memory || !crypto || !crypto->hash_init ||
-        !crypto->hash_update || !crypto->hash_final || !crypto->verify ||
-        !policy || !ws)
+        !ops->section_memory || !crypto_usable(crypto) || !policy || !ws)
         return fail(v, HV_ERR_ARGUMENT, UINT64_MAX);
     /* Fail closed: no key means nothing can be trusted, not "skip". */
     if (!policy->keys || policy->key_count == 0)
         return fail(v, HV_ERR_NO_TRUSTED_KEYS, UINT64_MAX);
 
-    /* 1. Fixed header: the only bytes interpreted before the signature. */
-    if (policy->region_size < HV_HEADER_SIZE)
-        return fail(v, HV_ERR_REGION, 0);
-    if (read_once(ops, 0, ws->tbs, HV_HEADER_SIZE) != 0)
-        return fail(v, HV_ERR_IO, 0);
-    r = hv_parse_header(ws->tbs, &hdr);
+    /* 1 and 2: header, metadata and signature block. */
+    r = read_head(ops, policy->region_size, policy->exact_size, ws, &head, v);
     if (r != HV_OK)
-        return fail(v, r, 0);
-    if (hdr.image_size > policy->region_size ||
-        (policy->exact_size && hdr.image_size != policy->region_size))
-        return fail(v, HV_ERR_REGION, HV_HDR_OFF_IMAGE_SIZE);
-
-    /* 2. Metadata and signature block, read once into the workspace.
-     * hv_parse_header bounded both sizes by the buffers and image_size. */
-    size_t tbs_len = HV_HEADER_SIZE + (size_t)hdr.metadata_size;
+        return r;
+    size_t tbs_len = head.tbs_len;
     uint64_t block_off = tbs_len;
-    size_t block_len = (size_t)hdr.signature_slots * HV_SIG_SLOT_SIZE;
-    if (read_once(ops, HV_HEADER_SIZE, ws->tbs + HV_HEADER_SIZE,
-                  hdr.metadata_size) != 0)
-        return fail(v, HV_ERR_IO, HV_HEADER_SIZE);
-    if (read_once(ops, block_off, ws->sig_block, block_len) != 0)
-        return fail(v, HV_ERR_IO, block_off);
-
-    uint32_t filled = 0;
-    r = hv_check_sig_block(ws->sig_block, hdr.signature_slots, &filled);
-    if (r != HV_OK)
-        return fail(v, r, block_off);
-    if (filled == 0)
+    if (head.filled == 0)
         return fail(v, HV_ERR_NO_SIGNATURE, block_off);
     r = check_signatures(crypto, policy, ws->tbs, tbs_len, ws->sig_block,
-                         filled, block_off, v);
+                         head.filled, block_off, v);
     if (r != HV_OK)
         return r;
 
@@ -286,22 +335,39 @@ hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
         return fail(v, HV_ERR_ROLLBACK,
                     HV_HEADER_SIZE + HV_META_OFF_SECURITY_VERSION);
 
-    /* 4. Sections, in offset order, with the padding before each. */
-    uint64_t pos = block_off + block_len;
-    for (uint32_t i = 0; i < info->section_count; i++) {
-        hv_section *s = &v->info.sections[i];
-        r = check_padding(ops, ws, pos, s->offset, v);
-        if (r == HV_OK)
-            r = load_section(ops, crypto, ws, info->digest_alg, s, v);
-        if (r != HV_OK) {
-            /* Nothing loaded so far may be used once the image failed. */
-            for (uint32_t j = 0; j < info->section_count; j++)
-                v->info.sections[j].data = 0;
-            v->failed_section = i;
-            return r;
-        }
-        pos = s->offset + s->stored_size;
-    }
+    /* 4. Sections. */
+    r = load_sections(ops, crypto, ws, head.block_end, v);
+    if (r != HV_OK)
+        return r;
+    v->result = HV_OK;
+    return HV_OK;
+}
+
+/* see hvboot.h */
+hv_result hv_check_content(const hv_ops *ops, const hv_crypto *crypto,
+                           uint64_t image_size, hv_workspace *ws,
+                           hv_verdict *v)
+{
+    image_head head;
+    hv_result r;
+
+    if (!v)
+        return HV_ERR_ARGUMENT;
+    verdict_reset(v);
+    if (!ops || !ops->read || !ops->section_memory || !crypto_usable(crypto) ||
+        !ws)
+        return fail(v, HV_ERR_ARGUMENT, UINT64_MAX);
+    r = read_head(ops, image_size, 1, ws, &head, v);
+    if (r != HV_OK)
+        return r;
+    /* The same parse and section loads as hv_verify, without the trust
+     * decisions: nothing here is vouched for, so info_valid stays 0. */
+    r = hv_parse_metadata(ws->tbs, head.tbs_len, &v->info);
+    if (r != HV_OK)
+        return fail(v, r, HV_HEADER_SIZE);
+    r = load_sections(ops, crypto, ws, head.block_end, v);
+    if (r != HV_OK)
+        return r;
     v->result = HV_OK;
     return HV_OK;
 }

@@ -69,8 +69,9 @@ static void check_manifest(const hv_manifest *m)
     for (size_t i = 0; i < m->extra_count; i++) {
         const hv_extra_section *x = &m->extras[i];
         if (!fuzz_is_text(x->name, HV_SECTION_NAME_SIZE) || !x->path ||
-            !strcmp(x->name, "core") || !strcmp(x->name, "bootcfg") ||
-            !strcmp(x->name, "drivers"))
+            !strcmp(x->name, HV_SECTION_NAME_CORE) ||
+            !strcmp(x->name, HV_SECTION_NAME_BOOTCFG) ||
+            !strcmp(x->name, HV_SECTION_NAME_DRIVERS))
             fuzz_fail("extra section %zu: bad or reserved name", i);
         if (i && strcmp(m->extras[i - 1].name, x->name) >= 0)
             fuzz_fail("extras not sorted by unique name at %zu", i);

@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (dst_len && memcmp(dst, ref, dst_len) != 0)
             fuzz_fail("decoded bytes differ from libzstd's");
     } else if (ref_ok && got == dst_len && src_len >= 4 &&
-               fuzz_le32(src) == ZSTD_MAGIC &&
+               hv_le32(src) == ZSTD_MAGIC &&
                ZSTD_findFrameCompressedSize(src, src_len) == src_len) {
         unsigned long long cs = ZSTD_getFrameContentSize(src, src_len);
         if (cs == ZSTD_CONTENTSIZE_UNKNOWN || cs == dst_len)

@@ -332,7 +332,7 @@ static int resign(uint8_t *img, size_t len, char *board, size_t board_cap,
             use_alias = slot1[i] != 0;
     memset(slot, 0, HV_SIG_SLOT_SIZE);
     memcpy(slot + HV_SIG_OFF_KEY_ID, test_key_id, HV_KEY_ID_SIZE);
-    fuzz_put_le32(slot + HV_SIG_OFF_SIG_LEN, 64);
+    hv_put_le32(slot + HV_SIG_OFF_SIG_LEN, 64);
     test_sign(img, tbs_len, slot + HV_SIG_OFF_SIG);
     if (use_alias) {
         memcpy(slot1, slot, HV_SIG_SLOT_SIZE);
@@ -361,9 +361,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hv_result r = run(img, size, board, 1, NULL, 1, ws, v);
         /* Slot 0 (and an alias slot 1) hold valid signatures of trusted
          * ids; the verifier may refuse a later slot, never these. */
-        uint64_t slot0 = HV_HEADER_SIZE + (uint64_t)fuzz_le32(img + 12);
+        uint64_t slot0 = HV_HEADER_SIZE +
+                         (uint64_t)hv_le32(img + HV_HDR_OFF_METADATA_SIZE);
         uint64_t signed_end = slot0 + HV_SIG_SLOT_SIZE;
-        if (fuzz_le32(img + 16) >= 2 &&
+        if (hv_le32(img + HV_HDR_OFF_SIGNATURE_SLOTS) >= 2 &&
             memcmp(img + signed_end, alias_key_id, HV_KEY_ID_SIZE) == 0)
             signed_end += HV_SIG_SLOT_SIZE;
         if (r == HV_ERR_NO_SIGNATURE ||

@@ -28,6 +28,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hvimage/codec.h"
+#include "hvimage/format.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
@@ -75,30 +78,15 @@ static inline uint8_t *fuzz_dup(const uint8_t *data, size_t size)
     return p;
 }
 
-static inline uint32_t fuzz_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static inline void fuzz_put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* |s| is 1..|max| characters of [A-Za-z0-9._+-]: the plan's name charset
- * (mkimage/plan/plan.h), checked independently of mkimage/plan/names.c. */
+/* |s| is 1..|max| characters of format.h's text charset (hv_text_char),
+ * the plan's name rule (mkimage/plan/plan.h). */
 static inline bool fuzz_is_text(const char *s, size_t max)
 {
     size_t n = strnlen(s, max + 1);
     if (n == 0 || n > max)
         return false;
     for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-              c == '-'))
+        if (!hv_text_char((uint8_t)s[i]))
             return false;
     }
     return true;

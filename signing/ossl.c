@@ -12,17 +12,18 @@
 
 static const hv_alg_info alg_table[] = {
     {HV_SIG_ECDSA_P256_SHA256, "ECDSA P-256", 1, NID_X9_62_prime256v1,
-     "prime256v1", 0, 32, 64, 65, "SHA256"},
+     "prime256v1", 0, HV_SCALAR_SIZE_P256, HV_SIG_SIZE_P256, HV_PUB_SIZE_P256,
+     "SHA256", "sha256"},
     {HV_SIG_ECDSA_P384_SHA384, "ECDSA P-384", 1, NID_secp384r1, "secp384r1",
-     0, 48, 96, 97, "SHA384"},
-    {HV_SIG_RSA3072_PKCS1_SHA256, "RSA-3072", 0, 0, NULL, 3072, 0, 384, 388,
-     "SHA256"},
-    {HV_SIG_RSA4096_PKCS1_SHA256, "RSA-4096", 0, 0, NULL, 4096, 0, 512, 516,
-     "SHA256"},
+     0, HV_SCALAR_SIZE_P384, HV_SIG_SIZE_P384, HV_PUB_SIZE_P384, "SHA384",
+     "sha384"},
+    {HV_SIG_RSA3072_PKCS1_SHA256, "RSA-3072", 0, 0, NULL,
+     8 * HV_MODULUS_SIZE_RSA3072, 0, HV_SIG_SIZE_RSA3072, HV_PUB_SIZE_RSA3072,
+     "SHA256", "sha256"},
+    {HV_SIG_RSA4096_PKCS1_SHA256, "RSA-4096", 0, 0, NULL,
+     8 * HV_MODULUS_SIZE_RSA4096, 0, HV_SIG_SIZE_RSA4096, HV_PUB_SIZE_RSA4096,
+     "SHA256", "sha256"},
 };
-
-_Static_assert(516 == HV_PUBKEY_MAX_SIZE, "largest record is RSA-4096");
-_Static_assert(512 == HV_SIG_MAX_SIZE, "largest signature is RSA-4096");
 
 /* see ossl.h */
 const hv_alg_info *hv_alg_info_get(uint32_t sig_alg)
@@ -168,6 +169,15 @@ int hv_verify_formatted(EVP_PKEY *pkey, const hv_alg_info *alg,
                         const uint8_t *tbs, size_t tbs_len, const uint8_t *sig,
                         size_t sig_len)
 {
+    return hv_verify_formatted_md(pkey, alg, alg->md, tbs, tbs_len, sig,
+                                  sig_len);
+}
+
+/* see ossl.h */
+int hv_verify_formatted_md(EVP_PKEY *pkey, const hv_alg_info *alg,
+                           const char *md, const uint8_t *tbs, size_t tbs_len,
+                           const uint8_t *sig, size_t sig_len)
+{
     int ok = 0;
     unsigned char *der = NULL;
     const unsigned char *vsig = sig;
@@ -187,7 +197,7 @@ int hv_verify_formatted(EVP_PKEY *pkey, const hv_alg_info *alg,
     }
     mctx = EVP_MD_CTX_new();
     if (!mctx ||
-        EVP_DigestVerifyInit_ex(mctx, &pctx, alg->md, NULL, NULL, pkey,
+        EVP_DigestVerifyInit_ex(mctx, &pctx, md, NULL, NULL, pkey,
                                 NULL) != 1)
         goto out;
     if (!alg->is_ec && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) <= 0)

@@ -15,9 +15,9 @@
 #include "signing.h"
 
 /*
- * What the image format fixes for one HV_SIG_* algorithm. Kept here rather
- * than borrowed from boot/ because signing/ may use only format.h and
- * OpenSSL; tests/signing checks the sizes against format.h's comments.
+ * What the image format fixes for one HV_SIG_* algorithm, with the OpenSSL
+ * names for it. The sizes come from format.h (HV_SIG_SIZE_*, HV_PUB_SIZE_*),
+ * as the boot library's do (boot/algs.c).
  */
 typedef struct hv_alg_info {
     uint32_t sig_alg;
@@ -30,6 +30,7 @@ typedef struct hv_alg_info {
     size_t sig_len;    /* format encoding: 2 * scalar_len, or modulus bytes */
     size_t pub_len;    /* key record: 1 + 2 * scalar_len, or modulus + 4 */
     const char *md;    /* digest name for EVP_DigestSign/Verify */
+    const char *md_option; /* the same as an openssl dgst option */
 } hv_alg_info;
 
 /* The table entry for |sig_alg|, NULL if it is not an HV_SIG_* value. */
@@ -74,6 +75,12 @@ EVP_PKEY *hv_evp_public_fromdata(const char *type, OSSL_PARAM_BLD *bld);
 int hv_verify_formatted(EVP_PKEY *pkey, const hv_alg_info *alg,
                         const uint8_t *tbs, size_t tbs_len, const uint8_t *sig,
                         size_t sig_len);
+
+/* The same with digest |md| instead of the algorithm's own: to tell a
+ * signature made with the wrong digest from one that is simply wrong. */
+int hv_verify_formatted_md(EVP_PKEY *pkey, const hv_alg_info *alg,
+                           const char *md, const uint8_t *tbs, size_t tbs_len,
+                           const uint8_t *sig, size_t sig_len);
 
 /*
  * Write |r| and |s| as raw r || s, each big-endian and left-padded to

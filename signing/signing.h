@@ -19,8 +19,8 @@
 #include "diag.h"
 #include "hvimage/format.h"
 
-/* The largest public key record: RSA-4096 modulus + 4-byte exponent. */
-#define HV_PUBKEY_MAX_SIZE 516u
+/* The largest public key record (format.h). */
+#define HV_PUBKEY_MAX_SIZE HV_PUB_MAX_SIZE
 
 /* A public key as the verifier's trusted key record wants it (hvboot.h). */
 typedef struct hv_pubkey {
@@ -68,6 +68,25 @@ int hv_signature_import(const hv_pubkey *pub, const uint8_t *tbs,
                         size_t tbs_len, const uint8_t *in, size_t in_len,
                         const char *source, uint8_t sig[HV_SIG_MAX_SIZE],
                         size_t *sig_len, hv_diag *diag);
+
+/* How hv_ecdsa_der_to_raw decided. */
+typedef enum hv_der_result {
+    HV_DER_OK = 0,
+    HV_DER_NOT_DER = 1,    /* does not parse as an ECDSA-Sig-Value at all  */
+    HV_DER_NOT_STRICT = 2, /* parses, but is not the one DER encoding      */
+    HV_DER_RANGE = 3,      /* r or s zero, negative or longer than a scalar */
+} hv_der_result;
+
+/*
+ * Strict DER ECDSA-Sig-Value to raw r || s, each left-padded to
+ * |scalar_len| bytes (2 * scalar_len bytes to |raw|, written only on
+ * HV_DER_OK). Only the one minimal DER encoding of an (r, s) is accepted:
+ * no BER forms, no trailing bytes. The only DER decoder in hvimage:
+ * hv_signature_import (attach) uses it, and the Wycheproof DER vectors and
+ * tests/crypto/test-ecdsa-der.c run through it.
+ */
+hv_der_result hv_ecdsa_der_to_raw(const uint8_t *der, size_t der_len,
+                                  size_t scalar_len, uint8_t *raw);
 
 /* Lower-case hex of a key id into |out| (65 bytes with the NUL). */
 void hv_key_id_hex(const uint8_t id[HV_KEY_ID_SIZE], char out[65]);

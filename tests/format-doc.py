@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""docs/FORMAT.md and include/hvimage/format.h must agree.
+"""docs/FORMAT.md, include/hvimage/format.h and hvboot.h must agree.
 
 Every HV_* constant in the doc's tables must exist in the header with the
-same value, and the doc's field tables must match the header's offsets.
+same value, the doc's field tables must match the header's offsets, and the
+doc's table of verification results must list every hv_result of hvboot.h
+with its explicit value, and no other.
 Exits non-zero on any mismatch, and if it found too few constants to mean
 anything.
 """
 import re
 import sys
 
-header_path, doc_path = sys.argv[1], sys.argv[2]
+header_path, doc_path, hvboot_path = sys.argv[1], sys.argv[2], sys.argv[3]
 defines = {}
 text = open(header_path, encoding="utf-8").read().replace("\\\n", " ")
 for line in text.splitlines():
@@ -75,6 +77,31 @@ for heading, (prefix, fields) in tables.items():
     if seen != set(fields):
         print(f"{heading}: FORMAT.md misses fields {sorted(set(fields) - seen)}")
         failures += 1
+
+# hv_result: every enumerator has an explicit "= N" (values are published),
+# and FORMAT.md's results table lists exactly those.
+hvboot = open(hvboot_path, encoding="utf-8").read()
+enum = hvboot[hvboot.index("typedef enum hv_result {"):hvboot.index("} hv_result;")]
+results = {}
+for line in enum.splitlines()[1:]:
+    m = re.match(r"\s+(HV_\w+)(\s*=\s*(\d+))?", line)
+    if not m:
+        continue
+    if m.group(3) is None:
+        print(f"hvboot.h: {m.group(1)} has no explicit value")
+        failures += 1
+        continue
+    results[m.group(1)] = int(m.group(3))
+results.pop("HV_RESULT_COUNT", None)
+if sorted(results.values()) != list(range(len(results))):
+    print("hvboot.h: hv_result values are not 0..N-1 without gaps or repeats")
+    failures += 1
+doc_results = {n: int(v) for v, n in re.findall(r"^\| (\d+) \| (HV_(?:OK|ERR_\w+)) \|", doc, re.M)}
+if doc_results != results:
+    print(f"FORMAT.md results table differs from hvboot.h: "
+          f"{sorted(set(doc_results.items()) ^ set(results.items()))}")
+    failures += 1
+checked += len(results)
 
 print(f"{checked} values compared, {failures} mismatches")
 sys.exit(1 if failures or checked < 30 else 0)

@@ -18,7 +18,7 @@ count=0
 for obj in $members; do
     case "$obj" in
         *sha256_x86*) allowed=$allowed_x86 ;;
-        *crypto_bearssl*|*crypto_native*|*ecdsa_der*|*algs*|*ct.c*) allowed=$allowed_crypto ;;
+        *crypto_bearssl*|*crypto_native*|*algs*|*ct.c*) allowed=$allowed_crypto ;;
         *) allowed=$allowed_core ;;
     esac
     undefined=$("$nm" -u "$lib" 2>/dev/null | awk -v o="$obj:" '

@@ -40,37 +40,40 @@ extern "C" {
 /* ---- Results --------------------------------------------------------- */
 
 /*
- * Every value is stable once published: tools and logs print them by name
- * (hv_result_name) and by description (hv_result_str).
+ * Every value is written out and stable once published: tools and logs
+ * print them by number, by name (hv_result_name) and by description
+ * (hv_result_str), and firmware may store them, so a value is never
+ * renumbered or reused; a new result takes the next number, before
+ * HV_RESULT_COUNT. docs/FORMAT.md ("Verification results") lists them.
  */
 typedef enum hv_result {
     HV_OK = 0,
-    HV_ERR_ARGUMENT,          /* NULL pointer or unusable configuration      */
-    HV_ERR_IO,                /* ops->read failed                            */
-    HV_ERR_REGION,            /* image larger than its region, or bytes      */
-                              /* follow it where the policy forbids that     */
-    HV_ERR_MAGIC,             /* not an hvimage                              */
-    HV_ERR_VERSION,           /* format version not supported                */
-    HV_ERR_HEADER,            /* header field out of range, reserved != 0    */
-    HV_ERR_NO_TRUSTED_KEYS,   /* policy has no keys: always refused          */
-    HV_ERR_SIG_BLOCK,         /* malformed signature slot or slot order      */
-    HV_ERR_NO_SIGNATURE,      /* every slot is empty                         */
-    HV_ERR_UNTRUSTED_KEY,     /* a slot names a key that is not trusted      */
-    HV_ERR_SIGNATURE,         /* a signature does not verify                 */
-    HV_ERR_TOO_FEW_SIGNATURES, /* fewer valid signers than the policy needs  */
-    HV_ERR_METADATA,          /* signed metadata not in canonical form       */
-    HV_ERR_OEM,               /* image is for another OEM                    */
-    HV_ERR_BOARD,             /* this board is not in the image's list       */
-    HV_ERR_ROLLBACK,          /* security version below rollback counter     */
-    HV_ERR_LAYOUT,            /* section offsets or sizes inconsistent       */
-    HV_ERR_PADDING,           /* non-zero byte between sections              */
-    HV_ERR_MEMORY,            /* platform has no RAM for a section           */
-    HV_ERR_DIGEST,            /* section digest mismatch                     */
-    HV_ERR_DECOMPRESS,        /* malformed compressed stream                 */
-    HV_ERR_UNPACKED_SIZE,     /* decompressed size differs from declared     */
-    HV_ERR_CRYPTO,            /* backend failed or lacks the algorithm       */
-    HV_ERR_PLATFORM,          /* rollback counter or board id unavailable    */
-    HV_RESULT_COUNT
+    HV_ERR_ARGUMENT = 1,       /* NULL pointer or unusable configuration   */
+    HV_ERR_IO = 2,             /* ops->read failed                         */
+    HV_ERR_REGION = 3,         /* image larger than its region, or bytes   */
+                               /* follow it where the policy forbids that  */
+    HV_ERR_MAGIC = 4,          /* not an hvimage                           */
+    HV_ERR_VERSION = 5,        /* format version not supported             */
+    HV_ERR_HEADER = 6,         /* header field out of range, reserved != 0 */
+    HV_ERR_NO_TRUSTED_KEYS = 7, /* policy has no keys: always refused      */
+    HV_ERR_SIG_BLOCK = 8,      /* malformed signature slot or slot order   */
+    HV_ERR_NO_SIGNATURE = 9,   /* every slot is empty                      */
+    HV_ERR_UNTRUSTED_KEY = 10, /* a slot names a key that is not trusted   */
+    HV_ERR_SIGNATURE = 11,     /* a signature does not verify              */
+    HV_ERR_TOO_FEW_SIGNATURES = 12, /* fewer valid signers than needed     */
+    HV_ERR_METADATA = 13,      /* signed metadata not in canonical form    */
+    HV_ERR_OEM = 14,           /* image is for another OEM                 */
+    HV_ERR_BOARD = 15,         /* this board is not in the image's list    */
+    HV_ERR_ROLLBACK = 16,      /* security version below rollback counter  */
+    HV_ERR_LAYOUT = 17,        /* section offsets or sizes inconsistent    */
+    HV_ERR_PADDING = 18,       /* non-zero byte between sections           */
+    HV_ERR_MEMORY = 19,        /* platform has no RAM for a section        */
+    HV_ERR_DIGEST = 20,        /* section digest mismatch                  */
+    HV_ERR_DECOMPRESS = 21,    /* malformed compressed stream              */
+    HV_ERR_UNPACKED_SIZE = 22, /* decompressed size differs from declared  */
+    HV_ERR_CRYPTO = 23,        /* backend failed or lacks the algorithm    */
+    HV_ERR_PLATFORM = 24,      /* rollback counter or board id unavailable */
+    HV_RESULT_COUNT = 25       /* not a result: the number of them         */
 } hv_result;
 
 /* Short stable identifier, e.g. "digest_mismatch". Never NULL. */
@@ -134,19 +137,6 @@ size_t hv_sig_size(uint32_t sig_alg);
 size_t hv_pubkey_size(uint32_t sig_alg);
 /* The digest (HV_DIGEST_*) that a signature algorithm signs, 0 if unknown. */
 uint32_t hv_sig_digest(uint32_t sig_alg);
-
-/*
- * Strict DER to raw conversion for ECDSA signatures, for tools that receive
- * DER from external signers (openssl dgst -sign, HSMs). Accepts only the
- * minimal encoding of SEQUENCE { INTEGER r, INTEGER s } with no trailing
- * bytes, 0 < r, s and both fitting |scalar_len| bytes; writes r || s as
- * 2 * scalar_len bytes to |raw|. Returns 1 on success, 0 otherwise.
- */
-int hv_ecdsa_der_to_raw(const uint8_t *der, size_t der_len,
-                        size_t scalar_len, uint8_t *raw);
-
-/* Constant-time equality of two buffers of |len| bytes: 1 equal, 0 not. */
-int hv_ct_equal(const void *a, const void *b, size_t len);
 
 /* ---- Trusted keys and policy ----------------------------------------- */
 
@@ -314,6 +304,22 @@ typedef struct hv_verdict {
 hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
                     const hv_policy *policy, hv_workspace *ws,
                     hv_verdict *verdict);
+
+/*
+ * Check everything hv_verify checks in an image except what needs trust:
+ * the header (image_size must equal |image_size|), the signature block's
+ * structure (not its signatures: slots may be empty or from any key), the
+ * metadata, the layout, the zero padding, and each section's digest and
+ * decompression, with the same code and the same reads as hv_verify. For
+ * signing tools, which must not sign an image the verifier would refuse
+ * for its content. Uses ops->read and ops->section_memory only (no OEM,
+ * board or rollback check). On return |verdict->info| holds metadata that
+ * NO signature vouches for: info_valid stays 0, and a boot path must never
+ * act on it; boot code calls hv_verify.
+ */
+hv_result hv_check_content(const hv_ops *ops, const hv_crypto *crypto,
+                           uint64_t image_size, hv_workspace *ws,
+                           hv_verdict *verdict);
 
 /*
  * Decompress one zstd frame from |src| into exactly |dst_len| bytes using

@@ -4,13 +4,8 @@
  * is trusted beyond ordering the two attempts: both slots are verified in
  * full whatever it says.
  */
+#include "hvimage/codec.h"
 #include "stage.h"
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
 
 typedef enum { COPY_VALID, COPY_ERASED, COPY_CORRUPT, COPY_UNREADABLE } copy_state;
 
@@ -31,11 +26,12 @@ static copy_state read_copy(const stage_trust_info *t, unsigned copy,
     if (all == HV_FLASH_ERASED)
         return COPY_ERASED;
     if (memcmp(rec + HV_BST_OFF_MAGIC, HV_BOOT_STATE_MAGIC, 8) != 0 ||
-        le32(rec + HV_BST_OFF_VERSION) != HV_BOOT_STATE_VERSION || any != 0 ||
-        hv_crc32(0, rec, HV_BST_OFF_CRC32) != le32(rec + HV_BST_OFF_CRC32))
+        hv_le32(rec + HV_BST_OFF_VERSION) != HV_BOOT_STATE_VERSION ||
+        any != 0 ||
+        hv_crc32(0, rec, HV_BST_OFF_CRC32) != hv_le32(rec + HV_BST_OFF_CRC32))
         return COPY_CORRUPT;
-    *seq = le32(rec + HV_BST_OFF_SEQUENCE);
-    *active = le32(rec + HV_BST_OFF_ACTIVE_SLOT);
+    *seq = hv_le32(rec + HV_BST_OFF_SEQUENCE);
+    *active = hv_le32(rec + HV_BST_OFF_ACTIVE_SLOT);
     if (*active != HV_SLOT_A && *active != HV_SLOT_B)
         return COPY_CORRUPT;
     return COPY_VALID;

@@ -6,6 +6,7 @@
  * whose verified core lies at its signed load address.
  */
 #include "hvimage/bootinfo.h"
+#include "hvimage/codec.h"
 #include "stage.h"
 
 /* The boot info fills the payload window's first page, which the device
@@ -267,12 +268,6 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v, int fallback)
 
 /* ---- Main ------------------------------------------------------------------ */
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
 /* see entry.S */
 void stage_main(uint32_t mb_magic, uint32_t mb_info)
 {
@@ -284,9 +279,9 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
     if (mb_magic != MULTIBOOT_LOADER_MAGIC)
         stage_halt(EXIT_FATAL, "not started by a multiboot loader");
     const uint8_t *mbi = (const uint8_t *)(uintptr_t)mb_info;
-    if (!(le32(mbi) & MB_INFO_FLAG_MEM))
+    if (!(hv_le32(mbi) & MB_INFO_FLAG_MEM))
         stage_halt(EXIT_FATAL, "the loader gave no memory size");
-    uint64_t ram = ((uint64_t)le32(mbi + 8) + 1024) * 1024;
+    uint64_t ram = ((uint64_t)hv_le32(mbi + 8) + 1024) * 1024;
     if (ram < STAGE_RAM_REQUIRED) {
         kprintf("hvstage: %lu KiB of RAM, the stage needs %u KiB\n",
                 ram / 1024, STAGE_RAM_REQUIRED / 1024);

@@ -5,18 +5,8 @@
  * stage's code; the checks here catch an unprovisioned or damaged stage and
  * a flash map the stage cannot use, and keep every later read in bounds.
  */
+#include "hvimage/codec.h"
 #include "stage.h"
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static int bad(const char *what)
 {
@@ -30,25 +20,6 @@ static int all_zero(const uint8_t *p, size_t n)
     for (size_t i = 0; i < n; i++)
         acc |= p[i];
     return acc == 0;
-}
-
-/* format.h text rule: charset, at least one byte, zeros after the first NUL. */
-static int text_ok(const uint8_t *p, size_t n, char *out)
-{
-    size_t len = 0;
-    while (len < n && p[len]) {
-        uint8_t c = p[len];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-              c == '-'))
-            return 0;
-        len++;
-    }
-    if (len == 0 || !all_zero(p + len, n - len))
-        return 0;
-    for (size_t i = 0; i <= n; i++)
-        out[i] = i < len ? (char)p[i] : '\0';
-    return 1;
 }
 
 static int region_ok(const stage_trust_info *t, const stage_region *r)
@@ -74,33 +45,35 @@ int trust_load(const uint8_t area[HV_TRUST_AREA_SIZE], stage_trust_info *t)
     for (unsigned i = 0; i < 8; i++)
         if (area[HV_TRUST_OFF_MAGIC + i] != (uint8_t)HV_TRUST_MAGIC[i])
             return bad("bad magic");
-    if (le32(area + HV_TRUST_OFF_VERSION) != HV_TRUST_VERSION)
+    if (hv_le32(area + HV_TRUST_OFF_VERSION) != HV_TRUST_VERSION)
         return bad("unsupported version");
-    uint32_t size = le32(area + HV_TRUST_OFF_SIZE);
-    uint32_t count = le32(area + HV_TRUST_OFF_KEY_COUNT);
+    uint32_t size = hv_le32(area + HV_TRUST_OFF_SIZE);
+    uint32_t count = hv_le32(area + HV_TRUST_OFF_KEY_COUNT);
     if (count < 1 || count > HV_TRUST_MAX_KEYS ||
         size != HV_TRUST_FIXED_SIZE + count * HV_KEYREC_SIZE)
         return bad("key count or size out of range");
     uint32_t crc = hv_crc32(0, area, HV_TRUST_OFF_CRC32);
     crc = hv_crc32(crc, zero4, 4);
     crc = hv_crc32(crc, area + HV_TRUST_FIXED_SIZE, size - HV_TRUST_FIXED_SIZE);
-    if (crc != le32(area + HV_TRUST_OFF_CRC32))
+    if (crc != hv_le32(area + HV_TRUST_OFF_CRC32))
         return bad("CRC mismatch (damaged stage)");
     if (!all_zero(area + HV_TRUST_OFF_RESERVED,
                   HV_TRUST_OFF_CRC32 - HV_TRUST_OFF_RESERVED) ||
         !all_zero(area + size, HV_TRUST_AREA_SIZE - size))
         return bad("reserved bytes not zero");
 
-    t->min_signatures = le32(area + HV_TRUST_OFF_MIN_SIGNATURES);
+    t->min_signatures = hv_le32(area + HV_TRUST_OFF_MIN_SIGNATURES);
     if (t->min_signatures < 1 || t->min_signatures > count)
         return bad("min_signatures out of range");
-    t->rollback_counter = le64(area + HV_TRUST_OFF_ROLLBACK);
-    if (!text_ok(area + HV_TRUST_OFF_BOARD_ID, HV_BOARD_ID_SIZE, t->board_id) ||
-        !text_ok(area + HV_TRUST_OFF_OEM_ID, HV_OEM_ID_SIZE, t->oem_id))
+    t->rollback_counter = hv_le64(area + HV_TRUST_OFF_ROLLBACK);
+    if (!hv_text_field_decode(area + HV_TRUST_OFF_BOARD_ID, HV_BOARD_ID_SIZE,
+                              t->board_id) ||
+        !hv_text_field_decode(area + HV_TRUST_OFF_OEM_ID, HV_OEM_ID_SIZE,
+                              t->oem_id))
         return bad("board or OEM id is not a valid text field");
 
-    t->flash_size = le64(area + HV_TRUST_OFF_FLASH_SIZE);
-    t->erase_block = le64(area + HV_TRUST_OFF_ERASE_BLOCK);
+    t->flash_size = hv_le64(area + HV_TRUST_OFF_FLASH_SIZE);
+    t->erase_block = hv_le64(area + HV_TRUST_OFF_ERASE_BLOCK);
     if (t->flash_size == 0 || t->flash_size > HV_FLASH_MAX_SIZE ||
         t->erase_block < HV_BOOT_STATE_RECORD_SIZE ||
         (t->erase_block & (t->erase_block - 1)) != 0)
@@ -111,8 +84,8 @@ int trust_load(const uint8_t area[HV_TRUST_AREA_SIZE], stage_trust_info *t)
                                    HV_TRUST_OFF_BOOT_STATE,
                                    HV_TRUST_OFF_SLOT_A, HV_TRUST_OFF_SLOT_B};
     for (unsigned i = 0; i < 4; i++) {
-        r[i]->offset = le64(area + at[i] + HV_REGION_OFF_OFFSET);
-        r[i]->size = le64(area + at[i] + HV_REGION_OFF_SIZE);
+        r[i]->offset = hv_le64(area + at[i] + HV_REGION_OFF_OFFSET);
+        r[i]->size = hv_le64(area + at[i] + HV_REGION_OFF_SIZE);
         if (!region_ok(t, r[i]))
             return bad("a flash region is outside the flash or unaligned");
         for (unsigned j = 0; j < i; j++)
@@ -126,8 +99,8 @@ int trust_load(const uint8_t area[HV_TRUST_AREA_SIZE], stage_trust_info *t)
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *k = area + HV_TRUST_FIXED_SIZE + i * HV_KEYREC_SIZE;
         hv_trusted_key *key = &t->keys[i];
-        uint32_t alg = le32(k + HV_KEYREC_OFF_SIG_ALG);
-        uint32_t len = le32(k + HV_KEYREC_OFF_PUB_LEN);
+        uint32_t alg = hv_le32(k + HV_KEYREC_OFF_SIG_ALG);
+        uint32_t len = hv_le32(k + HV_KEYREC_OFF_PUB_LEN);
         if (hv_pubkey_size(alg) == 0 || len != hv_pubkey_size(alg) ||
             !all_zero(k + HV_KEYREC_OFF_PUB + len, HV_KEYREC_PUB_MAX - len) ||
             !all_zero(k + HV_KEYREC_OFF_RESERVED, 4))

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "format.h"
+
 #define HV_SLOT_A 0u
 #define HV_SLOT_B 1u
 
@@ -102,7 +104,7 @@
 #define HV_KEYREC_OFF_SIG_ALG 32u          /* u32 HV_SIG_*                  */
 #define HV_KEYREC_OFF_PUB_LEN 36u          /* u32 hv_pubkey_size(sig_alg)   */
 #define HV_KEYREC_OFF_PUB 40u              /* u8[516] pub_len bytes, zeros  */
-#define HV_KEYREC_PUB_MAX 516u             /* RSA-4096: n (512) || e (4)    */
+#define HV_KEYREC_PUB_MAX HV_PUB_MAX_SIZE  /* format.h: RSA-4096 n || e     */
 #define HV_KEYREC_OFF_RESERVED 556u        /* u32 zero                      */
 /* Key records are sorted by key id, strictly ascending (so unique). */
 #define HV_TRUST_MAX_KEYS 8u

@@ -26,6 +26,12 @@
  * signature block by requiring every slot to be either a valid signature of a
  * trusted key or all zero.
  *
+ * Besides the constants, the rules every reader and writer shares are here
+ * as small inline functions: the text charset (hv_text_char), the names the
+ * section types must carry (hv_section_type_name), the per-algorithm sizes
+ * (HV_SIG_SIZE_*, HV_PUB_SIZE_*) and where the signature block ends
+ * (hv_sig_block_end). The byte codecs are in hvimage/codec.h.
+ *
  * This header needs only <stdint.h>; it is usable freestanding.
  */
 #ifndef HVIMAGE_FORMAT_H
@@ -111,6 +117,11 @@
                               /* name "drivers"                               */
 #define HV_SECTION_EXTRA 4u   /* any number, unique names                     */
 
+/* The names the first three types must carry, and extras may not. */
+#define HV_SECTION_NAME_CORE "core"
+#define HV_SECTION_NAME_BOOTCFG "bootcfg"
+#define HV_SECTION_NAME_DRIVERS "drivers"
+
 #define HV_COMPRESSION_NONE 0u
 /* Exactly one zstd frame; a content size in its header, if present (the
  * builder always writes one), equals unpacked_size. docs/FORMAT.md. */
@@ -148,6 +159,29 @@
 #define HV_SIG_RSA3072_PKCS1_SHA256 3u
 #define HV_SIG_RSA4096_PKCS1_SHA256 4u
 
+/*
+ * Exact sizes per algorithm, not maxima: a signature or key record of any
+ * other length is refused. ECDSA: r || s, and the point 0x04 || X || Y, from
+ * the curve's scalar length; RSA: the modulus, and the modulus || e (4 bytes).
+ */
+#define HV_SCALAR_SIZE_P256 32u
+#define HV_SCALAR_SIZE_P384 48u
+#define HV_MODULUS_SIZE_RSA3072 384u
+#define HV_MODULUS_SIZE_RSA4096 512u
+#define HV_RSA_EXPONENT_SIZE 4u
+#define HV_SIG_SIZE_P256 (2u * HV_SCALAR_SIZE_P256)
+#define HV_SIG_SIZE_P384 (2u * HV_SCALAR_SIZE_P384)
+#define HV_SIG_SIZE_RSA3072 HV_MODULUS_SIZE_RSA3072
+#define HV_SIG_SIZE_RSA4096 HV_MODULUS_SIZE_RSA4096
+#define HV_PUB_SIZE_P256 (1u + 2u * HV_SCALAR_SIZE_P256)
+#define HV_PUB_SIZE_P384 (1u + 2u * HV_SCALAR_SIZE_P384)
+#define HV_PUB_SIZE_RSA3072 (HV_MODULUS_SIZE_RSA3072 + HV_RSA_EXPONENT_SIZE)
+#define HV_PUB_SIZE_RSA4096 (HV_MODULUS_SIZE_RSA4096 + HV_RSA_EXPONENT_SIZE)
+/* The largest public key record: RSA-4096. */
+#define HV_PUB_MAX_SIZE HV_PUB_SIZE_RSA4096
+#define HV_DIGEST_SIZE_SHA256 32u
+#define HV_DIGEST_SIZE_SHA384 48u
+
 /* ---- Limits ------------------------------------------------------------ */
 
 /*
@@ -178,5 +212,64 @@ _Static_assert(HV_SEC_OFF_DIGEST + HV_DIGEST_MAX_SIZE == HV_SECTION_ENTRY_SIZE,
 _Static_assert(HV_SIG_OFF_SIG + HV_SIG_MAX_SIZE == HV_SIG_SLOT_SIZE,
                "signature slot layout");
 _Static_assert(HV_MAX_METADATA_SIZE == 3328u, "documented in FORMAT.md");
+_Static_assert(HV_SIG_SIZE_RSA4096 == HV_SIG_MAX_SIZE,
+               "the largest signature fills a slot");
+_Static_assert(HV_DIGEST_SIZE_SHA384 == HV_DIGEST_MAX_SIZE, "digest field");
+
+/* ---- Rules shared by every reader and writer --------------------------- */
+
+/* A byte of a text field before its first NUL: "A-Z a-z 0-9 . _ + -". */
+static inline int hv_text_char(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
+           c == '-';
+}
+
+/*
+ * A text field of |n| bytes (the rule above): one or more hv_text_char
+ * bytes, then only zeros. On success writes the text to |out| (n + 1 bytes,
+ * NUL-padded to the end, so it compares like the field) and returns 1;
+ * returns 0, writing nothing, for a field that breaks the rule.
+ */
+static inline int hv_text_field_decode(const uint8_t *p, uint32_t n,
+                                       char *out)
+{
+    uint32_t len = 0;
+    uint8_t after = 0;
+    while (len < n && p[len] != 0) {
+        if (!hv_text_char(p[len]))
+            return 0;
+        len++;
+    }
+    for (uint32_t i = len; i < n; i++)
+        after |= p[i];
+    if (len == 0 || after != 0)
+        return 0;
+    for (uint32_t i = 0; i <= n; i++)
+        out[i] = i < len ? (char)p[i] : '\0';
+    return 1;
+}
+
+/* The name a section of |type| must carry; 0 for HV_SECTION_EXTRA (any name
+ * but these) and unknown types. */
+static inline const char *hv_section_type_name(uint32_t type)
+{
+    switch (type) {
+    case HV_SECTION_CORE: return HV_SECTION_NAME_CORE;
+    case HV_SECTION_BOOTCFG: return HV_SECTION_NAME_BOOTCFG;
+    case HV_SECTION_DRIVERS: return HV_SECTION_NAME_DRIVERS;
+    default: return 0;
+    }
+}
+
+/* First byte after the signature block: header, metadata, then the slots.
+ * Cannot wrap for any 32-bit counts. */
+static inline uint64_t hv_sig_block_end(uint32_t metadata_size,
+                                        uint32_t signature_slots)
+{
+    return (uint64_t)HV_HEADER_SIZE + metadata_size +
+           (uint64_t)signature_slots * HV_SIG_SLOT_SIZE;
+}
 
 #endif /* HVIMAGE_FORMAT_H */

@@ -35,9 +35,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_report(const char *cmd, const hv_diag *diag);
 /* The exit code of a failure class (docs/CLI.md). */
 int cli_exit_for_class(hv_fail_class cls);
-/* Print "hvimage CMD: <diag>" to stderr and return |code|.
- * Deprecated: use cli_report, which takes the code from the diag's class. */
-int cli_fail(const char *cmd, int code, const hv_diag *diag);
 /* Store an option that takes one value; a second occurrence is a usage
  * error ("--output given twice"). Returns 0 or the usage exit code. */
 int cli_set_once(const char *cmd, const char *opt, const char **slot,

@@ -54,12 +54,6 @@ int cli_report(const char *cmd, const hv_diag *diag)
                                      : cli_exit_for_class(diag->cls);
 }
 
-int cli_fail(const char *cmd, int code, const hv_diag *diag)
-{
-    cli_print_error(cmd, diag->msg);
-    return code;
-}
-
 int cli_set_once(const char *cmd, const char *opt, const char **slot,
                  const char *value)
 {

@@ -150,13 +150,9 @@ void cli_json_string(FILE *f, const char *s)
 
 static const char *section_type_name(uint32_t t)
 {
-    switch (t) {
-    case HV_SECTION_CORE: return "core";
-    case HV_SECTION_BOOTCFG: return "bootcfg";
-    case HV_SECTION_DRIVERS: return "drivers";
-    case HV_SECTION_EXTRA: return "extra";
-    default: return "unknown";
-    }
+    if (hv_section_type_name(t))
+        return hv_section_type_name(t);
+    return t == HV_SECTION_EXTRA ? "extra" : "unknown";
 }
 
 static double ratio(const hv_section *s)

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "cli_print.h"
+#include "hvimage/codec.h"
 #include "exit_codes.h"
 #include "image_file.h"
 
@@ -14,10 +15,10 @@ static const char help[] =
     "Nothing is verified: use 'hvimage verify' before trusting any of it.\n"
     "Exit 1 if the image is malformed (the byte offset is printed).\n";
 
-static int slot_sig_len(const uint8_t *slot)
+/* The slot's u32 signature length, all four bytes of it. */
+static uint32_t slot_sig_len(const uint8_t *slot)
 {
-    return (int)((uint32_t)slot[HV_SIG_OFF_SIG_LEN] |
-                 (uint32_t)slot[HV_SIG_OFF_SIG_LEN + 1] << 8);
+    return hv_le32(slot + HV_SIG_OFF_SIG_LEN);
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -42,7 +43,9 @@ int cmd_inspect(int argc, char **argv)
     hv_image_file img;
     hv_image_info info;
     hv_diag diag;
-    int rc = hv_image_open(&img, argv[optind], &diag);
+    int rc = HV_EXIT_OK;
+    if (hv_image_open(&img, argv[optind], &diag) != 0)
+        rc = cli_exit_for_class(diag.cls);
     hv_result r = HV_OK;
     if (rc == 0 && (r = hv_parse_metadata(img.tbs, img.tbs_len, &info)) !=
                        HV_OK) {
@@ -67,7 +70,7 @@ int cmd_inspect(int argc, char **argv)
             cli_json_add_hex(s, "key_id", slot + HV_SIG_OFF_KEY_ID,
                              HV_KEY_ID_SIZE);
             json_object_object_add(s, "length",
-                                   json_object_new_int(slot_sig_len(slot)));
+                                   json_object_new_int64(slot_sig_len(slot)));
             json_object_array_add(sigs, s);
         }
         json_object_object_add(j, "signatures", sigs);
@@ -83,7 +86,7 @@ int cmd_inspect(int argc, char **argv)
             const uint8_t *slot = img.block + (size_t)i * HV_SIG_SLOT_SIZE;
             printf("  key ");
             cli_hex(stdout, slot + HV_SIG_OFF_KEY_ID, HV_KEY_ID_SIZE);
-            printf("  %d-byte signature\n", slot_sig_len(slot));
+            printf("  %u-byte signature\n", slot_sig_len(slot));
         }
     }
     hv_image_close(&img);

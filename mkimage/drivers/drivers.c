@@ -151,10 +151,7 @@ static bool is_text(const char *s, size_t max)
     if (n == 0 || n > max)
         return false;
     for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-              (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
-              ch == '+' || ch == '-'))
+        if (!hv_text_char((uint8_t)s[i]))
             return false;
     }
     return true;

@@ -11,26 +11,10 @@
 #include "atomic_file.h"
 #include "builder.h"
 #include "device_check.h"
+#include "exit_codes.h"
+#include "hvimage/codec.h"
 #include "plan.h"
 #include "signing.h"
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
 
 static const char *const region_names[4] = {"boot_stage", "boot_state",
                                             "slot_a", "slot_b"};
@@ -87,10 +71,7 @@ static bool text_ok(const char *s, size_t max)
     if (n == 0 || n > max)
         return false;
     for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-              c == '-'))
+        if (!hv_text_char((uint8_t)s[i]))
             return false;
     }
     return true;
@@ -107,15 +88,15 @@ static int check_stage(const char *path, const uint8_t *s, size_t len,
         return hv_diag_set(diag, "%s: byte offset %u: not an hvimage boot "
                            "stage (no stage header; pass hvstage.bin, not the "
                            "ELF)", path, HV_STAGE_HDR_OFFSET);
-    if (get32(h + HV_STAGE_OFF_VERSION) != HV_STAGE_HDR_VERSION)
+    if (hv_le32(h + HV_STAGE_OFF_VERSION) != HV_STAGE_HDR_VERSION)
         return hv_diag_set(diag, "%s: byte offset %u: stage header version "
                            "%u is not %u", path,
                            HV_STAGE_HDR_OFFSET + HV_STAGE_OFF_VERSION,
-                           get32(h + HV_STAGE_OFF_VERSION),
+                           hv_le32(h + HV_STAGE_OFF_VERSION),
                            HV_STAGE_HDR_VERSION);
-    uint32_t load = get32(h + HV_STAGE_OFF_LOAD_SIZE);
-    uint32_t toff = get32(h + HV_STAGE_OFF_TRUST_OFFSET);
-    uint32_t tsize = get32(h + HV_STAGE_OFF_TRUST_SIZE);
+    uint32_t load = hv_le32(h + HV_STAGE_OFF_LOAD_SIZE);
+    uint32_t toff = hv_le32(h + HV_STAGE_OFF_TRUST_OFFSET);
+    uint32_t tsize = hv_le32(h + HV_STAGE_OFF_TRUST_SIZE);
     static const uint8_t zero8[8];
     if (load != len)
         return hv_diag_set(diag, "%s: stage header says %u bytes, the file "
@@ -145,8 +126,8 @@ static int cmp_key_id(const void *a, const void *b)
 
 static void region_put(uint8_t *t, uint32_t at, const hv_flash_region *r)
 {
-    put64(t + at + HV_REGION_OFF_OFFSET, r->offset);
-    put64(t + at + HV_REGION_OFF_SIZE, r->size);
+    hv_put_le64(t + at + HV_REGION_OFF_OFFSET, r->offset);
+    hv_put_le64(t + at + HV_REGION_OFF_SIZE, r->size);
 }
 
 /* Fill the trust area (flash.h) of the stage copy in |t|. */
@@ -158,15 +139,15 @@ static void provision(uint8_t *t, const hv_profile *p, const char *board,
     uint32_t size = HV_TRUST_FIXED_SIZE + (uint32_t)nkeys * HV_KEYREC_SIZE;
     memset(t, 0, HV_TRUST_AREA_SIZE);
     memcpy(t + HV_TRUST_OFF_MAGIC, HV_TRUST_MAGIC, 8);
-    put32(t + HV_TRUST_OFF_VERSION, HV_TRUST_VERSION);
-    put32(t + HV_TRUST_OFF_SIZE, size);
-    put32(t + HV_TRUST_OFF_KEY_COUNT, (uint32_t)nkeys);
-    put32(t + HV_TRUST_OFF_MIN_SIGNATURES, min_sigs);
-    put64(t + HV_TRUST_OFF_ROLLBACK, rollback);
+    hv_put_le32(t + HV_TRUST_OFF_VERSION, HV_TRUST_VERSION);
+    hv_put_le32(t + HV_TRUST_OFF_SIZE, size);
+    hv_put_le32(t + HV_TRUST_OFF_KEY_COUNT, (uint32_t)nkeys);
+    hv_put_le32(t + HV_TRUST_OFF_MIN_SIGNATURES, min_sigs);
+    hv_put_le64(t + HV_TRUST_OFF_ROLLBACK, rollback);
     memcpy(t + HV_TRUST_OFF_BOARD_ID, board, strlen(board));
     memcpy(t + HV_TRUST_OFF_OEM_ID, p->oem_id, strlen(p->oem_id));
-    put64(t + HV_TRUST_OFF_FLASH_SIZE, p->flash_size);
-    put64(t + HV_TRUST_OFF_ERASE_BLOCK, p->erase_block);
+    hv_put_le64(t + HV_TRUST_OFF_FLASH_SIZE, p->flash_size);
+    hv_put_le64(t + HV_TRUST_OFF_ERASE_BLOCK, p->erase_block);
     region_put(t, HV_TRUST_OFF_BOOT_STAGE, &p->boot_stage);
     region_put(t, HV_TRUST_OFF_BOOT_STATE, &p->boot_state);
     region_put(t, HV_TRUST_OFF_SLOT_A, &p->slot_a);
@@ -174,14 +155,14 @@ static void provision(uint8_t *t, const hv_profile *p, const char *board,
     for (size_t i = 0; i < nkeys; i++) {
         uint8_t *k = t + HV_TRUST_FIXED_SIZE + i * HV_KEYREC_SIZE;
         memcpy(k + HV_KEYREC_OFF_KEY_ID, keys[i].key_id, HV_KEY_ID_SIZE);
-        put32(k + HV_KEYREC_OFF_SIG_ALG, keys[i].sig_alg);
-        put32(k + HV_KEYREC_OFF_PUB_LEN, (uint32_t)keys[i].pub_len);
+        hv_put_le32(k + HV_KEYREC_OFF_SIG_ALG, keys[i].sig_alg);
+        hv_put_le32(k + HV_KEYREC_OFF_PUB_LEN, (uint32_t)keys[i].pub_len);
         memcpy(k + HV_KEYREC_OFF_PUB, keys[i].pub, keys[i].pub_len);
     }
     uint32_t crc = hv_crc32(0, t, HV_TRUST_OFF_CRC32);
     crc = hv_crc32(crc, zero4, 4);
     crc = hv_crc32(crc, t + HV_TRUST_FIXED_SIZE, size - HV_TRUST_FIXED_SIZE);
-    put32(t + HV_TRUST_OFF_CRC32, crc);
+    hv_put_le32(t + HV_TRUST_OFF_CRC32, crc);
 }
 
 static void boot_state_record(uint8_t rec[HV_BOOT_STATE_RECORD_SIZE],
@@ -189,10 +170,10 @@ static void boot_state_record(uint8_t rec[HV_BOOT_STATE_RECORD_SIZE],
 {
     memset(rec, 0, HV_BOOT_STATE_RECORD_SIZE);
     memcpy(rec + HV_BST_OFF_MAGIC, HV_BOOT_STATE_MAGIC, 8);
-    put32(rec + HV_BST_OFF_VERSION, HV_BOOT_STATE_VERSION);
-    put32(rec + HV_BST_OFF_SEQUENCE, sequence);
-    put32(rec + HV_BST_OFF_ACTIVE_SLOT, active);
-    put32(rec + HV_BST_OFF_CRC32, hv_crc32(0, rec, HV_BST_OFF_CRC32));
+    hv_put_le32(rec + HV_BST_OFF_VERSION, HV_BOOT_STATE_VERSION);
+    hv_put_le32(rec + HV_BST_OFF_SEQUENCE, sequence);
+    hv_put_le32(rec + HV_BST_OFF_ACTIVE_SLOT, active);
+    hv_put_le32(rec + HV_BST_OFF_CRC32, hv_crc32(0, rec, HV_BST_OFF_CRC32));
 }
 
 /* ---- Slot images: the boot verifier, run on the file in memory ---------- */

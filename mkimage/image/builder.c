@@ -272,9 +272,9 @@ static void add_later_sections(const build *b, hv_image_info *info)
 {
     const hv_manifest *m = &b->manifest;
     if (m->boot_config_count > 0)
-        add_section(info, HV_SECTION_BOOTCFG, "bootcfg");
+        add_section(info, HV_SECTION_BOOTCFG, HV_SECTION_NAME_BOOTCFG);
     if (m->driver_count > 0)
-        add_section(info, HV_SECTION_DRIVERS, "drivers");
+        add_section(info, HV_SECTION_DRIVERS, HV_SECTION_NAME_DRIVERS);
     for (size_t i = 0; i < m->extra_count; i++)
         add_section(info, HV_SECTION_EXTRA, m->extras[i].name);
 }
@@ -346,15 +346,16 @@ static int write_sections(build *b, const hv_build_opts *o,
 {
     hv_source src;
     int threads = o->threads < 1 ? 1 : o->threads;
-    uint64_t pos = HV_HEADER_SIZE + (uint64_t)info->header.metadata_size +
-                   (uint64_t)info->header.signature_slots * HV_SIG_SLOT_SIZE;
+    uint64_t pos = hv_sig_block_end(info->header.metadata_size,
+                                    info->header.signature_slots);
 
     /* The signed header, metadata and signatures are written last; hold
      * their place with zeros so the sections land at final offsets. */
     if (pad_to(b->out.fp, 0, pos, o->output_path, diag) != 0)
         return -1;
 
-    hv_section *core = add_section(info, HV_SECTION_CORE, "core");
+    hv_section *core = add_section(info, HV_SECTION_CORE,
+                                   HV_SECTION_NAME_CORE);
     if (open_core(b, &src, core, diag) != 0)
         return -1;
     add_later_sections(b, info);

@@ -2,17 +2,7 @@
 
 #include <string.h>
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
+#include "hvimage/codec.h"
 
 /* NUL-padded text; the loaders already checked charset and length. */
 static void put_text(uint8_t *p, size_t field, const char *s)
@@ -35,33 +25,33 @@ size_t hv_encode_tbs(const hv_image_info *info, uint8_t *tbs)
 
     memset(tbs, 0, len);
     memcpy(tbs + HV_HDR_OFF_MAGIC, magic, sizeof magic);
-    put32(tbs + HV_HDR_OFF_FORMAT_VERSION, HV_FORMAT_VERSION);
-    put32(tbs + HV_HDR_OFF_METADATA_SIZE, meta);
-    put32(tbs + HV_HDR_OFF_SIGNATURE_SLOTS, info->header.signature_slots);
-    put64(tbs + HV_HDR_OFF_IMAGE_SIZE, info->header.image_size);
+    hv_put_le32(tbs + HV_HDR_OFF_FORMAT_VERSION, HV_FORMAT_VERSION);
+    hv_put_le32(tbs + HV_HDR_OFF_METADATA_SIZE, meta);
+    hv_put_le32(tbs + HV_HDR_OFF_SIGNATURE_SLOTS, info->header.signature_slots);
+    hv_put_le64(tbs + HV_HDR_OFF_IMAGE_SIZE, info->header.image_size);
 
     uint8_t *m = tbs + HV_HEADER_SIZE;
     put_text(m + HV_META_OFF_IMAGE_NAME, HV_IMAGE_NAME_SIZE, info->name);
     put_text(m + HV_META_OFF_IMAGE_VERSION, HV_VERSION_SIZE, info->version);
     put_text(m + HV_META_OFF_OEM_ID, HV_OEM_ID_SIZE, info->oem_id);
-    put64(m + HV_META_OFF_SECURITY_VERSION, info->security_version);
-    put64(m + HV_META_OFF_BUILD_EPOCH, info->build_epoch);
-    put32(m + HV_META_OFF_DIGEST_ALG, info->digest_alg);
-    put32(m + HV_META_OFF_SECTION_COUNT, info->section_count);
-    put32(m + HV_META_OFF_BOARD_COUNT, info->board_count);
-    put32(m + HV_META_OFF_SECTION_ALIGN, info->section_align);
+    hv_put_le64(m + HV_META_OFF_SECURITY_VERSION, info->security_version);
+    hv_put_le64(m + HV_META_OFF_BUILD_EPOCH, info->build_epoch);
+    hv_put_le32(m + HV_META_OFF_DIGEST_ALG, info->digest_alg);
+    hv_put_le32(m + HV_META_OFF_SECTION_COUNT, info->section_count);
+    hv_put_le32(m + HV_META_OFF_BOARD_COUNT, info->board_count);
+    hv_put_le32(m + HV_META_OFF_SECTION_ALIGN, info->section_align);
 
     uint8_t *e = m + HV_META_FIXED_SIZE;
     for (uint32_t i = 0; i < info->section_count; i++, e += HV_SECTION_ENTRY_SIZE) {
         const hv_section *s = &info->sections[i];
-        put32(e + HV_SEC_OFF_TYPE, s->type);
-        put32(e + HV_SEC_OFF_COMPRESSION, s->compression);
+        hv_put_le32(e + HV_SEC_OFF_TYPE, s->type);
+        hv_put_le32(e + HV_SEC_OFF_COMPRESSION, s->compression);
         put_text(e + HV_SEC_OFF_NAME, HV_SECTION_NAME_SIZE, s->name);
-        put64(e + HV_SEC_OFF_OFFSET, s->offset);
-        put64(e + HV_SEC_OFF_STORED_SIZE, s->stored_size);
-        put64(e + HV_SEC_OFF_UNPACKED_SIZE, s->unpacked_size);
-        put64(e + HV_SEC_OFF_LOAD_ADDRESS, s->load_address);
-        put64(e + HV_SEC_OFF_ENTRY_POINT, s->entry_point);
+        hv_put_le64(e + HV_SEC_OFF_OFFSET, s->offset);
+        hv_put_le64(e + HV_SEC_OFF_STORED_SIZE, s->stored_size);
+        hv_put_le64(e + HV_SEC_OFF_UNPACKED_SIZE, s->unpacked_size);
+        hv_put_le64(e + HV_SEC_OFF_LOAD_ADDRESS, s->load_address);
+        hv_put_le64(e + HV_SEC_OFF_ENTRY_POINT, s->entry_point);
         memcpy(e + HV_SEC_OFF_DIGEST, s->digest, HV_DIGEST_MAX_SIZE);
     }
     for (uint32_t i = 0; i < info->board_count; i++, e += HV_BOARD_ID_SIZE)
@@ -71,8 +61,7 @@ size_t hv_encode_tbs(const hv_image_info *info, uint8_t *tbs)
 
 uint64_t hv_data_start(uint32_t metadata_size, uint32_t slots, uint32_t align)
 {
-    uint64_t end = (uint64_t)HV_HEADER_SIZE + metadata_size +
-                   (uint64_t)slots * HV_SIG_SLOT_SIZE;
+    uint64_t end = hv_sig_block_end(metadata_size, slots);
     return (end + align - 1) & ~(uint64_t)(align - 1);
 }
 
@@ -101,7 +90,7 @@ hv_slot_status hv_sig_block_insert(uint8_t *block, uint32_t slots,
             (size_t)(filled - at) * HV_SIG_SLOT_SIZE);
     memset(pos, 0, HV_SIG_SLOT_SIZE);
     memcpy(pos + HV_SIG_OFF_KEY_ID, key_id, HV_KEY_ID_SIZE);
-    put32(pos + HV_SIG_OFF_SIG_LEN, (uint32_t)sig_len);
+    hv_put_le32(pos + HV_SIG_OFF_SIG_LEN, (uint32_t)sig_len);
     memcpy(pos + HV_SIG_OFF_SIG, sig, sig_len);
     return HV_SLOT_OK;
 }

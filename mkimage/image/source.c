@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hvimage/codec.h"
 #include "hvimage/format.h"
 
 /* ELF constants used here (from the ELF-64 specification). */
@@ -14,17 +15,6 @@
 #define ELF_PT_LOAD 1u
 #define ELF_ET_EXEC 2u
 #define ELF_MAX_PHDRS 64u
-
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-static uint64_t rd64(const uint8_t *p)
-{
-    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 static int open_regular(const char *path, FILE **fp, uint64_t *size,
                         hv_diag *diag)
@@ -106,14 +96,14 @@ int hv_source_open_elf(hv_source *s, const char *path, hv_diag *diag)
     if (memcmp(eh, "\177ELF", 4) != 0 || eh[4] != 2 /* ELFCLASS64 */ ||
         eh[5] != 1 /* little-endian */ || eh[6] != 1 /* EV_CURRENT */)
         goto bad_header;
-    if (rd16(eh + 16) != ELF_ET_EXEC) {
+    if (hv_le16(eh + 16) != ELF_ET_EXEC) {
         hv_source_close(s);
         return hv_diag_set(diag, "%s: byte offset 16: ELF type %u is not an "
-                           "executable (ET_EXEC)", path, rd16(eh + 16));
+                           "executable (ET_EXEC)", path, hv_le16(eh + 16));
     }
-    uint64_t phoff = rd64(eh + 32);
-    uint16_t phentsize = rd16(eh + 54), phnum = rd16(eh + 56);
-    s->entry = rd64(eh + 24);
+    uint64_t phoff = hv_le64(eh + 32);
+    uint16_t phentsize = hv_le16(eh + 54), phnum = hv_le16(eh + 56);
+    s->entry = hv_le64(eh + 24);
     if (phentsize != ELF_PHDR_SIZE || phnum == 0 || phnum > ELF_MAX_PHDRS ||
         phoff > file_size || (uint64_t)phnum * ELF_PHDR_SIZE > file_size - phoff) {
         hv_source_close(s);
@@ -134,10 +124,10 @@ int hv_source_open_elf(hv_source *s, const char *path, hv_diag *diag)
         if (fseeko(s->fp, (off_t)at, SEEK_SET) != 0 ||
             fread(ph, 1, sizeof ph, s->fp) != sizeof ph)
             goto bad_header;
-        if (rd32(ph) != ELF_PT_LOAD)
+        if (hv_le32(ph) != ELF_PT_LOAD)
             continue;
-        uint64_t off = rd64(ph + 8), paddr = rd64(ph + 24);
-        uint64_t filesz = rd64(ph + 32), memsz = rd64(ph + 40);
+        uint64_t off = hv_le64(ph + 8), paddr = hv_le64(ph + 24);
+        uint64_t filesz = hv_le64(ph + 32), memsz = hv_le64(ph + 40);
         if (memsz == 0)
             continue;
         if (filesz > memsz || off > file_size || filesz > file_size - off ||

@@ -330,7 +330,8 @@ static int load_boot_config(loader *l, const hv_ynode *root)
 static int load_sections(loader *l, const hv_ynode *root)
 {
     static const char *const keys[] = {"name", "path", "compress", NULL};
-    static const char *const reserved[] = {"core", "bootcfg", "drivers"};
+    static const char *const reserved[] = {
+        HV_SECTION_NAME_CORE, HV_SECTION_NAME_BOOTCFG, HV_SECTION_NAME_DRIVERS};
     const hv_ydoc *doc = l->doc;
     hv_manifest *m = l->m;
     const hv_ynode *seq = hv_ymap_get(root, "sections");

@@ -1,6 +1,7 @@
 /* see yaml_doc.h */
 #include "yaml_doc.h"
 #include "hex.h"
+#include "hvimage/format.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -915,13 +916,6 @@ int hv_yget_bool(const hv_ydoc *doc, const hv_ynode *node, const char *name,
                      name, d);
 }
 
-static bool text_char(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-           c == '-';
-}
-
 int hv_yget_text(const hv_ydoc *doc, const hv_ynode *node, const char *name,
                  char *buf, size_t size, hv_diag *diag)
 {
@@ -930,7 +924,7 @@ int hv_yget_text(const hv_ydoc *doc, const hv_ynode *node, const char *name,
               node->len < size;
 
     for (size_t i = 0; ok && i < node->len; i++)
-        ok = text_char((unsigned char)node->text[i]);
+        ok = hv_text_char((unsigned char)node->text[i]);
     if (!ok)
         return hv_yerror(doc, node, diag,
                          "'%s' must be 1 to %zu characters from A-Z a-z 0-9 "

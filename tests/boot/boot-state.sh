@@ -43,7 +43,7 @@ expect_log "$T/erased.log" "^hvstage: boot state: erased \(copy 0 erased, copy 1
 expect_log "$T/erased.log" "^hvmonitor: booted example-hv version 1\.4\.2 from slot A$"
 
 variant corrupt
-flip "$T/corrupt.bin" $((state + 12))
+flip "$T/corrupt.bin" $((state + HV_BST_OFF_SEQUENCE))
 boot "$T/corrupt.bin" "$T/corrupt.log"
 expect_status 33
 expect_log "$T/corrupt.log" "^hvstage: boot state: corrupt \(copy 0 corrupt, copy 1 erased\): trying slot A, then slot B$"

@@ -27,16 +27,17 @@ variant() {
 if [ "$part" = header ]; then
 image "$T/ex.hvi" dev
 flash "$T/base.bin" --key "$T/dev.pub.pem" --rollback 3 --slot-a "$T/ex.hvi"
-# Header (offsets from include/hvimage/format.h).
-variant image-size-past-slot 24 "$(le "$(hex $((region_slot_a_size + 4096)))" 8)" "region"
-variant image-size-huge 24 "$(le 10000000000 8)" "bad_header|region"
-variant image-size-tiny 24 "$(le 41 8)" "bad_header|region"
-variant metadata-size 12 "$(le FFFFFFF0 4)" "bad_header"
-variant signature-slots 16 "$(le 40000000 4)" "bad_header"
+# Header (offsets from include/hvimage/format.h, through $HV_CONST).
+variant image-size-past-slot $HV_HDR_OFF_IMAGE_SIZE "$(le "$(hex $((region_slot_a_size + 4096)))" 8)" "region"
+variant image-size-huge $HV_HDR_OFF_IMAGE_SIZE "$(le 10000000000 8)" "bad_header|region"
+variant image-size-tiny $HV_HDR_OFF_IMAGE_SIZE "$(le 41 8)" "bad_header|region"
+variant metadata-size $HV_HDR_OFF_METADATA_SIZE "$(le FFFFFFF0 4)" "bad_header"
+variant signature-slots $HV_HDR_OFF_SIGNATURE_SLOTS "$(le 40000000 4)" "bad_header"
 # Signed metadata: section 0 (core) offset, section 2 (drivers) stored size.
-variant core-offset $((64 + 256 + 40)) "$(le FFFFFFFFFFFFF000 8)" "bad_signature"
-variant drivers-size $((64 + 256 + 2 * 128 + 48)) "$(le 7FFFFFFFFFFFFFFF 8)" "bad_signature"
-variant core-load $((64 + 256 + 64)) "$(le 7FFFFFFFFFFFF000 8)" "bad_signature"
+entry() { echo $((HV_HEADER_SIZE + HV_META_FIXED_SIZE + $1 * HV_SECTION_ENTRY_SIZE + $2)); }
+variant core-offset "$(entry 0 $HV_SEC_OFF_OFFSET)" "$(le FFFFFFFFFFFFF000 8)" "bad_signature"
+variant drivers-size "$(entry 2 $HV_SEC_OFF_STORED_SIZE)" "$(le 7FFFFFFFFFFFFFFF 8)" "bad_signature"
+variant core-load "$(entry 0 $HV_SEC_OFF_LOAD_ADDRESS)" "$(le 7FFFFFFFFFFFF000 8)" "bad_signature"
 finish
 fi
 

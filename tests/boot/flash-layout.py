@@ -6,16 +6,25 @@ independent implementation (Python's zlib CRC-32, struct):
 
 Every byte is accounted for: the stage (with its trust area provisioned),
 the boot-state record copy 0, the slot images, and 0xFF everywhere else.
+Offsets and sizes come from include/hvimage/flash.h through the generated
+constants file $HV_CONST; the checks themselves are written independently.
 """
 import json
+import os
 import struct
 import sys
 import zlib
 
-TRUST_SIZE = 8192
-FIXED = 256
-KEYREC = 560
-STATE_RECORD = 64
+K = {}
+for line in open(os.environ["HV_CONST"], encoding="ascii"):
+    name, value = line.strip().split("=", 1)
+    K[name] = int(value)
+TRUST_SIZE = K["HV_TRUST_AREA_SIZE"]
+FIXED = K["HV_TRUST_FIXED_SIZE"]
+KEYREC = K["HV_KEYREC_SIZE"]
+STATE_RECORD = K["HV_BOOT_STATE_RECORD_SIZE"]
+STAGE_HDR = K["HV_STAGE_HDR_OFFSET"]
+TEXT = K["HV_BOARD_ID_SIZE"]
 
 
 def fail(msg):
@@ -47,9 +56,9 @@ def main():
     # Stage and trust area.
     bs = regs["boot_stage"]
     got = flash[bs["offset"]:bs["offset"] + bs["size"]]
-    if got[:4] != b"\x02\xb0\xad\x1b" or got[32:40] != b"HVSTAGE\x1a":
+    if got[:4] != b"\x02\xb0\xad\x1b" or got[STAGE_HDR:STAGE_HDR + 8] != b"HVSTAGE\x1a":
         fail("boot_stage does not start with the multiboot and stage headers")
-    (load, toff, tsize) = struct.unpack_from("<III", got, 32 + 12)
+    (load, toff, tsize) = struct.unpack_from("<III", got, STAGE_HDR + K["HV_STAGE_OFF_LOAD_SIZE"])
     if load != len(stage) or tsize != TRUST_SIZE:
         fail("stage header does not match the stage file")
     if got[:toff] != stage[:toff] or got[toff + tsize:len(stage)] != stage[toff + tsize:]:
@@ -59,27 +68,29 @@ def main():
     t = got[toff:toff + tsize]
     if t[:8] != b"HVTRUST\x1a":
         fail("trust area magic")
-    version, size, count, min_sigs, rollback = struct.unpack_from("<IIIIQ", t, 8)
-    if version != 1 or size != FIXED + count * KEYREC:
+    version, size, count, min_sigs, rollback = struct.unpack_from("<IIIIQ", t, K["HV_TRUST_OFF_VERSION"])
+    if version != K["HV_TRUST_VERSION"] or size != FIXED + count * KEYREC:
         fail("trust area version or size")
-    crc = zlib.crc32(t[:252] + bytes(4) + t[FIXED:size])
-    if crc != struct.unpack_from("<I", t, 252)[0]:
+    CRC = K["HV_TRUST_OFF_CRC32"]
+    crc = zlib.crc32(t[:CRC] + bytes(4) + t[FIXED:size])
+    if crc != struct.unpack_from("<I", t, CRC)[0]:
         fail("trust area CRC-32")
-    if any(t[size:]) or any(t[176:252]):
+    if any(t[size:]) or any(t[K["HV_TRUST_OFF_RESERVED"]:CRC]):
         fail("trust area reserved or trailing bytes not zero")
     text = lambda b: b.rstrip(b"\0").decode()
-    if text(t[32:64]) != lay["board"] or text(t[64:96]) != lay["oem_id"]:
+    if text(t[K["HV_TRUST_OFF_BOARD_ID"]:K["HV_TRUST_OFF_BOARD_ID"] + TEXT]) != lay["board"] or \
+            text(t[K["HV_TRUST_OFF_OEM_ID"]:K["HV_TRUST_OFF_OEM_ID"] + TEXT]) != lay["oem_id"]:
         fail("trust area board or OEM id")
     if rollback != lay["rollback_counter"] or min_sigs != lay["min_signatures"]:
         fail("trust area rollback counter or min_signatures")
-    fsize, eb = struct.unpack_from("<QQ", t, 96)
+    fsize, eb = struct.unpack_from("<QQ", t, K["HV_TRUST_OFF_FLASH_SIZE"])
     if fsize != lay["size"] or eb != lay["erase_block"]:
         fail("trust area flash size or erase block")
     for i, name in enumerate(["boot_stage", "boot_state", "slot_a", "slot_b"]):
-        off, sz = struct.unpack_from("<QQ", t, 112 + 16 * i)
+        off, sz = struct.unpack_from("<QQ", t, K["HV_TRUST_OFF_BOOT_STAGE"] + 2 * K["HV_REGION_OFF_SIZE"] * i)
         if (off, sz) != (regs[name]["offset"], regs[name]["size"]):
             fail(f"trust area region {name}")
-    ids = [t[FIXED + i * KEYREC:FIXED + i * KEYREC + 32].hex() for i in range(count)]
+    ids = [t[FIXED + i * KEYREC:FIXED + i * KEYREC + K["HV_KEY_ID_SIZE"]].hex() for i in range(count)]
     if ids != sorted(ids) or ids != [k["key_id"] for k in lay["keys"]]:
         fail("trust area key ids not sorted or not the layout's")
 
@@ -87,10 +98,11 @@ def main():
     st = regs["boot_state"]
     s = flash[st["offset"]:st["offset"] + st["size"]]
     rec = s[:STATE_RECORD]
-    if rec[:8] != b"HVBSTATE" or zlib.crc32(rec[:60]) != struct.unpack_from("<I", rec, 60)[0]:
+    if rec[:8] != b"HVBSTATE" or zlib.crc32(rec[:K["HV_BST_OFF_CRC32"]]) != struct.unpack_from("<I", rec, K["HV_BST_OFF_CRC32"])[0]:
         fail("boot-state copy 0 magic or CRC-32")
-    ver, seq, active = struct.unpack_from("<III", rec, 8)
-    if (ver, seq, active) != (1, 1, "ab".index(lay["active_slot"])) or any(rec[20:60]):
+    ver, seq, active = struct.unpack_from("<III", rec, K["HV_BST_OFF_VERSION"])
+    if (ver, seq, active) != (K["HV_BOOT_STATE_VERSION"], 1, "ab".index(lay["active_slot"])) or \
+            any(rec[K["HV_BST_OFF_RESERVED"]:K["HV_BST_OFF_CRC32"]]):
         fail("boot-state copy 0 fields")
     if not erased(s[STATE_RECORD:]):
         fail("boot_state region not erased after copy 0")

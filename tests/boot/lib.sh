@@ -4,7 +4,9 @@
 # then ends with `finish`, which fails the test if any assertion failed or
 # none was made. HVBOOT_KEEP=1 keeps the temporary folder (flashes, logs).
 set -u
-: "${HVIMAGE:?}" "${SRC:?}" "${STAGE:?}"
+: "${HVIMAGE:?}" "${SRC:?}" "${STAGE:?}" "${HV_CONST:?}"
+# HV_* offsets and sizes from include/hvimage/ (tests/format-constants.c).
+. "$HV_CONST"
 QEMU=${QEMU:-}
 if [ -z "$QEMU" ] || ! [ -x "$QEMU" ]; then
     echo "FAIL: qemu-system-x86_64 not found (apt-get install qemu-system-x86)"

@@ -2,7 +2,9 @@
 # through `expect`, and ends with `finish`, which fails the test if any
 # expectation failed or none was checked.
 set -u
-: "${HVIMAGE:?}" "${SRC:?}"
+: "${HVIMAGE:?}" "${SRC:?}" "${HV_CONST:?}"
+# HV_* offsets and sizes from include/hvimage/ (tests/format-constants.c).
+. "$HV_CONST"
 fails=0
 checks=0
 T=$(mktemp -d /tmp/hvcli-XXXXXX)

@@ -30,7 +30,7 @@ check "ECDSA signed bytes are identical" cmp "$T/a.tbs" "$T/b.tbs"
 # The signature block differs (ECDSA nonce); everything after it does not.
 off=$(( $(stat -c %s "$T/a.tbs") ))
 slots=2
-check "sections are identical" sh -c "cmp -s -i $((off + slots * 552)) '$T/ec-a.hvi' '$T/ec-b.hvi'"
+check "sections are identical" sh -c "cmp -s -i $((off + slots * HV_SIG_SLOT_SIZE)) '$T/ec-a.hvi' '$T/ec-b.hvi'"
 # SOURCE_DATE_EPOCH overrides the manifest's build_epoch.
 SOURCE_DATE_EPOCH=1234567890 "$HVIMAGE" build -q -m "$T/a/example.yaml" -p "$T/prof.yaml" --key "$T/rsa.pem" -o "$T/sde.hvi"
 expect 0 '"build_epoch":1234567890' hv inspect --json "$T/sde.hvi"

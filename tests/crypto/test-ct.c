@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "hvboot.h"
+#include "crypto_internal.h"
 
 int main(void)
 {

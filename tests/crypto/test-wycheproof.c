@@ -8,7 +8,8 @@
  * wycheproof_to_lines.py writes it ("-" for an empty hex field).
  *
  * The message is hashed through the backend's own hash API; DER signatures
- * go through hv_ecdsa_der_to_raw first, and a DER decoding failure counts as
+ * go through hv_ecdsa_der_to_raw (signing/, the decoder hvimage attach uses)
+ * first, and a DER decoding failure counts as
  * a rejection. `valid` must be accepted, `invalid` rejected, `acceptable`
  * may go either way (counted). The test fails on any contradiction, on any
  * malformed line and when no case ran.
@@ -25,6 +26,7 @@
 #include <bearssl.h>
 
 #include "hvboot.h"
+#include "signing.h"
 
 #define MAX_LISTED 64
 
@@ -222,7 +224,7 @@ int main(int argc, char **argv)
         vsig_len = sig_len;
         ok = 1;
         if (strcmp(format, "der") == 0) {
-            ok = hv_ecdsa_der_to_raw(sig, sig_len, a->scalar, raw);
+            ok = hv_ecdsa_der_to_raw(sig, sig_len, a->scalar, raw) == HV_DER_OK;
             vsig = raw;
             vsig_len = 2 * a->scalar;
         }

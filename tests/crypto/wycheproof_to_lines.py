@@ -24,12 +24,19 @@ import os
 import subprocess
 import sys
 
+# Key record sizes from include/hvimage/format.h, through the constants
+# file the build generates ($HV_CONST, tests/format-constants.c).
+K = {}
+for _line in open(os.environ['HV_CONST'], encoding='ascii'):
+    _name, _value = _line.strip().split('=', 1)
+    K[_name] = int(_value)
+
 # alg -> (key kind, curve name or key bits, hash name, key record bytes)
 ALGS = {
-    'p256': ('ecdsa', 'secp256r1', 'SHA-256', 65),
-    'p384': ('ecdsa', 'secp384r1', 'SHA-384', 97),
-    'rsa3072': ('rsa', 3072, 'SHA-256', 384 + 4),
-    'rsa4096': ('rsa', 4096, 'SHA-256', 512 + 4),
+    'p256': ('ecdsa', 'secp256r1', 'SHA-256', K['HV_PUB_SIZE_P256']),
+    'p384': ('ecdsa', 'secp384r1', 'SHA-384', K['HV_PUB_SIZE_P384']),
+    'rsa3072': ('rsa', 3072, 'SHA-256', K['HV_PUB_SIZE_RSA3072']),
+    'rsa4096': ('rsa', 4096, 'SHA-256', K['HV_PUB_SIZE_RSA4096']),
 }
 GROUP_TYPES = {
     'der': 'EcdsaVerify',
@@ -72,9 +79,13 @@ def rsa_key(group, bits, size):
     if len(n) > nlen:
         raise FormatError('modulus longer than %d bytes' % nlen)
     e = int(pk['publicExponent'], 16)
-    if not 0 < e < 2 ** 32:
-        raise FormatError('public exponent does not fit 4 bytes')
-    return (n.rjust(nlen, b'\x00') + e.to_bytes(4, 'big')).hex()
+    elen = K['HV_RSA_EXPONENT_SIZE']
+    if not 0 < e < 2 ** (8 * elen):
+        raise FormatError('public exponent does not fit %d bytes' % elen)
+    if nlen + elen != size:
+        raise FormatError('key record of %d bytes, format.h says %d'
+                          % (nlen + elen, size))
+    return (n.rjust(nlen, b'\x00') + e.to_bytes(elen, 'big')).hex()
 
 
 def convert(path, alg, fmt):

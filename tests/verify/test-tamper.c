@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "fixture.h"
+#include "hvimage/codec.h"
 
 static hv_workspace ws;
 
@@ -149,7 +150,7 @@ static void test_policy(const fixture *f, const fixture *other)
     /* An empty signature block is refused, never skipped. */
     uint8_t *unsigned_img = malloc(n);
     memcpy(unsigned_img, img, n);
-    uint32_t meta = (uint32_t)img[12] | (uint32_t)img[13] << 8;
+    uint32_t meta = hv_le32(img + HV_HDR_OFF_METADATA_SIZE);
     memset(unsigned_img + HV_HEADER_SIZE + meta, 0, 2 * HV_SIG_SLOT_SIZE);
     CHECK(run(unsigned_img, n, n, 1, k, 1, 1, NULL, f->board, 0, NULL) ==
           HV_ERR_NO_SIGNATURE);
@@ -160,7 +161,7 @@ static void test_policy(const fixture *f, const fixture *other)
 static void check_has_padding(const fixture *f)
 {
     hv_image_info info;
-    uint32_t meta = (uint32_t)f->image[12] | (uint32_t)f->image[13] << 8;
+    uint32_t meta = hv_le32(f->image + HV_HDR_OFF_METADATA_SIZE);
     CHECK(hv_parse_metadata(f->image, HV_HEADER_SIZE + meta, &info) == HV_OK);
     uint64_t pos = HV_HEADER_SIZE + meta + 2 * HV_SIG_SLOT_SIZE;
     for (uint32_t i = 0; i < info.section_count; i++) {
