@@ -100,7 +100,9 @@ static long run_folder(const char *dir)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    /* An empty folder leaves |names| NULL, which qsort must not get. */
+    if (n > 0)
+        qsort(names, n, sizeof *names, cmp_names);
     long done = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat st;
