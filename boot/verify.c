@@ -83,7 +83,10 @@ static hv_result check_signatures(const hv_crypto *c, const hv_policy *p,
 {
     uint8_t digest256[32], digest384[48];
     int have256 = 0, have384 = 0;
+    /* A local count, so counted[0..signers) is visibly what this loop
+     * wrote; v->signers follows it (hv_verify's reset zeroed it). */
     const hv_trusted_key *counted[HV_MAX_SIGNATURE_SLOTS];
+    uint32_t signers = 0;
 
     for (uint32_t i = 0; i < filled; i++) {
         const uint8_t *slot = block + (size_t)i * HV_SIG_SLOT_SIZE;
@@ -120,14 +123,14 @@ static hv_result check_signatures(const hv_crypto *c, const hv_policy *p,
         /* Key ids ascend strictly (hv_check_sig_block), so no id counts
          * twice; but a platform may trust one key under two ids (two
          * encodings of it hashed as they came), so a key counts once. */
-        if (same_key_counted(counted, v->signers, k))
+        if (same_key_counted(counted, signers, k))
             continue;
-        counted[v->signers] = k;
-        memcpy(v->signer_ids[v->signers], k->key_id, HV_KEY_ID_SIZE);
-        v->signers++;
+        counted[signers] = k;
+        memcpy(v->signer_ids[signers], k->key_id, HV_KEY_ID_SIZE);
+        v->signers = ++signers;
     }
     uint32_t need = p->min_signatures ? p->min_signatures : 1;
-    if (v->signers < need)
+    if (signers < need)
         return fail(v, HV_ERR_TOO_FEW_SIGNATURES, block_offset);
     return HV_OK;
 }

@@ -65,6 +65,10 @@ static int fuzz_sig_block(const uint8_t *data, size_t avail, uint32_t slots)
     size_t len = (size_t)slots * HV_SIG_SLOT_SIZE;
     if (slots < 1 || slots > HV_MAX_SIGNATURE_SLOTS || avail < len)
         return 0;
+    /* Never true (slots >= 1), but the analyzer cannot bound the product,
+     * and the key id below reads block[0..HV_KEY_ID_SIZE]. */
+    if (len <= HV_KEY_ID_SIZE)
+        fuzz_fail("%u slots in %zu bytes", slots, len);
     uint8_t *block = fuzz_dup(data, len);
     uint32_t filled = UINT32_MAX;
     int valid = hv_check_sig_block(block, slots, &filled) == HV_OK;

@@ -174,7 +174,9 @@ static int run_folder(const char *dir, tally *t)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    /* An empty folder leaves |names| NULL, which qsort must not get. */
+    if (n > 0)
+        qsort(names, n, sizeof *names, cmp_names);
     int rc = 0;
     tally here = {0, 0, 0, 0};
     for (size_t i = 0; i < n; i++) {

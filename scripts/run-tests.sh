@@ -1,11 +1,13 @@
 #!/bin/sh
 # Install what is missing, build with -Werror, run every test, then build
-# again with ASan + UBSan (build-asan/) and run every test there too, and end
-# with the plain line "N passed, N failed" over both runs. A skipped test
+# again with ASan + UBSan (build-asan/) and run every test there too, run
+# clang's static analyzer (build-scan/), fuzz each target for a minute, and
+# end with the plain line "N passed, N failed" over all of it. A skipped test
 # counts as failed: no test here is allowed to skip.
 #
-# HV_SANITIZERS=0 leaves out the ASan + UBSan run (quicker local runs; CI
-# always has it). Arguments go to both `meson test` runs (e.g. a suite).
+# HV_SANITIZERS=0 leaves out the ASan + UBSan run, HV_SCAN=0 the static
+# analysis (quicker local runs; CI always has both). Arguments go to both
+# `meson test` runs (e.g. a suite).
 set -u
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
@@ -65,6 +67,44 @@ if [ "${HV_SANITIZERS:-1}" != 0 ]; then
     logs="$logs $asan/meson-logs/testlog-sanitize.json"
 fi
 
+# clang's static analyzer (scan-build) over the whole build, counted as one
+# test: passed when it reports no bug. Meson's scan-build target configures
+# and analyses a fresh copy under build-scan/meson-private/; its exit status
+# says nothing about bugs (Meson does not pass --status-bugs), so the
+# summary lines decide (one for the configure step, one for the build).
+# About 2 minutes of CPU; HV_SCAN_TIMEOUT (seconds, default 600) bounds it.
+# HTML reports: build-scan/meson-logs/scanbuild/; output: build-scan.log.
+scan_passed=0
+scan_failed=0
+if [ "${HV_SCAN:-1}" != 0 ]; then
+    scan_limit=${HV_SCAN_TIMEOUT:-600}
+    start=$(date +%s)
+    { [ -f build-scan/build.ninja ] || meson setup build-scan -Dwerror=true &&
+        timeout "$scan_limit" ninja -C build-scan scan-build; } \
+        >build-scan.log 2>&1
+    rc=$?
+    secs=$(($(date +%s) - start))
+    bugs=$(grep -E '^scan-build: [0-9]+ bugs? found\.$' build-scan.log)
+    if [ $rc -eq 0 ] && [ -z "$bugs" ] &&
+        grep -q '^scan-build: No bugs found\.$' build-scan.log; then
+        echo "scan-build: no bugs found (${secs} s)"
+        scan_passed=1
+    else
+        # One line per finding: FILE:LINE:COL: warning: WHAT [checker]
+        sed 's/\x1b\[[0-9;]*m//g' build-scan.log |
+            grep -E ': warning: .* \[[A-Za-z0-9_.]+\]$' |
+            sed 's|^\(\.\./\)*||' | sort -u
+        grep -E "^scan-build: Run 'scan-view" build-scan.log
+        if [ $rc -ne 0 ]; then
+            tail -n 20 build-scan.log
+            [ $rc -eq 124 ] && echo "scan-build: stopped after $scan_limit s"
+        fi
+        echo "scan-build: FAILED (exit $rc, ${bugs:-no bug count}," \
+            "${secs} s; full output in build-scan.log)"
+        scan_failed=1
+    fi
+fi
+
 # Each fuzz target for a bounded minute (HV_FUZZ_SECONDS), counted as one
 # test per target. HV_FUZZ_SECONDS=0 leaves fuzzing out of a local run.
 fuzz_passed=0
@@ -83,7 +123,7 @@ fi
 
 python3 - $logs <<PY
 import json, sys
-passed, failed = $fuzz_passed, $fuzz_failed
+passed, failed = $fuzz_passed + $scan_passed, $fuzz_failed + $scan_failed
 for path in sys.argv[1:]:
     try:
         lines = open(path).readlines()

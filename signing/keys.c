@@ -42,6 +42,9 @@ static void wipe_free(char *buf, size_t len)
 static int read_key_file(const char *path, char **out, size_t *out_len,
                          hv_diag *diag)
 {
+    /* Defined on failure too: the analyzer cannot see hv_diag_set's -1. */
+    *out = NULL;
+    *out_len = 0;
     /* open/read rather than stdio so that no unwiped stdio buffer ever
      * holds key bytes. */
     int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -349,6 +349,7 @@ static int get_attr(hv_p11_key *k, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type,
                     void *buf, size_t cap, size_t *len, const char *what,
                     hv_diag *diag)
 {
+    *len = 0; /* on failure too: the analyzer cannot see hv_diag_set's -1 */
     CK_ATTRIBUTE a = {type, NULL, 0};
     CK_RV rv = k->mod->f->C_GetAttributeValue(k->session, obj, &a, 1);
     if (rv != CKR_OK || a.ulValueLen == (CK_ULONG)-1)

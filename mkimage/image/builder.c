@@ -161,6 +161,8 @@ static int open_core(const build *b, hv_source *src, hv_section *s,
 {
     const hv_manifest *m = &b->manifest;
     hv_core_format fmt = m->core_format;
+    /* Defined on every path, failures included, as hv_source_open_* do. */
+    memset(src, 0, sizeof *src);
     if (fmt == HV_CORE_AUTO) {
         int elf = hv_file_is_elf(m->core_path, diag);
         if (elf < 0)

@@ -146,7 +146,8 @@ static int data_matches(const hv_verdict *v, const uint8_t *img, size_t len,
         }
         const uint8_t *src = img + s->offset;
         if (s->compression == HV_COMPRESSION_NONE) {
-            if (s->stored_size && memcmp(s->data, src, (size_t)s->stored_size)) {
+            if (s->stored_size &&
+                (!s->data || memcmp(s->data, src, (size_t)s->stored_size))) {
                 snprintf(why, why_len, "section %u data differ from flash", i);
                 return 0;
             }

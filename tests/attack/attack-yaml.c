@@ -26,7 +26,7 @@ typedef struct buf {
 
 static void b_add(buf *b, const void *p, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
+    if (b->cap - b->len <= n) { /* b->len + n + 1 > b->cap, without overflow */
         b->cap = (b->len + n + 1) * 2;
         b->p = realloc(b->p, b->cap);
         if (!b->p)

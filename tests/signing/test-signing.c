@@ -507,6 +507,8 @@ static void case_import(void)
     size_t der_len = ossl_sign_der(WORK("a.pem"), HV_SIG_ECDSA_P256_SHA256,
                                    tbs, sizeof tbs, der, sizeof der);
     CHECK(der_len >= 8 && der_len < 128 && der[0] == 0x30);
+    if (der_len < 8)
+        return; /* OpenSSL did not sign: der[] holds nothing to take apart */
     size_t out_len = 0;
     CHECK_MSG(hv_signature_import(&a, tbs, sizeof tbs, der, der_len,
                                   "sig.der", out, &out_len, &d) == 0,
