@@ -13,6 +13,7 @@
 
 #include "diag.h"
 #include "hvboot.h"
+#include "cli_progress.h"
 #include "signing.h"
 
 int cmd_build(int argc, char **argv);
@@ -68,6 +69,7 @@ typedef struct cli_verify_opts {
     bool oem_waived;
     bool rollback_waived;
     const char *profile; /* --profile: gave the OEM and the boards */
+    bool progress;       /* --progress: draw it even off a terminal */
 } cli_verify_opts;
 
 /* Run hv_verify on |path|. The verdict and section buffers stay valid until
@@ -83,6 +85,7 @@ typedef struct cli_verify_run {
     uint64_t rollback;
     uint64_t file_size;
     bool ran;
+    cli_progress progress; /* bytes read from the image */
 } cli_verify_run;
 int cli_verify_file(const char *path, const cli_verify_opts *o,
                     cli_verify_run *run, hv_diag *diag);

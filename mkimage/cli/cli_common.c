@@ -141,6 +141,7 @@ int cli_exit_for_result(hv_result r)
 static int host_read(void *user, uint64_t off, void *dst, size_t len)
 {
     cli_verify_run *run = user;
+    cli_progress_add(&run->progress, len, 0);
     uint8_t *p = dst;
     while (len > 0) {
         ssize_t n = pread(run->fd, p, len, (off_t)off);
@@ -313,12 +314,20 @@ int cli_verify_file(const char *path, const cli_verify_opts *o,
         hv_diag_set(diag, "out of memory");
         return HV_EXIT_INTERNAL;
     }
+    /* A progress line for a verify that takes over a second, on a
+     * terminal, never mixed into JSON unless asked. */
+    cli_progress_init(&run->progress, "verify",
+                      o->progress ? CLI_PROGRESS_ON
+                      : o->json   ? CLI_PROGRESS_OFF
+                                  : CLI_PROGRESS_AUTO);
+    cli_progress_total(&run->progress, run->file_size);
     hv_ops ops = {run, host_read, host_rollback, host_board, host_memory};
     hv_policy pol = {o->keys.rec, o->keys.count, o->min_signatures, o->oem,
                      run->file_size, 1};
     hv_result r = hv_verify(&ops, &hv_crypto_native, &pol, run->ws,
                             &run->verdict);
     run->ran = true;
+    cli_progress_done(&run->progress);
     /* The boot stage's RAM windows (device policy, hvpolicy.h): what
      * verify accepts is what the stage boots. */
     char ram_why[256];

@@ -53,8 +53,9 @@ static void draw(cli_progress *p, uint64_t t)
     char of[32] = "";
     if (total > 0)
         snprintf(of, sizeof of, " of %.1f", mib(total));
-    fprintf(stderr, "\r%s: %.1f%s MiB in, %.1f MiB out", p->verb, mib(in), of,
-            mib(out));
+    fprintf(stderr, "\r%s: %.1f%s MiB in", p->verb, mib(in), of);
+    if (out > 0)
+        fprintf(stderr, ", %.1f MiB out", mib(out));
     if (in > 0 && out > 0)
         fprintf(stderr, " (ratio %.3f)", (double)out / (double)in);
     fprintf(stderr, ", %.0f MiB/s%s\033[K", rate, left);

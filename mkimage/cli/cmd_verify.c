@@ -21,7 +21,7 @@ static const char verify_help[] =
     "usage: hvimage verify --key PUB.pem [--key ...] --board BOARD\n"
     "                      (--oem OEM | --profile PROFILE | --any-oem)\n"
     "                      (--rollback N | --no-rollback-check)\n"
-    "                      [--min-signatures N] [--json] IMAGE\n\n"
+    "                      [--min-signatures N] [--json] [--progress] IMAGE\n\n"
     "Verify IMAGE exactly as the boot stage does (same library): header,\n"
     "signatures against the trusted keys, OEM, board, rollback counter,\n"
     "then every section read once, hashed and decompressed to its declared\n"
@@ -29,6 +29,8 @@ static const char verify_help[] =
     "waive them by name (the verdict then says \"not checked\").\n"
     "--profile takes the OEM from an OEM profile, requires BOARD to be one\n"
     "of its boards and every --key to be one it accepts.\n"
+    "A verify that takes over a second draws a progress line on stderr when\n"
+    "stderr is a terminal (never with --json); --progress forces it.\n"
     "Exit 0 verified, 1 rejected, 2 bad usage or input.\n";
 
 static const char extract_help[] =
@@ -102,6 +104,7 @@ static int parse_opts(const char *cmd, const char *help, int argc,
         {"profile", required_argument, 0, 'p'},
         {"min-signatures", required_argument, 0, 'n'},
         {"json", no_argument, 0, 'j'},
+        {"progress", no_argument, 0, 'G'},
         {"output", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
@@ -135,6 +138,7 @@ static int parse_opts(const char *cmd, const char *help, int argc,
             rc = once(cmd, "--profile", &seen_profile);
             o->profile = optarg;
             break;
+        case 'G': o->progress = true; break;
         case 'j':
             if (out)
                 return cli_usage_error(cmd, "no --json for this command");

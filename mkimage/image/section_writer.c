@@ -177,6 +177,26 @@ static int zstd_setup(ZSTD_CCtx *z, const hv_section_params *p, uint64_t size,
     return 0;
 }
 
+/* Tell the progress hook how far zstd got: the bytes its workers have
+ * compressed (not merely buffered, which runs far ahead at the slow
+ * levels) and the bytes written. Called after every streaming call, which
+ * with workers returns as each job's blocks complete, so a long final flush
+ * still moves the line. */
+static void report_progress(const hv_section_params *p, ZSTD_CCtx *z,
+                            const sink *k, uint64_t *shown_in,
+                            uint64_t *shown_out)
+{
+    if (!p->progress.add)
+        return;
+    uint64_t consumed = ZSTD_getFrameProgression(z).consumed;
+    if (consumed < *shown_in)
+        consumed = *shown_in;
+    p->progress.add(p->progress.ctx, consumed - *shown_in,
+                    k->written - *shown_out);
+    *shown_in = consumed;
+    *shown_out = k->written;
+}
+
 int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
                      hv_section_result *res, hv_diag *diag)
 {
@@ -192,6 +212,7 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
     const EVP_MD *md = p->digest_alg == HV_DIGEST_SHA384 ? EVP_sha384()
                                                          : EVP_sha256();
     unsigned dlen = 0;
+    uint64_t shown_in = 0, shown_out = 0; /* told to the progress hook */
 
     memset(res, 0, sizeof *res);
     if (!k.md || !in || (p->compress && (!zbuf || !z))) {
@@ -210,7 +231,6 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
         if (hv_source_read(src, in, CHUNK, &got, diag) != 0)
             goto out;
         res->unpacked_size += got;
-        uint64_t written_before = k.written;
         if (!p->compress) {
             if (got == 0)
                 break;
@@ -233,9 +253,8 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
             }
             if (emit(&k, zbuf, ob.pos, diag) != 0)
                 goto out;
+            report_progress(p, z, &k, &shown_in, &shown_out);
         } while (mode == ZSTD_e_end ? remaining != 0 : ib.pos < ib.size);
-        if (p->progress.add)
-            p->progress.add(p->progress.ctx, got, k.written - written_before);
         if (got == 0)
             break;
     }
