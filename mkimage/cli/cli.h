@@ -94,8 +94,6 @@ int cli_exit_for_result(hv_result r);
 
 /* Image facts. |verdict| may be NULL (inspect). */
 void cli_print_info_text(FILE *f, const hv_image_info *info);
-void cli_print_info_json(FILE *f, const hv_image_info *info);
-void cli_json_string(FILE *f, const char *s);
 void cli_hex(FILE *f, const uint8_t *p, size_t n);
 
 #endif

@@ -366,4 +366,4 @@ void cli_verify_release(cli_verify_run *run)
     memset(run, 0, sizeof *run);
 }
 
-/* Printing (cli_hex, cli_json_string, cli_print_info_*) is cli_print.c. */
+/* Printing (cli_hex, cli_print_info_text, the JSON builders) is cli_print.c. */

@@ -134,18 +134,6 @@ void cli_hex(FILE *f, const uint8_t *p, size_t n)
         fprintf(f, "%02x", p[i]);
 }
 
-/* One JSON string literal, for callers that still assemble JSON by hand
- * (assemble): valid whatever bytes |s| holds. */
-void cli_json_string(FILE *f, const char *s)
-{
-    json_object *j = cli_json_text(s);
-    fputs(j ? json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
-                                                    JSON_C_TO_STRING_NOSLASHESCAPE)
-            : "null",
-          f);
-    json_object_put(j);
-}
-
 /* ---- Image facts ------------------------------------------------------ */
 
 static const char *section_type_name(uint32_t t)
@@ -252,13 +240,4 @@ json_object *cli_info_json(const hv_image_info *in)
     }
     json_object_object_add(o, "sections", secs);
     return o;
-}
-
-void cli_print_info_json(FILE *f, const hv_image_info *in)
-{
-    json_object *o = cli_info_json(in);
-    fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                JSON_C_TO_STRING_NOSLASHESCAPE),
-          f);
-    json_object_put(o);
 }

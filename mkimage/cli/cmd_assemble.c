@@ -8,6 +8,7 @@
 
 #include "assemble.h"
 #include "cli.h"
+#include "cli_print.h"
 #include "exit_codes.h"
 #include "plan.h"
 
@@ -123,63 +124,74 @@ static void print_text(const char *out, const hv_assemble_opts *o,
     }
 }
 
+static json_object *u64(uint64_t v)
+{
+    return json_object_new_uint64(v);
+}
+
+/* The layout as one JSON object, built with json-c (docs/CLI.md). */
 static void print_json(const char *out, const hv_assemble_opts *o,
                        const hv_assemble_report *r)
 {
-    printf("{\"flash\":");
-    cli_json_string(stdout, out);
-    printf(",\"size\":%llu,\"erase_block\":%llu,\"board\":",
-           (unsigned long long)r->flash_size,
-           (unsigned long long)r->erase_block);
-    cli_json_string(stdout, o->board);
-    printf(",\"oem_id\":");
-    cli_json_string(stdout, r->oem_id);
-    printf(",\"rollback_counter\":%llu,\"min_signatures\":%u,"
-           "\"active_slot\":\"%c\",\"regions\":{",
-           (unsigned long long)o->rollback,
-           o->min_signatures ? o->min_signatures : 1,
-           o->active_slot == HV_SLOT_B ? 'b' : 'a');
-    for (int i = 0; i < 4; i++)
-        printf("%s\"%s\":{\"offset\":%llu,\"size\":%llu}", i ? "," : "",
-               region_names[i], (unsigned long long)r->region_offset[i],
-               (unsigned long long)r->region_size[i]);
-    printf("},\"stage\":{\"size\":%llu,\"trust_area_offset\":%llu},"
-           "\"keys\":[", (unsigned long long)r->stage_size,
-           (unsigned long long)r->trust_offset);
-    for (size_t i = 0; i < r->key_count; i++) {
-        printf("%s{\"key_id\":\"", i ? "," : "");
-        print_key_id(stdout, r->key_ids[i]);
-        printf("\",\"algorithm\":\"%s\"}", hv_sig_alg_name(r->key_algs[i]));
+    json_object *j = json_object_new_object();
+    cli_json_add_text(j, "flash", out);
+    json_object_object_add(j, "size", u64(r->flash_size));
+    json_object_object_add(j, "erase_block", u64(r->erase_block));
+    cli_json_add_text(j, "board", o->board);
+    cli_json_add_text(j, "oem_id", r->oem_id);
+    json_object_object_add(j, "rollback_counter", u64(o->rollback));
+    json_object_object_add(j, "min_signatures",
+                           u64(o->min_signatures ? o->min_signatures : 1));
+    json_object_object_add(j, "active_slot", json_object_new_string(
+                                  o->active_slot == HV_SLOT_B ? "b" : "a"));
+    json_object *regions = json_object_new_object();
+    for (int i = 0; i < 4; i++) {
+        json_object *reg = json_object_new_object();
+        json_object_object_add(reg, "offset", u64(r->region_offset[i]));
+        json_object_object_add(reg, "size", u64(r->region_size[i]));
+        json_object_object_add(regions, region_names[i], reg);
     }
-    printf("],\"slots\":{");
+    json_object_object_add(j, "regions", regions);
+    json_object *stage = json_object_new_object();
+    json_object_object_add(stage, "size", u64(r->stage_size));
+    json_object_object_add(stage, "trust_area_offset", u64(r->trust_offset));
+    json_object_object_add(j, "stage", stage);
+    json_object *keys = json_object_new_array();
+    for (size_t i = 0; i < r->key_count; i++) {
+        json_object *k = json_object_new_object();
+        cli_json_add_hex(k, "key_id", r->key_ids[i], HV_KEY_ID_SIZE);
+        json_object_object_add(k, "algorithm", json_object_new_string(
+                                   hv_sig_alg_name(r->key_algs[i])));
+        json_object_array_add(keys, k);
+    }
+    json_object_object_add(j, "keys", keys);
+    json_object *slots = json_object_new_object();
     for (int s = 0; s < 2; s++) {
         const hv_assemble_slot *sl = &r->slot[s];
-        printf("%s\"%c\":", s ? "," : "", s ? 'b' : 'a');
+        const char *name = s ? "b" : "a";
         if (!sl->present) {
-            printf("null");
+            json_object_object_add(slots, name, NULL); /* JSON null */
             continue;
         }
-        printf("{\"image\":");
-        cli_json_string(stdout, o->slot_path[s]);
-        printf(",\"image_size\":%llu,\"verified\":%s,\"result\":\"%s\"",
-               (unsigned long long)sl->image_size,
-               sl->result == HV_OK ? "true" : "false",
-               hv_result_name(sl->result));
-        if (sl->result != HV_OK) {
-            printf(",\"reason\":");
-            cli_json_string(stdout, sl->reason);
-        }
+        json_object *so = json_object_new_object();
+        cli_json_add_text(so, "image", o->slot_path[s]);
+        json_object_object_add(so, "image_size", u64(sl->image_size));
+        json_object_object_add(so, "verified",
+                               json_object_new_boolean(sl->result == HV_OK));
+        json_object_object_add(so, "result", json_object_new_string(
+                                   hv_result_name(sl->result)));
+        if (sl->result != HV_OK)
+            cli_json_add_text(so, "reason", sl->reason);
         if (sl->info_valid) {
-            printf(",\"name\":");
-            cli_json_string(stdout, sl->name);
-            printf(",\"version\":");
-            cli_json_string(stdout, sl->version);
-            printf(",\"security_version\":%llu",
-                   (unsigned long long)sl->security_version);
+            cli_json_add_text(so, "name", sl->name);
+            cli_json_add_text(so, "version", sl->version);
+            json_object_object_add(so, "security_version",
+                                   u64(sl->security_version));
         }
-        printf("}");
+        json_object_object_add(slots, name, so);
     }
-    printf("}}\n");
+    json_object_object_add(j, "slots", slots);
+    cli_json_print(stdout, j);
 }
 
 int cmd_assemble(int argc, char **argv)
