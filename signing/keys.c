@@ -67,7 +67,7 @@ static int read_key_file(const char *path, char **out, size_t *out_len,
     char *buf = malloc(KEY_FILE_MAX + 1);
     if (!buf) {
         close(fd);
-        return hv_diag_set(diag, "%s: out of memory", path);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "%s: out of memory", path);
     }
     size_t len = 0;
     for (;;) {
@@ -368,7 +368,7 @@ static int signer_load_p11(const char *uri, hv_signer **out, hv_diag *diag)
     hv_signer *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(uri))) {
         free(s);
-        return hv_diag_set(diag, "out of memory");
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
     }
     /* Messages name the token and key, not the module or PIN file. */
     char *q = strchr(s->path, '?');
@@ -407,7 +407,7 @@ int hv_signer_load(const char *path, hv_signer **out, hv_diag *diag)
     if (!s || !(s->path = strdup(path))) {
         free(s);
         EVP_PKEY_free(pkey);
-        return hv_diag_set(diag, "%s: out of memory", path);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "%s: out of memory", path);
     }
     s->pkey = pkey;
     if (make_record(pkey, path, &s->pub, diag) != 0) {
@@ -442,7 +442,7 @@ static int pubkey_load_p11(const char *uri, hv_pubkey *out, hv_diag *diag)
 {
     char *label = strdup(uri);
     if (!label)
-        return hv_diag_set(diag, "out of memory");
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
     char *q = strchr(label, '?');
     if (q)
         *q = '\0';
@@ -534,7 +534,7 @@ static int write_pem(hv_atomic_file *f, const char *path, mode_t mode,
     if (w != (size_t)n) {
         int e = errno;
         hv_atomic_abort(f);
-        return hv_diag_set(diag, "%s: write failed: %s", path, strerror(e));
+        return hv_fail_errno(diag, e ? e : EIO, path, "write failed");
     }
     return 0;
 }

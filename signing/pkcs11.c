@@ -139,7 +139,7 @@ static p11_module *module_get(const char *path, const char *label,
         if (m->finalize)
             m->f->C_Finalize(NULL);
         dlclose(m->dl);
-        hv_diag_set(diag, "%s: out of memory", label);
+        hv_fail(diag, HV_FAIL_INTERNAL, "%s: out of memory", label);
         return NULL;
     }
     m->refs = 1;
@@ -191,7 +191,8 @@ static int find_slot(hv_p11_key *k, const hv_p11_uri *u, CK_SLOT_ID *slot,
         return ck_fail(diag, k->label, "C_GetSlotList", rv);
     CK_SLOT_ID *ids = calloc(n ? n : 1, sizeof *ids);
     if (!ids)
-        return hv_diag_set(diag, "%s: out of memory", k->label);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "%s: out of memory",
+                       k->label);
     rv = f->C_GetSlotList(CK_TRUE, ids, &n);
     if (rv != CKR_OK) {
         free(ids);
@@ -462,7 +463,7 @@ static int key_open(const char *uri, const char *label, bool need_private,
     hv_p11_key *k = calloc(1, sizeof *k);
     int rc = -1;
     if (!u || !k || !(k->label = strdup(label))) {
-        hv_diag_set(diag, "%s: out of memory", label);
+        hv_fail(diag, HV_FAIL_INTERNAL, "%s: out of memory", label);
         goto out;
     }
     hv_diag why;

@@ -226,15 +226,35 @@ int cmd_assemble(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "p:k:b:o:qh", opts, NULL)) != -1) {
         int e = 0;
         switch (c) {
-        case 'p': e = cli_set_once("assemble", "--profile", &o.profile_path, optarg); break;
-        case 's': e = cli_set_once("assemble", "--stage", &o.stage_path, optarg); break;
-        case 'b': e = cli_set_once("assemble", "--board", &o.board, optarg); break;
-        case 'A': e = cli_set_once("assemble", "--slot-a", &o.slot_path[HV_SLOT_A], optarg); break;
-        case 'B': e = cli_set_once("assemble", "--slot-b", &o.slot_path[HV_SLOT_B], optarg); break;
-        case 'M': e = cli_set_once("assemble", "--min-signatures", &min_sigs, optarg); break;
-        case 'r': e = cli_set_once("assemble", "--rollback", &rollback, optarg); break;
-        case 'a': e = cli_set_once("assemble", "--active", &active, optarg); break;
-        case 'o': e = cli_set_once("assemble", "--output", &o.output_path, optarg); break;
+        case 'p':
+            e = cli_set_once("assemble", "--profile", &o.profile_path, optarg);
+            break;
+        case 's':
+            e = cli_set_once("assemble", "--stage", &o.stage_path, optarg);
+            break;
+        case 'b':
+            e = cli_set_once("assemble", "--board", &o.board, optarg);
+            break;
+        case 'A':
+            e = cli_set_once("assemble", "--slot-a",
+                             &o.slot_path[HV_SLOT_A], optarg);
+            break;
+        case 'B':
+            e = cli_set_once("assemble", "--slot-b",
+                             &o.slot_path[HV_SLOT_B], optarg);
+            break;
+        case 'M':
+            e = cli_set_once("assemble", "--min-signatures", &min_sigs, optarg);
+            break;
+        case 'r':
+            e = cli_set_once("assemble", "--rollback", &rollback, optarg);
+            break;
+        case 'a':
+            e = cli_set_once("assemble", "--active", &active, optarg);
+            break;
+        case 'o':
+            e = cli_set_once("assemble", "--output", &o.output_path, optarg);
+            break;
         case 'R': o.allow_rejected = true; break;
         case 'j': json = true; break;
         case 'q': quiet = true; break;

@@ -69,10 +69,18 @@ int cmd_build(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "m:p:o:k:t:qh", opts, NULL)) != -1) {
         int e = 0;
         switch (c) {
-        case 'm': e = cli_set_once("build", "--manifest", &bo.manifest_path, optarg); break;
-        case 'p': e = cli_set_once("build", "--profile", &bo.profile_path, optarg); break;
-        case 'o': e = cli_set_once("build", "--output", &bo.output_path, optarg); break;
-        case 't': e = cli_set_once("build", "--threads", &threads_arg, optarg); break;
+        case 'm':
+            e = cli_set_once("build", "--manifest", &bo.manifest_path, optarg);
+            break;
+        case 'p':
+            e = cli_set_once("build", "--profile", &bo.profile_path, optarg);
+            break;
+        case 'o':
+            e = cli_set_once("build", "--output", &bo.output_path, optarg);
+            break;
+        case 't':
+            e = cli_set_once("build", "--threads", &threads_arg, optarg);
+            break;
         case 'u': bo.allow_unsigned = true; break;
         case 'q': quiet = true; break;
         case 'P': progress = true; break;

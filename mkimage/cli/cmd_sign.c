@@ -176,7 +176,9 @@ int cmd_sign(int argc, char **argv)
                                        MAX_PUBS - 1);
             pub_paths[npub++] = optarg;
             break;
-        case 'p': e = cli_set_once("sign", "--profile", &profile, optarg); break;
+        case 'p':
+            e = cli_set_once("sign", "--profile", &profile, optarg);
+            break;
         case 'o': e = cli_set_once("sign", "--output", &out, optarg); break;
         case 'h': fputs(sign_help, stdout); return HV_EXIT_OK;
         default: return cli_usage_error("sign", "bad option");
@@ -329,8 +331,12 @@ int cmd_attach(int argc, char **argv)
                                        MAX_PUBS);
             pub_paths[npub++] = optarg;
             break;
-        case 's': e = cli_set_once("attach", "--signature", &sigpath, optarg); break;
-        case 'p': e = cli_set_once("attach", "--profile", &profile, optarg); break;
+        case 's':
+            e = cli_set_once("attach", "--signature", &sigpath, optarg);
+            break;
+        case 'p':
+            e = cli_set_once("attach", "--profile", &profile, optarg);
+            break;
         case 'o': e = cli_set_once("attach", "--output", &out, optarg); break;
         case 'h': fputs(attach_help, stdout); return HV_EXIT_OK;
         default: return cli_usage_error("attach", "bad option");
