@@ -117,6 +117,17 @@ int hv_bs_decode_v1(const uint8_t rec[HV_BOOT_STATE_RECORD_SIZE],
 }
 
 /* see hvbootstate.h */
+void hv_bs_layout_for(uint64_t region_offset, uint64_t region_size,
+                      uint64_t erase_block, hv_bs_layout *l)
+{
+    l->state_offset = region_offset;
+    l->state_size = 2 * erase_block;
+    l->counter_offset = region_offset + 2 * erase_block;
+    l->counter_size =
+        region_size > 2 * erase_block ? region_size - 2 * erase_block : 0;
+}
+
+/* see hvbootstate.h */
 int hv_bs_layout_ok(const hv_flash_ops *f, const hv_bs_layout *l)
 {
     uint64_t eb = f->erase_block;

@@ -48,7 +48,7 @@ set +e
 # shellcheck disable=SC2086
 timeout 60 qemu-system-x86_64 -machine pc -accel tcg $icount -cpu qemu64 \
     -m 256M,slots=1,maxmem=1G -nodefaults -nic none -display none -no-reboot \
-    -object memory-backend-file,id=flash,mem-path="$flash",size="$(stat -c %s "$flash")",share=off,readonly=on \
+    -object memory-backend-file,id=flash,mem-path="$flash",size="$(stat -c %s "$flash")",share=on \
     -device pc-dimm,memdev=flash,addr=0x100000000 \
     -kernel "$flash" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \

@@ -92,6 +92,14 @@ int hv_bs_decode(const uint8_t rec[HV_BOOT_STATE_RECORD_SIZE],
 int hv_bs_decode_v1(const uint8_t rec[HV_BOOT_STATE_RECORD_SIZE],
                     hv_bs_state *st, uint32_t *sequence);
 
+/*
+ * The layout of a boot_state region (docs/UPDATE.md "Where"): the record
+ * log in its first two erase blocks, the lab counter in the rest (none if
+ * the region is exactly two blocks). Stage, assemble and tools share it.
+ */
+void hv_bs_layout_for(uint64_t region_offset, uint64_t region_size,
+                      uint64_t erase_block, hv_bs_layout *l);
+
 /* Check the layout against the flash geometry. */
 int hv_bs_layout_ok(const hv_flash_ops *f, const hv_bs_layout *l);
 

@@ -83,17 +83,22 @@ def main():
     if ids != sorted(ids) or ids != [k["key_id"] for k in lay["keys"]]:
         fail("trust area key ids not sorted or not the layout's")
 
-    # Boot state: copy 0 valid, copy 1 and the rest erased.
+    # Boot state: one v2 record (docs/UPDATE.md) at the start of the
+    # region, everything after it erased. Decoded here from the documented
+    # layout, independently of the C code.
     st = regs["boot_state"]
     s = flash[st["offset"]:st["offset"] + st["size"]]
     rec = s[:STATE_RECORD]
-    if rec[:8] != b"HVBSTATE" or zlib.crc32(rec[:60]) != struct.unpack_from("<I", rec, 60)[0]:
-        fail("boot-state copy 0 magic or CRC-32")
+    if rec[:8] != b"HVBSTAT2" or zlib.crc32(rec[:56]) != struct.unpack_from("<I", rec, 56)[0]:
+        fail("boot-state record magic or CRC-32")
     ver, seq, active = struct.unpack_from("<III", rec, 8)
-    if (ver, seq, active) != (1, 1, "ab".index(lay["active_slot"])) or any(rec[20:60]):
-        fail("boot-state copy 0 fields")
+    if (ver, seq, active) != (2, 1, "ab".index(lay["active_slot"])):
+        fail("boot-state record version, sequence or active slot")
+    # Both slots UNKNOWN (4), no tries, reserved zero, commit word 0.
+    if rec[20:24] != bytes([4, 4, 0, 0]) or any(rec[24:56]) or any(rec[60:64]):
+        fail("boot-state record slot states, reserved bytes or commit word")
     if not erased(s[STATE_RECORD:]):
-        fail("boot_state region not erased after copy 0")
+        fail("boot_state region not erased after the record")
 
     # Slots.
     for name, img in zip(["slot_a", "slot_b"], images):

@@ -125,7 +125,7 @@ boot() {
     timeout "$QEMU_TIMEOUT" "$QEMU" -machine pc -accel tcg -cpu qemu64 \
         -m 256M,slots=1,maxmem=1G -nodefaults -nic none -display none \
         -no-reboot \
-        -object memory-backend-file,id=flash,mem-path="$fl",size="$(stat -c %s "$fl")",share=off,readonly=on \
+        -object memory-backend-file,id=flash,mem-path="$fl",size="$(stat -c %s "$fl")",share=on \
         -device pc-dimm,memdev=flash,addr=0x100000000 \
         -kernel "$T/stage-region.bin" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \

@@ -44,6 +44,7 @@ fi
     echo "$libdir/libhvboot.a"
     echo "$libdir/pkgconfig/hvboot.pc"
     echo "$incdir/hvimage/hvboot.h"
+    echo "$incdir/hvimage/hvbootstate.h"
     for h in "$src"/include/hvimage/*.h; do
         echo "$incdir/hvimage/${h##*/}"
     done
