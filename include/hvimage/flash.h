@@ -12,8 +12,9 @@
  * aligned, any order):
  *
  *   boot_stage   the stage binary, with its trust area filled in; then 0xFF
- *   boot_state   boot-state record copy 0 at +0, copy 1 at +erase_block;
- *                every other byte 0xFF
+ *   boot_state   the v2 boot-state record log in its first two erase
+ *                blocks (assemble writes one record at +0), then the lab
+ *                security counter (hvbootstate.h); every other byte 0xFF
  *   slot_a       an hvimage (image_size bytes), then 0xFF
  *   slot_b       an hvimage, or all 0xFF (empty)
  *   elsewhere    0xFF (erased NOR)
@@ -110,6 +111,8 @@
 /* ---- Boot-state record (in the boot_state region) --------------------- */
 
 /*
+ * Version 1, read only for migration (a flash assembled before v2, below;
+ * hvbootstate.h hv_bs_decode_v1), with serial-number sequence order.
  * Which slot to try first. Two copies, each in its own erase block (copy 0
  * at boot_state.offset, copy 1 at boot_state.offset + erase_block), so that
  * an updater can erase and rewrite one while the other still holds a valid
