@@ -39,7 +39,9 @@ flash=out/example-flash.bin
 
 # The boot ROM's part: copy the boot_stage region (flash offset 0 in this
 # profile) to RAM and enter it; QEMU's multiboot loader does that from the
-# -kernel file. The whole flash is mapped read-only at 4 GiB as NOR would be.
+# -kernel file. The whole flash is mapped at 4 GiB, share=on: boot-state
+# records written at boot persist in the file (only the boot_state region
+# is writable in the stage's page tables; docs/BOOT.md).
 log=out/example-boot.log
 icount=""
 [ "${ICOUNT:-0}" = 1 ] && icount="-icount shift=0"

@@ -113,7 +113,9 @@ hex() { printf '%x' "$1"; }
 
 # boot FLASH LOG: boot the flash in QEMU. The boot ROM's job (copy the
 # boot_stage region to RAM and enter it) is played by QEMU's multiboot
-# loader on that region; the whole flash is mapped read-only at 4 GiB.
+# loader on that region; the whole flash is mapped at 4 GiB, share=on so
+# the boot-state records the stage and the monitor write persist in FLASH
+# (the stage maps only the boot_state region writable; docs/BOOT.md).
 # Sets $status to QEMU's exit status (33 monitor ok, 65 no bootable slot,
 # 67 stage fatal, 124 timeout).
 boot() {
