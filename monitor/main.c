@@ -13,7 +13,9 @@
  * shared boot-state code (boot/include/hvbootstate.h), so that the stage
  * keeps it and raises the floor at the next boot (docs/UPDATE.md). For
  * tests, the boot config line monitor.crash=1 makes it crash instead (an
- * invalid opcode), as a broken update would.
+ * invalid opcode), as a broken update would, and monitor.poke=N (decimal)
+ * makes it write a zero byte at flash offset N, to show which parts of the
+ * flash the stage's page tables let a core write (only boot_state).
  */
 #include <stdint.h>
 
@@ -327,6 +329,27 @@ static void trial(const hv_bootinfo *bi)
     put("\n");
 }
 
+/* monitor.poke=N: write 0 at flash offset N (tests/boot/flash-write.sh). */
+static void poke(const hv_bootinfo *bi)
+{
+    uint64_t len, off = 0;
+    const char *v = bootcfg_value(bi, "monitor.poke", &len);
+    if (!v)
+        return;
+    for (uint64_t i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '9' || off > UINT64_MAX / 10 - 9) {
+            put("hvmonitor: monitor.poke is not a decimal offset\n");
+            return;
+        }
+        off = off * 10 + (uint64_t)(v[i] - '0');
+    }
+    put("hvmonitor: monitor.poke: writing 0 at flash offset ");
+    put_hex(off);
+    put("\n");
+    *(volatile uint8_t *)(uintptr_t)(bi->flash_base + off) = 0;
+    put("hvmonitor: the write went through\n");
+}
+
 /* see entry.S */
 void monitor_main(const hv_bootinfo *bi)
 {
@@ -363,6 +386,7 @@ void monitor_main(const hv_bootinfo *bi)
     print_drivers(bi);
     if (bi->flags & HV_BOOTINFO_TRIAL)
         trial(bi);
+    poke(bi);
     put("hvmonitor: entered ");
     put_dec(now - bi->tsc_stage_entry);
     put(" TSC cycles after boot-stage entry (");
