@@ -3,10 +3,11 @@
  * code (boot/include/hvbootstate.h) runs on, and the page-table change
  * that lets it write exactly the boot_state region.
  *
- * The flash window is mapped read-only with 2 MiB pages (entry.S). The
- * 2 MiB pages that hold the boot_state region (the v2 record log in its
- * first two erase blocks, the lab counter after them) are split into 4 KiB
- * pages here, writable only over that region: the slots and the boot
+ * The flash window is mapped read-only with 2 MiB pages (entry.S). Here
+ * the boot_state region (the v2 record log in its first two erase blocks,
+ * the lab counter after them) becomes writable: 2 MiB pages wholly inside
+ * it directly, the first and last ones it covers only partly split into
+ * 4 KiB pages, writable only over the region: the slots and the boot
  * stage stay read-only, so a stage bug still cannot touch an image or
  * the stage itself. docs/BOOT.md "Where the flash is".
  *
@@ -19,12 +20,13 @@
 
 extern uint64_t page_pds[4096];
 
-/* Page tables for at most two 2 MiB pages of flash. */
-#define SPLIT_MAX 2
-static uint64_t split_pt[SPLIT_MAX][512] __attribute__((aligned(4096)));
+/* Page tables for the (at most two) 2 MiB pages that the boot_state region
+ * covers only partly: its first and its last. */
+static uint64_t split_pt[2][512] __attribute__((aligned(4096)));
 
 #define PTE_PRESENT 0x1u
 #define PTE_WRITABLE 0x2u
+#define PDE_LARGE 0x80u
 #define PAGE_2M (UINT64_C(1) << 21)
 
 /* see stage.h */
@@ -32,17 +34,26 @@ int bootstate_map_writable(const stage_trust_info *t)
 {
     uint64_t lo = FLASH_BASE + t->boot_state.offset;
     uint64_t hi = lo + t->boot_state.size;
-    if (lo % 4096 || hi % 4096)
+    if (lo % 4096 || hi % 4096 || hi <= lo)
         return -1;
     uint64_t first = lo / PAGE_2M, last = (hi - 1) / PAGE_2M;
-    if (last - first + 1 > SPLIT_MAX || last >= 4096)
+    if (last >= 4096)
         return -1;
+    unsigned splits = 0;
     for (uint64_t pd = first; pd <= last; pd++) {
-        uint64_t *pt = split_pt[pd - first];
+        uint64_t base = pd * PAGE_2M;
+        if (base >= lo && base + PAGE_2M <= hi) {
+            /* Wholly inside the region: one writable 2 MiB page. */
+            page_pds[pd] = base | PDE_LARGE | PTE_PRESENT | PTE_WRITABLE;
+            continue;
+        }
+        /* Only the first and the last page can be partial. */
+        if (splits == 2)
+            return -1;
+        uint64_t *pt = split_pt[splits++];
         for (uint64_t i = 0; i < 512; i++) {
-            uint64_t a = pd * PAGE_2M + i * 4096;
-            pt[i] = a | PTE_PRESENT |
-                    (a >= lo && a < hi ? PTE_WRITABLE : 0);
+            uint64_t a = base + i * 4096;
+            pt[i] = a | PTE_PRESENT | (a >= lo && a < hi ? PTE_WRITABLE : 0);
         }
         /* The PDE allows writes; each PTE decides. */
         page_pds[pd] = (uint64_t)(uintptr_t)pt | PTE_PRESENT | PTE_WRITABLE;

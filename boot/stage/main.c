@@ -341,8 +341,8 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
     hv_bs_layout layout;
     bootstate_flash(&trust, &flash, &layout);
     if (bootstate_map_writable(&trust) != 0)
-        stage_halt(EXIT_FATAL, "the boot_state region spans more 2 MiB "
-                               "pages than the stage maps writable");
+        stage_halt(EXIT_FATAL, "the boot_state region cannot be mapped "
+                               "writable");
     hv_lab_counter lab = {&flash, layout.counter_offset, layout.counter_size};
     hv_counter counter = hv_lab_counter_ops(&lab);
     const hv_counter *ctr = layout.counter_size ? &counter : 0;

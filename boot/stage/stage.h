@@ -101,8 +101,8 @@ int trust_load(const uint8_t area[HV_TRUST_AREA_SIZE], stage_trust_info *t);
 /* Copy |len| bytes at flash offset |off| into |dst| (RAM). 0 or -1. */
 int flash_read(const stage_trust_info *t, uint64_t off, void *dst, size_t len);
 
-/* Make the boot_state region (only) writable in the page tables. 0 or -1
- * (the region spans more 2 MiB pages than the stage can split). */
+/* Make the boot_state region (only) writable in the page tables. 0, or -1
+ * if the region is not 4 KiB aligned or lies beyond the mapped window. */
 int bootstate_map_writable(const stage_trust_info *t);
 /* The flash operations and layout the shared boot-state code runs on. */
 void bootstate_flash(const stage_trust_info *t, hv_flash_ops *f,

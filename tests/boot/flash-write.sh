@@ -19,7 +19,8 @@ poke() {
     boot "$T/$1.bin" "$T/$1.log"
 }
 
-# A flash first, for the layout.
+# A flash first, for the layout. (The acme profile's boot_state, 192 KiB at
+# 1 MiB, shares its 2 MiB page with the boot stage.)
 flash "$T/layout.bin" --key "$T/dev.pub.pem" --rollback 3 \
     --slot-a "$(image "$T/plain.hvi" dev && echo "$T/plain.hvi")"
 
@@ -48,4 +49,26 @@ got=$(od -An -tx1 -j "$last" -N1 "$T/state.bin" | tr -d ' ')
 checks=$((checks + 1))
 [ "$(cmp -l "$T/state.bin" "$T/state.orig" | wc -l)" -eq 1 ] ||
     { echo "FAIL: more than the poked byte changed"; fails=$((fails + 1)); }
+
+# A boot_state region over several 2 MiB pages (1 MiB to 6 MiB: partly the
+# first, wholly the next two): its last byte and a byte in a whole page are
+# writable, the first byte of slot A right after it is not.
+sed -e 's/^  boot_state: .*/  boot_state: {offset: 1MiB, size: 5MiB}/' \
+    -e 's/^  slot_a: .*/  slot_a: {offset: 6MiB, size: 29MiB}/' \
+    -e 's/^  slot_b: .*/  slot_b: {offset: 35MiB, size: 29MiB}/' \
+    "$PROFILE" >"$T/big-state.yaml"
+PROFILE=$T/big-state.yaml
+poke big-end $((6 * 1048576 - 1))
+expect_status 33
+expect_log "$T/big-end.log" "^hvstage: security floor 3 \(trust area 3, lab counter in 5111808 bytes at \+0x120000\)$"
+expect_log "$T/big-end.log" "^hvmonitor: the write went through$"
+poke big-mid $((3 * 1048576))
+expect_status 33
+expect_log "$T/big-mid.log" "^hvmonitor: the write went through$"
+poke big-slot $((6 * 1048576))
+expect_status 67
+expect_log "$T/big-slot.log" "^hvstage: CPU exception 14 "
+checks=$((checks + 1))
+cmp -s "$T/big-slot.bin" "$T/big-slot.orig" ||
+    { echo "FAIL: the write into slot A reached the flash file"; fails=$((fails + 1)); }
 finish
