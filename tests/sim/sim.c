@@ -614,6 +614,22 @@ static void factory(nor *n, const geom *g, uint32_t seq0, unsigned fill)
     }
 }
 
+/* A flash assembled before v2: one v1 record (active A) at the start of
+ * block 0, the same images. */
+static void factory_v1(nor *n, const geom *g)
+{
+    factory(n, g, 1, 0);
+    must(n->ops_if.erase(n, 0) == 0, "erase");
+    uint8_t rec[HV_BOOT_STATE_RECORD_SIZE];
+    memset(rec, 0, sizeof rec);
+    memcpy(rec, HV_BOOT_STATE_MAGIC, 8);
+    le32put(rec + HV_BST_OFF_VERSION, HV_BOOT_STATE_VERSION);
+    le32put(rec + HV_BST_OFF_SEQUENCE, 41);
+    le32put(rec + HV_BST_OFF_ACTIVE_SLOT, HV_SLOT_A);
+    le32put(rec + HV_BST_OFF_CRC32, hv_crc32(0, rec, HV_BST_OFF_CRC32));
+    must(hv_flash_program(&n->ops_if, 0, rec, sizeof rec) == 0, "v1 record");
+}
+
 static void advance(nor *n, const geom *g, enum step s, const char *what)
 {
     nor_arm(n, (nor_cut){NOR_CUT_NONE, 0, 0});
@@ -692,16 +708,33 @@ int main(int argc, char **argv)
     printf("seed %" PRIu64 " (rerun: sim --seed %" PRIu64 ")\n", seed, seed);
     uint64_t rng = seed;
 
-    /* Small geometry: 4 records per erase block, 16-byte pages: every
-     * single cut and every pair, with the log at each position and the
-     * sequence at each wrap boundary. */
+    /* Small geometry: 4 records per erase block, 16-byte pages, the log at
+     * each position and the sequence at each wrap boundary. */
     static const geom small = {"small 256 B blocks", 256, 16};
     static const uint32_t seqs[] = {1u, 0x7FFFFFFEu, 0xFFFFFFFEu, 0xFFFFFFFFu};
     unsigned records = (unsigned)(small.eb / HV_BOOT_STATE_RECORD_SIZE);
+    /* Every single cut everywhere; every pair for the log at each position
+     * (sequence 1) and at each wrap boundary (log at its start); with
+     * --exhaustive every pair for every combination. */
     for (unsigned s = 0; s < sizeof seqs / sizeof seqs[0]; s++)
         for (unsigned fill = 0; fill < records; fill++)
             all_steps(&small, seqs[s], fill, 1,
-                      (pair_mode){!no_pairs, 0, &rng});
+                      (pair_mode){!no_pairs && (exhaustive || s == 0 ||
+                                                fill == 0), 0, &rng});
+
+    /* Migration: the first change to a v1 flash writes v2. */
+    {
+        nor n = {0};
+        char name[96];
+        factory_v1(&n, &small);
+        snprintf(name, sizeof name, "%s: v1 record, install", small.name);
+        scenario(name, &n, &small, STEP_INSTALL, 1,
+                 (pair_mode){!no_pairs, 0, &rng});
+        snprintf(name, sizeof name, "%s: v1 record, mark-bad", small.name);
+        scenario(name, &n, &small, STEP_MARK_BAD, 1,
+                 (pair_mode){!no_pairs, 0, &rng});
+        nor_free(&n);
+    }
 
     /* The bundled profiles' geometries (oem-profiles/: 64 KiB and 4 KiB
      * erase blocks; 256-byte pages, common SPI NOR): every single cut,
