@@ -65,15 +65,18 @@ int hv_bs_confirm(const hv_flash_ops *f, const hv_bs_layout *l,
                   uint32_t slot)
 {
     hv_bs_view v;
-    if (slot > HV_SLOT_B || hv_bs_read(f, l, &v) != 0 || v.st.active != slot)
+    if (slot > HV_SLOT_B || hv_bs_read(f, l, &v) != 0)
         return -1;
     uint32_t st = v.st.slot_state[slot];
     if (st == HV_SLOT_STATE_GOOD)
         return 0;
-    /* UNKNOWN: a factory slot booted and running well is confirmed too. */
+    /* TRIAL: normally the active slot; also a trial the stage booted as
+     * the fallback (the active slot failed), which then becomes active.
+     * UNKNOWN: a factory slot running well is confirmed too. */
     if (st != HV_SLOT_STATE_TRIAL && st != HV_SLOT_STATE_UNKNOWN)
         return -1;
     hv_bs_state next = v.st;
+    next.active = slot;
     next.slot_state[slot] = HV_SLOT_STATE_GOOD;
     next.tries[slot] = 0;
     return update(f, l, &v, &next);

@@ -219,8 +219,8 @@ int hv_flash_write(const hv_flash_ops *f, uint64_t off, const void *data,
  * (1 to 255). */
 int hv_bs_activate(const hv_flash_ops *f, const hv_bs_layout *l,
                    uint32_t slot, uint32_t tries);
-/* The running core confirms |slot|: it must be the active slot and TRIAL
- * or already GOOD (then nothing is written). */
+/* The running core confirms the slot it booted from: TRIAL or UNKNOWN
+ * becomes GOOD and active; GOOD writes nothing; EMPTY or BAD is refused. */
 int hv_bs_confirm(const hv_flash_ops *f, const hv_bs_layout *l,
                   uint32_t slot);
 /* Mark |slot| BAD; if it was active, the other slot becomes active. */

@@ -352,7 +352,7 @@ static void test_transitions(void)
     CHECK(now(&n).slot_state[1] == HV_SLOT_STATE_EMPTY);
     CHECK(hv_bs_activate(f, &L, HV_SLOT_B, 0) == -1);
     CHECK(hv_bs_activate(f, &L, HV_SLOT_B, 256) == -1);
-    CHECK(hv_bs_confirm(f, &L, HV_SLOT_B) == -1); /* not active */
+    CHECK(hv_bs_confirm(f, &L, HV_SLOT_B) == -1); /* EMPTY */
     CHECK(hv_bs_activate(f, &L, HV_SLOT_B, 2) == 0);
     hv_bs_state s = now(&n);
     CHECK(s.active == HV_SLOT_B && s.slot_state[1] == HV_SLOT_STATE_TRIAL &&
@@ -431,6 +431,18 @@ static void test_transitions(void)
     fi.img[0].min_security_version = 9;
     CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0 && r.slot == HV_SLOT_B);
     fi.img[0].min_security_version = 3;
+
+    /* A trial booted as the fallback (the active slot failed) can be
+     * confirmed and becomes active; a BAD slot cannot. */
+    set_state(&n, &(hv_bs_state){HV_SLOT_A, {HV_SLOT_STATE_GOOD,
+                                             HV_SLOT_STATE_TRIAL}, {0, 2}});
+    CHECK(hv_bs_confirm(f, &L, HV_SLOT_B) == 0);
+    s = now(&n);
+    CHECK(s.active == HV_SLOT_B && s.slot_state[1] == HV_SLOT_STATE_GOOD &&
+          s.tries[1] == 0);
+    set_state(&n, &(hv_bs_state){HV_SLOT_A, {HV_SLOT_STATE_GOOD,
+                                             HV_SLOT_STATE_BAD}, {0, 0}});
+    CHECK(hv_bs_confirm(f, &L, HV_SLOT_B) == -1);
 
     /* Mark-bad of the active slot moves to the other one. */
     set_state(&n, &(hv_bs_state){HV_SLOT_B, {HV_SLOT_STATE_GOOD,
