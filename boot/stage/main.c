@@ -276,19 +276,19 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v,
 /* ---- Verification for the boot-state decision ----------------------------- */
 
 static uint32_t first_slot;  /* the boot state's active slot            */
-static int verified[2];      /* hv_verify ran for the slot              */
+static int refused[2];       /* hv_verify refused the slot (printed)    */
 
 /* hv_bs_verifier.verify: one hv_verify attempt, printed as before. */
 static int verify_for_bootstate(void *user, uint32_t slot, uint64_t floor,
                                 hv_bs_image *img, const char **why)
 {
     const stage_trust_info *t = user;
-    verified[slot] = 1;
     kprintf("hvstage: slot %c: verifying\n", slot_name(slot));
     hv_result r = stage_verify_slot(&attempt, t, slot, floor, &workspace,
                                     &verdict);
     if (r != HV_OK) {
         *why = print_refusal(&attempt, r, &verdict);
+        refused[slot] = 1;
         if (slot == first_slot)
             kprintf("hvstage: slot %c skipped, trying slot %c\n",
                     slot_name(slot), slot_name(1 - slot));
@@ -360,8 +360,10 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
     if (hv_bs_boot(&flash, &layout, ctr, trust.rollback_counter, &ver,
                    &res) != 0)
         stage_halt(EXIT_FATAL, "the boot state cannot be read");
+    /* Reasons hv_verify did not give: the slot's state, or a trial boot
+     * that could not be recorded. */
     for (uint32_t s = 0; s < 2; s++)
-        if (res.why[s] && !verified[s])
+        if (res.why[s] && !refused[s])
             kprintf("hvstage: slot %c skipped: %s\n", slot_name(s),
                     res.why[s]);
     if (res.floor > res.floor_before)
