@@ -295,9 +295,7 @@ static int verify_for_bootstate(void *user, uint32_t slot, uint64_t floor,
         return -1;
     }
     img->security_version = verdict.info.security_version;
-    /* The format has no signed min_security_version yet (docs/UPDATE.md
-     * "The floor"): the default, the image's own security version. */
-    img->min_security_version = verdict.info.security_version;
+    img->min_security_version = verdict.info.min_security_version;
     return 0;
 }
 

@@ -45,6 +45,7 @@ size_t hv_encode_tbs(const hv_image_info *info, uint8_t *tbs)
     put_text(m + HV_META_OFF_IMAGE_VERSION, HV_VERSION_SIZE, info->version);
     put_text(m + HV_META_OFF_OEM_ID, HV_OEM_ID_SIZE, info->oem_id);
     put64(m + HV_META_OFF_SECURITY_VERSION, info->security_version);
+    put64(m + HV_META_OFF_MIN_SECURITY_VERSION, info->min_security_version);
     put64(m + HV_META_OFF_BUILD_EPOCH, info->build_epoch);
     put32(m + HV_META_OFF_DIGEST_ALG, info->digest_alg);
     put32(m + HV_META_OFF_SECTION_COUNT, info->section_count);

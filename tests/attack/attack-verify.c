@@ -1710,6 +1710,7 @@ static void dg_older(ctx *c)
 {
     c_std(c);
     c->m.info.security_version = FA.security_version - 1;
+    c->m.info.min_security_version = c->m.info.security_version;
     c_finish(c);
     c->spec.rollback = FA.security_version;
 }
@@ -1717,6 +1718,7 @@ static void dg_zero(ctx *c)
 {
     c_std(c);
     c->m.info.security_version = 0;
+    c->m.info.min_security_version = 0;
     c_finish(c);
     c->spec.rollback = 1;
 }

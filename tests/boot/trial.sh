@@ -4,8 +4,9 @@
 # share=on), and the test reads it back with bstool, built from the same
 # boot-state code.
 #   trial.sh confirm  B on trial boots, the monitor confirms it, the record
-#                     persists; the next boot raises the floor to B's
-#                     version, after which A (older) is refused even when a
+#                     persists; the next boot raises the floor to B's signed
+#                     min_security_version, after which A (older) is refused
+#                     even when a
 #                     forged record makes it the active slot. Before that
 #                     boot (the window), a forged record can still boot A.
 #   trial.sh crash    B crashes on each trial; after its tries the stage
@@ -16,8 +17,10 @@
 mode=${1:?confirm or crash}
 key dev
 image "$T/a.hvi" dev
+# B: security version 5, allowing a rollback down to 4 (signed
+# min_security_version), so confirming it raises the floor to 4, not 5.
 sed -e 's/^  version: .*/  version: 1.4.3/' \
-    -e 's/^  security_version: .*/  security_version: 4/' \
+    -e 's/^  security_version: .*/  security_version: 5\n  min_security_version: 4/' \
     -e "s#path: example/#path: $SRC/manifests/example/#" "$MANIFEST" >"$T/b.yaml"
 if [ "$mode" = crash ]; then
     printf '  monitor.crash: 1\n' >>"$T/b.yaml"
@@ -40,6 +43,19 @@ expect_state() {
 }
 
 expect_state "$T/f.bin" "active A A=unknown B=unknown counter 0 sequence 1"
+
+# A manifest may not allow less than nothing: min_security_version above
+# security_version is refused when building.
+sed -e 's/^  min_security_version: .*/  min_security_version: 6/' "$T/b.yaml" >"$T/bad.yaml"
+checks=$((checks + 1))
+if hv build --quiet -m "$T/bad.yaml" -p "$PROFILE" --key "$T/dev.pem" \
+    -o "$T/bad.hvi" 2>"$T/bad.err"; then
+    echo "FAIL: min_security_version above security_version was built"
+    fails=$((fails + 1))
+elif ! grep -q "'min_security_version' (6) must not be above 'security_version' (5)" "$T/bad.err"; then
+    echo "FAIL: unexpected message: $(cat "$T/bad.err")"
+    fails=$((fails + 1))
+fi
 bs "$T/f.bin" install-begin b || die "install-begin"
 bs "$T/f.bin" activate b 2 || die "activate"
 expect_state "$T/f.bin" "active B A=unknown B=trial/2 counter 0 sequence 3"
@@ -71,6 +87,7 @@ if [ "$mode" = confirm ]; then
     expect_status 33
     expect_log "$T/raise.log" "^hvstage: security floor 3 \(trust area 3, lab counter"
     expect_log "$T/raise.log" "^hvstage: security floor raised from 3 to 4 \(slot B is confirmed\)$"
+    refuse_log "$T/raise.log" "floor raised from 3 to 5"
     refuse_log "$T/raise.log" "trial"
     expect_state "$T/f.bin" "active B A=unknown B=good counter 4 sequence 5"
 
@@ -82,6 +99,7 @@ if [ "$mode" = confirm ]; then
     expect_log "$T/forged.log" "^hvstage: slot A REFUSED: security version is below the rollback counter \[rollback\]"
     expect_log "$T/forged.log" "^hvstage: slot A: security version 3 < rollback counter 4$"
     expect_log "$T/forged.log" "^hvmonitor: booted example-hv version 1\.4\.3 from slot B \(fallback\)$"
+    expect_log "$T/forged.log" "^hvmonitor: security version 5, rollback counter 4,"
     # Booting again changes nothing.
     cp "$T/f.bin" "$T/before-again.bin"
     boot "$T/f.bin" "$T/again.log"
