@@ -193,7 +193,13 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
         out->section_align > HV_MAX_SECTION_ALIGN)
         return HV_ERR_METADATA;
     if (!all_zero(m + HV_META_OFF_RESERVED,
-                  HV_META_FIXED_SIZE - HV_META_OFF_RESERVED))
+                  HV_META_OFF_MIN_SECURITY_VERSION - HV_META_OFF_RESERVED))
+        return HV_ERR_METADATA;
+    /* Never above the image's own version: the floor a confirmed image
+     * raises must still let that image boot. */
+    out->min_security_version =
+        hv_le64(m + HV_META_OFF_MIN_SECURITY_VERSION);
+    if (out->min_security_version > out->security_version)
         return HV_ERR_METADATA;
     /* Counts are bounded above, so this product cannot overflow; equality
      * means no trailing bytes can hide in the signed metadata. */

@@ -7,9 +7,19 @@
  * checks magic, version, size and CRC, bounds every walk by the sizes given,
  * and prints only printable ASCII, so a stage bug shows as a message rather
  * than as garbage or a fault.
+ *
+ * On a trial boot (HV_BOOTINFO_TRIAL) the monitor confirms its slot after
+ * its health check (the boot info and boot config read back), with the
+ * shared boot-state code (boot/include/hvbootstate.h), so that the stage
+ * keeps it and raises the floor at the next boot (docs/UPDATE.md). For
+ * tests, the boot config line monitor.crash=1 makes it crash instead (an
+ * invalid opcode), as a broken update would, and monitor.poke=N (decimal)
+ * makes it write a zero byte at flash offset N, to show which parts of the
+ * flash the stage's page tables let a core write (only boot_state).
  */
 #include <stdint.h>
 
+#include "hvbootstate.h"
 #include "hvimage/bootinfo.h"
 
 #define COM1 0x3F8
@@ -218,6 +228,128 @@ static void print_drivers(const hv_bootinfo *bi)
     put("\n");
 }
 
+/* The value of |key| in the boot config (key=value lines), or NULL; its
+ * length in *len. */
+static const char *bootcfg_value(const hv_bootinfo *bi, const char *key,
+                                 uint64_t *len)
+{
+    const char *t = (const char *)(uintptr_t)bi->bootcfg_address;
+    uint64_t n = bi->bootcfg_address ? bi->bootcfg_size : 0;
+    for (uint64_t i = 0; i < n;) {
+        uint64_t k = 0;
+        while (key[k] && i + k < n && t[i + k] == key[k])
+            k++;
+        uint64_t end = i;
+        while (end < n && t[end] != '\n')
+            end++;
+        if (!key[k] && i + k < n && t[i + k] == '=') {
+            *len = end - (i + k + 1);
+            return t + i + k + 1;
+        }
+        i = end + 1;
+    }
+    return 0;
+}
+
+/* Flash operations over the boot_state region the stage left writable:
+ * program stores old AND new and erase stores 0xFF, as on NOR
+ * (boot/stage/bootstate.c does the same). */
+static const hv_bootinfo *flash_bi;
+
+static int in_region(uint64_t off, uint64_t len)
+{
+    uint64_t lo = flash_bi->boot_state_offset, size = flash_bi->boot_state_size;
+    return off >= lo && len <= size && off - lo <= size - len;
+}
+
+static int fl_read(void *user, uint64_t off, void *dst, size_t len)
+{
+    (void)user;
+    if (!in_region(off, len))
+        return -1;
+    const volatile uint8_t *p =
+        (const volatile uint8_t *)(uintptr_t)(flash_bi->flash_base + off);
+    uint8_t *d = dst;
+    for (size_t i = 0; i < len; i++)
+        d[i] = p[i];
+    return 0;
+}
+
+static int fl_program(void *user, uint64_t off, const void *src, size_t len)
+{
+    (void)user;
+    if (!in_region(off, len))
+        return -1;
+    volatile uint8_t *p =
+        (volatile uint8_t *)(uintptr_t)(flash_bi->flash_base + off);
+    const uint8_t *s = src;
+    for (size_t i = 0; i < len; i++)
+        p[i] = (uint8_t)(p[i] & s[i]);
+    return 0;
+}
+
+static int fl_erase(void *user, uint64_t off)
+{
+    (void)user;
+    if (!in_region(off, flash_bi->erase_block))
+        return -1;
+    volatile uint8_t *p =
+        (volatile uint8_t *)(uintptr_t)(flash_bi->flash_base + off);
+    for (uint64_t i = 0; i < flash_bi->erase_block; i++)
+        p[i] = 0xFF;
+    return 0;
+}
+
+/* A trial boot: crash if the boot config says so, else confirm. */
+static void trial(const hv_bootinfo *bi)
+{
+    put("hvmonitor: trial boot, ");
+    put_dec(bi->tries_left);
+    put(" tries left\n");
+    uint64_t len;
+    const char *crash = bootcfg_value(bi, "monitor.crash", &len);
+    if (crash && len == 1 && crash[0] == '1') {
+        put("hvmonitor: monitor.crash=1: crashing instead of confirming\n");
+        __asm__ volatile("ud2");
+    }
+    if (bi->boot_state_version != HV_BOOT_STATE_V2) {
+        put("hvmonitor: unknown boot-state format; not confirming\n");
+        return;
+    }
+    flash_bi = bi;
+    hv_flash_ops f = {0, fl_read, fl_program, fl_erase, bi->erase_block, 256};
+    hv_bs_layout l;
+    hv_bs_layout_for(bi->boot_state_offset, bi->boot_state_size,
+                     bi->erase_block, &l);
+    if (hv_bs_confirm(&f, &l, bi->slot) == 0)
+        put("hvmonitor: health check passed; confirmed slot ");
+    else
+        put("hvmonitor: health check passed; could NOT confirm slot ");
+    put(bi->slot == HV_SLOT_A ? "A" : "B");
+    put("\n");
+}
+
+/* monitor.poke=N: write 0 at flash offset N (tests/boot/flash-write.sh). */
+static void poke(const hv_bootinfo *bi)
+{
+    uint64_t len, off = 0;
+    const char *v = bootcfg_value(bi, "monitor.poke", &len);
+    if (!v)
+        return;
+    for (uint64_t i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '9' || off > UINT64_MAX / 10 - 9) {
+            put("hvmonitor: monitor.poke is not a decimal offset\n");
+            return;
+        }
+        off = off * 10 + (uint64_t)(v[i] - '0');
+    }
+    put("hvmonitor: monitor.poke: writing 0 at flash offset ");
+    put_hex(off);
+    put("\n");
+    *(volatile uint8_t *)(uintptr_t)(bi->flash_base + off) = 0;
+    put("hvmonitor: the write went through\n");
+}
+
 /* see entry.S */
 void monitor_main(const hv_bootinfo *bi)
 {
@@ -252,6 +384,9 @@ void monitor_main(const hv_bootinfo *bi)
     put("\n");
     print_bootcfg(bi);
     print_drivers(bi);
+    if (bi->flags & HV_BOOTINFO_TRIAL)
+        trial(bi);
+    poke(bi);
     put("hvmonitor: entered ");
     put_dec(now - bi->tsc_stage_entry);
     put(" TSC cycles after boot-stage entry (");

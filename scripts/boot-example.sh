@@ -39,7 +39,9 @@ flash=out/example-flash.bin
 
 # The boot ROM's part: copy the boot_stage region (flash offset 0 in this
 # profile) to RAM and enter it; QEMU's multiboot loader does that from the
-# -kernel file. The whole flash is mapped read-only at 4 GiB as NOR would be.
+# -kernel file. The whole flash is mapped at 4 GiB, share=on: boot-state
+# records written at boot persist in the file (only the boot_state region
+# is writable in the stage's page tables; docs/BOOT.md).
 log=out/example-boot.log
 icount=""
 [ "${ICOUNT:-0}" = 1 ] && icount="-icount shift=0"
@@ -48,7 +50,7 @@ set +e
 # shellcheck disable=SC2086
 timeout 60 qemu-system-x86_64 -machine pc -accel tcg $icount -cpu qemu64 \
     -m 256M,slots=1,maxmem=1G -nodefaults -nic none -display none -no-reboot \
-    -object memory-backend-file,id=flash,mem-path="$flash",size="$(stat -c %s "$flash")",share=off,readonly=on \
+    -object memory-backend-file,id=flash,mem-path="$flash",size="$(stat -c %s "$flash")",share=on \
     -device pc-dimm,memdev=flash,addr=0x100000000 \
     -kernel "$flash" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \

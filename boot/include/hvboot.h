@@ -192,6 +192,7 @@ typedef struct hv_image_info {
     char version[HV_VERSION_SIZE + 1];
     char oem_id[HV_OEM_ID_SIZE + 1];
     uint64_t security_version;
+    uint64_t min_security_version; /* <= security_version */
     uint64_t build_epoch;
     uint32_t digest_alg;
     uint32_t section_align;

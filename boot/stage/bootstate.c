@@ -1,79 +1,153 @@
 /*
- * The boot-state record (include/hvimage/flash.h): which slot to try first.
- * The record lives in the field-writable part of the flash, so nothing here
- * is trusted beyond ordering the two attempts: both slots are verified in
- * full whatever it says.
+ * The boot state in the stage: the flash operations the shared boot-state
+ * code (boot/include/hvbootstate.h) runs on, and the page-table change
+ * that lets it write exactly the boot_state region.
+ *
+ * The flash window is mapped read-only with 2 MiB pages (entry.S). Here
+ * the boot_state region (the v2 record log in its first two erase blocks,
+ * the lab counter after them) becomes writable: 2 MiB pages wholly inside
+ * it directly, the first and last ones it covers only partly split into
+ * 4 KiB pages, writable only over the region: the slots and the boot
+ * stage stay read-only, so a stage bug still cannot touch an image or
+ * the stage itself. docs/BOOT.md "Where the flash is".
+ *
+ * QEMU's flash is a memory-backed file, not a NOR chip: program() stores
+ * old AND new (what NOR programming does, bits only cleared) and erase()
+ * stores 0xFF, so the shared code sees NOR semantics. On hardware these
+ * two would issue the part's program and erase commands.
  */
-#include "hvimage/codec.h"
 #include "stage.h"
 
-typedef enum { COPY_VALID, COPY_ERASED, COPY_CORRUPT, COPY_UNREADABLE } copy_state;
+extern uint64_t page_pds[4096];
 
-static copy_state read_copy(const stage_trust_info *t, unsigned copy,
-                            uint32_t *seq, uint32_t *active)
+/* Page tables for the (at most two) 2 MiB pages that the boot_state region
+ * covers only partly: its first and its last. */
+static uint64_t split_pt[2][512] __attribute__((aligned(4096)));
+
+#define PTE_PRESENT 0x1u
+#define PTE_WRITABLE 0x2u
+#define PDE_LARGE 0x80u
+#define PAGE_2M (UINT64_C(1) << 21)
+
+/* see stage.h */
+int bootstate_map_writable(const stage_trust_info *t)
 {
-    uint8_t rec[HV_BOOT_STATE_RECORD_SIZE];
-    uint64_t off = t->boot_state.offset + copy * t->erase_block;
-    if (flash_read(t, off, rec, sizeof rec) != 0)
-        return COPY_UNREADABLE;
-
-    uint8_t all = 0xFF, any = 0;
-    for (unsigned i = 0; i < sizeof rec; i++) {
-        all &= rec[i];
-        if (i >= HV_BST_OFF_RESERVED && i < HV_BST_OFF_CRC32)
-            any |= rec[i];
+    uint64_t lo = FLASH_BASE + t->boot_state.offset;
+    uint64_t hi = lo + t->boot_state.size;
+    if (lo % 4096 || hi % 4096 || hi <= lo)
+        return -1;
+    uint64_t first = lo / PAGE_2M, last = (hi - 1) / PAGE_2M;
+    if (last >= 4096)
+        return -1;
+    unsigned splits = 0;
+    for (uint64_t pd = first; pd <= last; pd++) {
+        uint64_t base = pd * PAGE_2M;
+        if (base >= lo && base + PAGE_2M <= hi) {
+            /* Wholly inside the region: one writable 2 MiB page. */
+            page_pds[pd] = base | PDE_LARGE | PTE_PRESENT | PTE_WRITABLE;
+            continue;
+        }
+        /* Only the first and the last page can be partial. */
+        if (splits == 2)
+            return -1;
+        uint64_t *pt = split_pt[splits++];
+        for (uint64_t i = 0; i < 512; i++) {
+            uint64_t a = base + i * 4096;
+            pt[i] = a | PTE_PRESENT | (a >= lo && a < hi ? PTE_WRITABLE : 0);
+        }
+        /* The PDE allows writes; each PTE decides. */
+        page_pds[pd] = (uint64_t)(uintptr_t)pt | PTE_PRESENT | PTE_WRITABLE;
     }
-    if (all == HV_FLASH_ERASED)
-        return COPY_ERASED;
-    if (memcmp(rec + HV_BST_OFF_MAGIC, HV_BOOT_STATE_MAGIC, 8) != 0 ||
-        hv_le32(rec + HV_BST_OFF_VERSION) != HV_BOOT_STATE_VERSION ||
-        any != 0 ||
-        hv_crc32(0, rec, HV_BST_OFF_CRC32) != hv_le32(rec + HV_BST_OFF_CRC32))
-        return COPY_CORRUPT;
-    *seq = hv_le32(rec + HV_BST_OFF_SEQUENCE);
-    *active = hv_le32(rec + HV_BST_OFF_ACTIVE_SLOT);
-    if (*active != HV_SLOT_A && *active != HV_SLOT_B)
-        return COPY_CORRUPT;
-    return COPY_VALID;
+    uint64_t cr3;
+    __asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3) : : "memory");
+    return 0;
 }
 
-static const char *state_name(copy_state s)
+static int in_state_region(const stage_trust_info *t, uint64_t off,
+                           uint64_t len)
 {
-    switch (s) {
-    case COPY_VALID: return "valid";
-    case COPY_ERASED: return "erased";
-    case COPY_CORRUPT: return "corrupt";
-    default: return "unreadable";
-    }
+    const stage_region *r = &t->boot_state;
+    return off >= r->offset && len <= r->size &&
+           off - r->offset <= r->size - len;
+}
+
+static int bs_read(void *user, uint64_t off, void *dst, size_t len)
+{
+    return flash_read(user, off, dst, len);
+}
+
+static int bs_program(void *user, uint64_t off, const void *src, size_t len)
+{
+    if (!in_state_region(user, off, len))
+        return -1;
+    volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)(FLASH_BASE + off);
+    const uint8_t *s = src;
+    for (size_t i = 0; i < len; i++)
+        p[i] = (uint8_t)(p[i] & s[i]);
+    return 0;
+}
+
+static int bs_erase(void *user, uint64_t off)
+{
+    const stage_trust_info *t = user;
+    if (off % t->erase_block || !in_state_region(t, off, t->erase_block))
+        return -1;
+    volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)(FLASH_BASE + off);
+    for (uint64_t i = 0; i < t->erase_block; i++)
+        p[i] = HV_FLASH_ERASED;
+    return 0;
 }
 
 /* see stage.h */
-void bootstate_order(const stage_trust_info *t, uint32_t order[2])
+void bootstate_flash(const stage_trust_info *t, hv_flash_ops *f,
+                     hv_bs_layout *l)
 {
-    uint32_t seq[2] = {0, 0}, act[2] = {0, 0};
-    copy_state st[2];
-    for (unsigned c = 0; c < 2; c++)
-        st[c] = read_copy(t, c, &seq[c], &act[c]);
+    /* The program unit of the emulated part: any size works for a
+     * memory-backed file; 256 bytes is a common SPI NOR page. */
+    *f = (hv_flash_ops){(void *)t, bs_read, bs_program, bs_erase,
+                        t->erase_block, 256};
+    hv_bs_layout_for(t->boot_state.offset, t->boot_state.size,
+                     t->erase_block, l);
+}
 
-    int pick = -1;
-    if (st[0] == COPY_VALID && st[1] == COPY_VALID)
-        pick = seq[1] > seq[0] ? 1 : 0;
-    else if (st[0] == COPY_VALID)
-        pick = 0;
-    else if (st[1] == COPY_VALID)
-        pick = 1;
+static char slot_char(uint32_t s)
+{
+    return s == HV_SLOT_A ? 'A' : 'B';
+}
 
-    if (pick >= 0) {
-        order[0] = act[pick];
-        kprintf("hvstage: boot state: copy %d (sequence %u, other copy %s): "
-                "active slot %c\n", pick, seq[pick], state_name(st[1 - pick]),
-                order[0] == HV_SLOT_A ? 'A' : 'B');
-    } else {
-        order[0] = HV_SLOT_A;
-        int erased = st[0] == COPY_ERASED && st[1] == COPY_ERASED;
-        kprintf("hvstage: boot state: %s (copy 0 %s, copy 1 %s): trying "
-                "slot A, then slot B\n", erased ? "erased" : "corrupt",
-                state_name(st[0]), state_name(st[1]));
+/* see stage.h */
+void bootstate_print(const hv_bs_view *v, uint64_t base, uint64_t floor,
+                     const hv_bs_layout *l)
+{
+    switch (v->source) {
+    case HV_BS_SRC_V2:
+        kprintf("hvstage: boot state: record v2 sequence %u (block %u, "
+                "record %u): active slot %c\n", v->sequence, v->block,
+                v->index, slot_char(v->st.active));
+        break;
+    case HV_BS_SRC_V1:
+        kprintf("hvstage: boot state: record v1 copy %u (sequence %u): "
+                "active slot %c; the next change writes v2\n", v->block,
+                v->sequence, slot_char(v->st.active));
+        break;
+    default:
+        kprintf("hvstage: boot state: %s: trying slot A, then slot B\n",
+                v->source == HV_BS_SRC_ERASED ? "erased" : "corrupt");
+        break;
     }
-    order[1] = order[0] == HV_SLOT_A ? HV_SLOT_B : HV_SLOT_A;
+    for (uint32_t s = 0; s < 2; s++) {
+        if (v->st.slot_state[s] == HV_SLOT_STATE_TRIAL)
+            kprintf("hvstage: slot %c: trial, %u tries left\n", slot_char(s),
+                    v->st.tries[s]);
+        else
+            kprintf("hvstage: slot %c: %s\n", slot_char(s),
+                    hv_slot_state_name(v->st.slot_state[s]));
+    }
+    if (l->counter_size)
+        kprintf("hvstage: security floor %lu (trust area %lu, lab counter "
+                "in %lu bytes at +0x%lx)\n", floor, base, l->counter_size,
+                l->counter_offset);
+    else
+        kprintf("hvstage: security floor %lu (trust area; no counter "
+                "region)\n", floor);
 }

@@ -280,6 +280,9 @@ page_pml4:
     .skip 4096
 page_pdpt:
     .skip 4096
+    /* bootstate.c splits the flash's 2 MiB pages that hold the boot_state
+     * region into 4 KiB pages, writable only over that region. */
+    .globl page_pds
 page_pds:
     .skip 8 * 4096
     .balign 16

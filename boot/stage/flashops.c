@@ -126,7 +126,7 @@ static int slot_read(void *user, uint64_t off, void *dst, size_t len)
 
 static int slot_rollback(void *user, uint64_t *counter)
 {
-    *counter = ((stage_attempt *)user)->trust->rollback_counter;
+    *counter = ((stage_attempt *)user)->floor;
     return 0;
 }
 
@@ -152,11 +152,13 @@ static int slot_memory(void *user, const hv_section *s, uint8_t **stored,
 
 /* see stage.h */
 hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
-                            uint32_t slot, hv_workspace *ws, hv_verdict *v)
+                            uint32_t slot, uint64_t floor, hv_workspace *ws,
+                            hv_verdict *v)
 {
     memset(a, 0, sizeof *a);
     a->trust = t;
     a->slot = slot;
+    a->floor = floor;
     hv_ram_plan_init(&a->ram, &hv_stage_ram_windows);
     timing = &a->timing;
     in_sections = 0;

@@ -204,7 +204,8 @@ static void copy_text(char *dst, size_t cap, const char *src)
  * satisfy the hand-off's own conditions, which hv_verify has already
  * checked; refusing here as well costs nothing.
  */
-static void hand_off(const stage_attempt *a, const hv_verdict *v, int fallback)
+static void hand_off(const stage_attempt *a, const hv_verdict *v,
+                     const hv_bs_boot_result *res)
 {
     const hv_image_info *in = &v->info;
     const hv_section *core = &in->sections[0];
@@ -223,7 +224,8 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v, int fallback)
     bi->version = HV_BOOTINFO_VERSION;
     bi->size = sizeof *bi;
     bi->slot = a->slot;
-    bi->flags = fallback ? HV_BOOTINFO_FALLBACK : 0;
+    bi->flags = (res->fallback ? HV_BOOTINFO_FALLBACK : 0) |
+                (res->trial ? HV_BOOTINFO_TRIAL : 0);
     bi->security_version = in->security_version;
     bi->rollback_counter = v->rollback_counter;
     bi->build_epoch = in->build_epoch;
@@ -246,6 +248,12 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v, int fallback)
     }
     bi->boot_data_end = (a->ram.payload_next + 4095) & ~(uint64_t)4095;
     bi->tsc_stage_entry = stage_tsc_entry;
+    bi->boot_state_version = HV_BOOT_STATE_V2;
+    bi->tries_left = res->trial ? res->view.st.tries[a->slot] : 0;
+    bi->flash_base = FLASH_BASE;
+    bi->boot_state_offset = a->trust->boot_state.offset;
+    bi->boot_state_size = a->trust->boot_state.size;
+    bi->erase_block = a->trust->erase_block;
 
     kprintf("hvstage: slot %c: verified %s %s (oem %s, security version %lu, "
             "rollback counter %lu, %u signature(s))\n", slot_name(a->slot),
@@ -264,6 +272,32 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v, int fallback)
     bi->crc32 = hv_crc32(0, bi, offsetof(hv_bootinfo, crc32));
     handed_off = 1;
     stage_handoff(core->entry_point, bi);
+}
+
+/* ---- Verification for the boot-state decision ----------------------------- */
+
+static uint32_t first_slot;  /* the boot state's active slot            */
+static int refused[2];       /* hv_verify refused the slot (printed)    */
+
+/* hv_bs_verifier.verify: one hv_verify attempt, printed as before. */
+static int verify_for_bootstate(void *user, uint32_t slot, uint64_t floor,
+                                hv_bs_image *img, const char **why)
+{
+    const stage_trust_info *t = user;
+    kprintf("hvstage: slot %c: verifying\n", slot_name(slot));
+    hv_result r = stage_verify_slot(&attempt, t, slot, floor, &workspace,
+                                    &verdict);
+    if (r != HV_OK) {
+        *why = print_refusal(&attempt, r, &verdict);
+        refused[slot] = 1;
+        if (slot == first_slot)
+            kprintf("hvstage: slot %c skipped, trying slot %c\n",
+                    slot_name(slot), slot_name(1 - slot));
+        return -1;
+    }
+    img->security_version = verdict.info.security_version;
+    img->min_security_version = verdict.info.min_security_version;
+    return 0;
 }
 
 /* ---- Main ------------------------------------------------------------------ */
@@ -293,26 +327,58 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
                                "started");
     print_device(&trust);
 
-    uint32_t order[2];
-    bootstate_order(&trust, order);
-    const char *result[2] = {"not tried", "not tried"};
-    for (unsigned i = 0; i < 2; i++) {
-        uint32_t slot = order[i];
-        kprintf("hvstage: slot %c: verifying\n", slot_name(slot));
-        hv_result r = stage_verify_slot(&attempt, &trust, slot, &workspace,
-                                        &verdict);
-        if (r == HV_OK) {
-            hand_off(&attempt, &verdict, i > 0);
-            result[slot] = "not at its load address";
-        } else {
-            result[slot] = print_refusal(&attempt, r, &verdict);
-        }
-        if (i == 0)
-            kprintf("hvstage: slot %c skipped, trying slot %c\n",
-                    slot_name(slot), slot_name(order[1]));
+    /* The boot state (docs/UPDATE.md): the shared decision code picks the
+     * slot, records trial boots and raises the floor; it calls back here
+     * to verify a slot. */
+    hv_flash_ops flash;
+    hv_bs_layout layout;
+    bootstate_flash(&trust, &flash, &layout);
+    if (bootstate_map_writable(&trust) != 0)
+        stage_halt(EXIT_FATAL, "the boot_state region cannot be mapped "
+                               "writable");
+    hv_lab_counter lab = {&flash, layout.counter_offset, layout.counter_size};
+    hv_counter counter = hv_lab_counter_ops(&lab);
+    const hv_counter *ctr = layout.counter_size ? &counter : 0;
+    hv_bs_view view;
+    uint64_t floor;
+    if (hv_bs_read(&flash, &layout, &view) != 0 ||
+        hv_bs_floor(ctr, trust.rollback_counter, &floor) != 0)
+        stage_halt(EXIT_FATAL, "the boot state or the counter cannot be "
+                               "read");
+    bootstate_print(&view, trust.rollback_counter, floor, &layout);
+    first_slot = view.st.active;
+
+    hv_bs_verifier ver = {&trust, verify_for_bootstate};
+    hv_bs_boot_result res;
+    if (hv_bs_boot(&flash, &layout, ctr, trust.rollback_counter, &ver,
+                   &res) != 0)
+        stage_halt(EXIT_FATAL, "the boot state cannot be read");
+    /* Reasons hv_verify did not give: the slot's state, or a trial boot
+     * that could not be recorded. */
+    for (uint32_t s = 0; s < 2; s++)
+        if (res.why[s] && !refused[s])
+            kprintf("hvstage: slot %c skipped: %s\n", slot_name(s),
+                    res.why[s]);
+    if (res.floor > res.floor_before)
+        kprintf("hvstage: security floor raised from %lu to %lu (slot %c is "
+                "confirmed)\n", res.floor_before, res.floor,
+                slot_name((uint32_t)res.slot));
+    if (res.raise_failed)
+        kprintf("hvstage: security floor NOT raised to %lu: %s\n",
+                res.image.min_security_version,
+                ctr ? "the counter did not take it" : "no counter region");
+    if (res.slot < 0) {
+        kprintf("hvstage: no bootable slot (slot A: %s, slot B: %s)\n",
+                res.why[HV_SLOT_A] ? res.why[HV_SLOT_A] : "not tried",
+                res.why[HV_SLOT_B] ? res.why[HV_SLOT_B] : "not tried");
+        stage_halt(EXIT_NO_BOOTABLE_SLOT, "nothing verified; the monitor was "
+                                          "not started");
     }
-    kprintf("hvstage: no bootable slot (slot A: %s, slot B: %s)\n",
-            result[HV_SLOT_A], result[HV_SLOT_B]);
-    stage_halt(EXIT_NO_BOOTABLE_SLOT, "nothing verified; the monitor was not "
-                                      "started");
+    if (res.trial)
+        kprintf("hvstage: slot %c: trial boot, %u tries left after this one; "
+                "the core confirms it\n", slot_name((uint32_t)res.slot),
+                res.view.st.tries[res.slot]);
+    hand_off(&attempt, &verdict, &res);
+    stage_halt(EXIT_FATAL, "the verified core is not at its load address; "
+                           "the monitor was not started");
 }

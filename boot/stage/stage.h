@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "hvboot.h"
+#include "hvbootstate.h"
 #include "hvimage/flash.h"
 #include "hvpolicy.h"
 #include "platform.h"
@@ -100,11 +101,15 @@ int trust_load(const uint8_t area[HV_TRUST_AREA_SIZE], stage_trust_info *t);
 /* Copy |len| bytes at flash offset |off| into |dst| (RAM). 0 or -1. */
 int flash_read(const stage_trust_info *t, uint64_t off, void *dst, size_t len);
 
-/*
- * Read both boot-state copies and return the order to try slots in
- * (order[0] first). Prints which copy was used or why none was.
- */
-void bootstate_order(const stage_trust_info *t, uint32_t order[2]);
+/* Make the boot_state region (only) writable in the page tables. 0, or -1
+ * if the region is not 4 KiB aligned or lies beyond the mapped window. */
+int bootstate_map_writable(const stage_trust_info *t);
+/* The flash operations and layout the shared boot-state code runs on. */
+void bootstate_flash(const stage_trust_info *t, hv_flash_ops *f,
+                     hv_bs_layout *l);
+/* Print the boot state, the slots' states and the floor. */
+void bootstate_print(const hv_bs_view *v, uint64_t base, uint64_t floor,
+                     const hv_bs_layout *l);
 
 /* ---- One verification attempt ------------------------------------------- */
 
@@ -120,6 +125,7 @@ typedef struct stage_timing {
 typedef struct stage_attempt {
     const stage_trust_info *trust;
     uint32_t slot;
+    uint64_t floor;        /* the security floor this attempt applies  */
     /* Section placement in the RAM windows (hvpolicy.h): the payload
      * bump pointer, and why section_memory refused, if it did. */
     hv_ram_plan ram;
@@ -129,10 +135,13 @@ typedef struct stage_attempt {
 } stage_attempt;
 
 /*
- * Verify slot |slot| with the trusted keys and device identity of |t|.
- * On HV_OK every section of |v| points at verified RAM in the windows.
+ * Verify slot |slot| with the trusted keys and device identity of |t| and
+ * |floor| as the rollback counter (max of the trust area's value and the
+ * monotonic counter). On HV_OK every section of |v| points at verified RAM
+ * in the windows.
  */
 hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
-                            uint32_t slot, hv_workspace *ws, hv_verdict *v);
+                            uint32_t slot, uint64_t floor, hv_workspace *ws,
+                            hv_verdict *v);
 
 #endif

@@ -33,10 +33,20 @@
 
 /* "HVBOOTI1" read as a little-endian u64. */
 #define HV_BOOTINFO_MAGIC UINT64_C(0x3149544F4F425648)
-#define HV_BOOTINFO_VERSION 1u
+#define HV_BOOTINFO_VERSION 2u
 
 /* flags */
 #define HV_BOOTINFO_FALLBACK 1u /* the boot state's first choice failed */
+/*
+ * A trial boot (docs/UPDATE.md): the slot is activated but not confirmed.
+ * The core confirms it, once healthy, by committing a boot-state record
+ * (format |boot_state_version|, hvbootstate.h hv_bs_confirm) in the
+ * boot_state region at flash_base + boot_state_offset, which the stage
+ * left mapped writable; the stage raises the floor at the next boot. A core
+ * that never confirms is booted |tries_left| more times, then the stage
+ * marks the slot bad and boots the other one.
+ */
+#define HV_BOOTINFO_TRIAL 2u
 
 typedef struct hv_bootinfo {
     uint64_t magic;            /*   0 HV_BOOTINFO_MAGIC                    */
@@ -61,8 +71,14 @@ typedef struct hv_bootinfo {
     uint64_t boot_data_end;    /* 296 first byte after the stage's data    */
     uint64_t tsc_stage_entry;  /* 304 TSC at the stage's first instruction */
     uint64_t tsc_handoff;      /* 312 TSC just before the jump             */
-    uint32_t reserved;         /* 320 zero                                 */
-    uint32_t crc32;            /* 324 hv_crc32 of bytes [0, 324)           */
+    uint32_t boot_state_version; /* 320 HV_BOOT_STATE_V2 (flash.h)       */
+    uint32_t tries_left;       /* 324 trial boots left after this one      */
+    uint64_t flash_base;       /* 328 physical address of flash offset 0   */
+    uint64_t boot_state_offset;/* 336 the boot_state region: the record    */
+    uint64_t boot_state_size;  /* 344 log, then the lab counter            */
+    uint64_t erase_block;      /* 352 of the flash                         */
+    uint32_t reserved;         /* 360 zero                                 */
+    uint32_t crc32;            /* 364 hv_crc32 of bytes [0, 364)           */
 } hv_bootinfo;
 
 _Static_assert(offsetof(hv_bootinfo, security_version) == 24, "bootinfo");
@@ -72,7 +88,10 @@ _Static_assert(offsetof(hv_bootinfo, oem_id) == 160, "bootinfo");
 _Static_assert(offsetof(hv_bootinfo, board_id) == 200, "bootinfo");
 _Static_assert(offsetof(hv_bootinfo, core_address) == 240, "bootinfo");
 _Static_assert(offsetof(hv_bootinfo, boot_data_end) == 296, "bootinfo");
-_Static_assert(offsetof(hv_bootinfo, crc32) == 324, "bootinfo");
-_Static_assert(sizeof(hv_bootinfo) == 328, "bootinfo");
+_Static_assert(offsetof(hv_bootinfo, boot_state_version) == 320, "bootinfo");
+_Static_assert(offsetof(hv_bootinfo, flash_base) == 328, "bootinfo");
+_Static_assert(offsetof(hv_bootinfo, erase_block) == 352, "bootinfo");
+_Static_assert(offsetof(hv_bootinfo, crc32) == 364, "bootinfo");
+_Static_assert(sizeof(hv_bootinfo) == 368, "bootinfo");
 
 #endif /* HVIMAGE_BOOTINFO_H */

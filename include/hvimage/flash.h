@@ -12,8 +12,9 @@
  * aligned, any order):
  *
  *   boot_stage   the stage binary, with its trust area filled in; then 0xFF
- *   boot_state   boot-state record copy 0 at +0, copy 1 at +erase_block;
- *                every other byte 0xFF
+ *   boot_state   the v2 boot-state record log in its first two erase
+ *                blocks (assemble writes one record at +0), then the lab
+ *                security counter (hvbootstate.h); every other byte 0xFF
  *   slot_a       an hvimage (image_size bytes), then 0xFF
  *   slot_b       an hvimage, or all 0xFF (empty)
  *   elsewhere    0xFF (erased NOR)
@@ -112,6 +113,8 @@
 /* ---- Boot-state record (in the boot_state region) --------------------- */
 
 /*
+ * Version 1, read only for migration (a flash assembled before v2, below;
+ * hvbootstate.h hv_bs_decode_v1), with serial-number sequence order.
  * Which slot to try first. Two copies, each in its own erase block (copy 0
  * at boot_state.offset, copy 1 at boot_state.offset + erase_block), so that
  * an updater can erase and rewrite one while the other still holds a valid
@@ -139,6 +142,44 @@
 #define HV_BST_OFF_RESERVED 20u            /* u8[40] zero                   */
 #define HV_BST_OFF_CRC32 60u               /* u32 CRC-32 of bytes [0, 60)   */
 
+/*
+ * Boot-state record, version 2 (docs/UPDATE.md "The record"). A log of
+ * 64-byte records in the first two erase blocks of the boot_state region:
+ * a new record is appended after the last used record of the block that
+ * holds the newest one; when that block is full the other block is erased
+ * and the record starts it. An erase therefore never touches the newest
+ * record. The newest record is the valid one with the highest sequence in
+ * serial-number arithmetic (RFC 1982 style, 32 bits).
+ *
+ * Written in two programs: bytes [0, 60) (fields and CRC), then, after they
+ * read back right, the commit word at 60. NOR programming only clears bits,
+ * so the commit word reads HV_BST2_COMMITTED (all 32 bits cleared) only
+ * once every one of its bits was programmed, which starts only after the
+ * body was complete: a power cut inside either program leaves a record
+ * that is not committed. A record is valid when committed, its CRC matches,
+ * its magic, version, slot fields and reserved bytes are right.
+ */
+#define HV_BOOT_STATE_V2 2u
+#define HV_BOOT_STATE_V2_MAGIC "HVBSTAT2"  /* 8 bytes, no NUL               */
+#define HV_BST2_OFF_MAGIC 0u               /* u8[8]                         */
+#define HV_BST2_OFF_VERSION 8u             /* u32 HV_BOOT_STATE_V2          */
+#define HV_BST2_OFF_SEQUENCE 12u           /* u32 serial number             */
+#define HV_BST2_OFF_ACTIVE_SLOT 16u        /* u32 slot tried first          */
+#define HV_BST2_OFF_SLOT_STATE 20u         /* u8[2] HV_SLOT_STATE_*, A, B   */
+#define HV_BST2_OFF_TRIES 22u              /* u8[2] trial boots left, A, B  */
+#define HV_BST2_OFF_RESERVED 24u           /* u8[32] zero                   */
+#define HV_BST2_OFF_CRC32 56u              /* u32 CRC-32 of bytes [0, 56)   */
+#define HV_BST2_OFF_COMMIT 60u             /* u32 HV_BST2_COMMITTED         */
+#define HV_BST2_COMMITTED 0x00000000u
+/* Slot states (one byte each). */
+#define HV_SLOT_STATE_EMPTY 0u  /* nothing to boot (or being written)     */
+#define HV_SLOT_STATE_GOOD 1u   /* confirmed                              */
+#define HV_SLOT_STATE_TRIAL 2u  /* activated, not confirmed; tries left   */
+#define HV_SLOT_STATE_BAD 3u    /* failed its trial or marked bad         */
+#define HV_SLOT_STATE_UNKNOWN 4u /* present, never confirmed under v2 (a
+                                  * factory or v1 flash): tried, but never
+                                  * raises the floor                        */
+
 _Static_assert(HV_STAGE_OFF_RESERVED + 8u == HV_STAGE_HDR_SIZE, "stage header");
 _Static_assert(HV_TRUST_OFF_RESERVED + 76u == HV_TRUST_OFF_CRC32, "trust area");
 _Static_assert(HV_TRUST_OFF_CRC32 + 4u == HV_TRUST_FIXED_SIZE, "trust area");
@@ -149,6 +190,9 @@ _Static_assert(HV_TRUST_FIXED_SIZE + HV_TRUST_MAX_KEYS * HV_KEYREC_SIZE <=
                    HV_TRUST_AREA_SIZE, "trust area holds every key");
 _Static_assert(HV_BST_OFF_RESERVED + 40u == HV_BST_OFF_CRC32, "boot state");
 _Static_assert(HV_BST_OFF_CRC32 + 4u == HV_BOOT_STATE_RECORD_SIZE, "boot state");
+_Static_assert(HV_BST2_OFF_RESERVED + 32u == HV_BST2_OFF_CRC32, "boot state v2");
+_Static_assert(HV_BST2_OFF_COMMIT + 4u == HV_BOOT_STATE_RECORD_SIZE,
+               "boot state v2");
 
 /*
  * CRC-32 (IEEE 802.3, reflected, as zlib's crc32()): pass 0 to start and

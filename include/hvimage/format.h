@@ -89,7 +89,10 @@
 #define HV_META_OFF_SECTION_COUNT 148u    /* u32 1..HV_MAX_SECTIONS           */
 #define HV_META_OFF_BOARD_COUNT 152u      /* u32 1..HV_MAX_BOARDS             */
 #define HV_META_OFF_SECTION_ALIGN 156u    /* u32 power of two, see limits     */
-#define HV_META_OFF_RESERVED 160u         /* u8[96] must be zero              */
+#define HV_META_OFF_RESERVED 160u         /* u8[88] must be zero              */
+#define HV_META_OFF_MIN_SECURITY_VERSION 248u /* u64 <= security_version: the
+                                          * oldest version this image allows
+                                          * a rollback to (docs/UPDATE.md)  */
 
 #define HV_IMAGE_NAME_SIZE 64u
 #define HV_VERSION_SIZE 32u

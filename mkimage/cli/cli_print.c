@@ -158,6 +158,9 @@ void cli_print_info_text(FILE *f, const hv_image_info *in)
     fprintf(f, "oem:              %s\n", in->oem_id);
     fprintf(f, "security version: %llu\n",
             (unsigned long long)in->security_version);
+    fprintf(f, "min security:     %llu (the floor this image lets a device "
+               "fall back to)\n",
+            (unsigned long long)in->min_security_version);
     fprintf(f, "build epoch:      %llu\n", (unsigned long long)in->build_epoch);
     fprintf(f, "image size:       %llu bytes\n",
             (unsigned long long)in->header.image_size);
@@ -196,6 +199,8 @@ json_object *cli_info_json(const hv_image_info *in)
     cli_json_add_text(o, "oem_id", in->oem_id);
     json_object_object_add(o, "security_version",
                            json_object_new_uint64(in->security_version));
+    json_object_object_add(o, "min_security_version",
+                           json_object_new_uint64(in->min_security_version));
     json_object_object_add(o, "build_epoch",
                            json_object_new_uint64(in->build_epoch));
     json_object_object_add(o, "image_size",

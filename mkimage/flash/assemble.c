@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "assemble.h"
+#include "hvbootstate.h"
 #include "atomic_file.h"
 #include "builder.h"
 #include "device_check.h"
@@ -165,15 +166,15 @@ static void provision(uint8_t *t, const hv_profile *p, const char *board,
     hv_put_le32(t + HV_TRUST_OFF_CRC32, crc);
 }
 
+/* The first v2 boot-state record (docs/UPDATE.md), encoded by the same
+ * code the stage reads it with. Both slots UNKNOWN: tried, but not
+ * confirmed, so the floor stays the trust area's until an update is. */
 static void boot_state_record(uint8_t rec[HV_BOOT_STATE_RECORD_SIZE],
                               uint32_t sequence, uint32_t active)
 {
-    memset(rec, 0, HV_BOOT_STATE_RECORD_SIZE);
-    memcpy(rec + HV_BST_OFF_MAGIC, HV_BOOT_STATE_MAGIC, 8);
-    hv_put_le32(rec + HV_BST_OFF_VERSION, HV_BOOT_STATE_VERSION);
-    hv_put_le32(rec + HV_BST_OFF_SEQUENCE, sequence);
-    hv_put_le32(rec + HV_BST_OFF_ACTIVE_SLOT, active);
-    hv_put_le32(rec + HV_BST_OFF_CRC32, hv_crc32(0, rec, HV_BST_OFF_CRC32));
+    hv_bs_state st = {active, {HV_SLOT_STATE_UNKNOWN, HV_SLOT_STATE_UNKNOWN},
+                      {0, 0}};
+    hv_bs_encode(&st, sequence, rec);
 }
 
 /* ---- Slot images: the boot verifier, run on the file in memory ---------- */

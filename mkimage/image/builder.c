@@ -485,6 +485,7 @@ int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
     snprintf(info->version, sizeof info->version, "%s", m->version);
     snprintf(info->oem_id, sizeof info->oem_id, "%s", p->oem_id);
     info->security_version = m->security_version;
+    info->min_security_version = m->min_security_version;
     if (hv_build_epoch(m->has_build_epoch, m->build_epoch,
                        &info->build_epoch, diag) != 0)
         goto out;

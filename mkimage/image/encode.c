@@ -35,6 +35,8 @@ size_t hv_encode_tbs(const hv_image_info *info, uint8_t *tbs)
     put_text(m + HV_META_OFF_IMAGE_VERSION, HV_VERSION_SIZE, info->version);
     put_text(m + HV_META_OFF_OEM_ID, HV_OEM_ID_SIZE, info->oem_id);
     hv_put_le64(m + HV_META_OFF_SECURITY_VERSION, info->security_version);
+    hv_put_le64(m + HV_META_OFF_MIN_SECURITY_VERSION,
+                info->min_security_version);
     hv_put_le64(m + HV_META_OFF_BUILD_EPOCH, info->build_epoch);
     hv_put_le32(m + HV_META_OFF_DIGEST_ALG, info->digest_alg);
     hv_put_le32(m + HV_META_OFF_SECTION_COUNT, info->section_count);

@@ -95,7 +95,8 @@ static int check_path(loader *l, const hv_ynode *node, const char *name,
 static int load_image(loader *l, const hv_ynode *root)
 {
     static const char *const keys[] = {"name", "version", "security_version",
-                                       "build_epoch", NULL};
+                                       "min_security_version", "build_epoch",
+                                       NULL};
     const hv_ydoc *doc = l->doc;
     const hv_ynode *img, *v;
 
@@ -114,6 +115,20 @@ static int load_image(loader *l, const hv_ynode *root)
         hv_yget_u64(doc, v, "security_version", &l->m->security_version,
                     l->diag) != 0)
         return -1;
+    /* The oldest version this image allows a rollback to; signed. */
+    l->m->min_security_version = l->m->security_version;
+    v = hv_ymap_get(img, "min_security_version");
+    if (v) {
+        if (hv_yget_u64(doc, v, "min_security_version",
+                        &l->m->min_security_version, l->diag) != 0)
+            return -1;
+        if (l->m->min_security_version > l->m->security_version)
+            return hv_yerror(doc, v, l->diag,
+                            "'min_security_version' (%llu) must not be "
+                            "above 'security_version' (%llu)",
+                            (unsigned long long)l->m->min_security_version,
+                            (unsigned long long)l->m->security_version);
+    }
     v = hv_ymap_get(img, "build_epoch");
     if (v) {
         if (hv_yget_u64(doc, v, "build_epoch", &l->m->build_epoch, l->diag) != 0)

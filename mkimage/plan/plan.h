@@ -55,6 +55,7 @@ typedef struct hv_manifest {
     char name[HV_IMAGE_NAME_SIZE + 1];
     char version[HV_VERSION_SIZE + 1];
     uint64_t security_version;
+    uint64_t min_security_version; /* default security_version */
     bool has_build_epoch;
     uint64_t build_epoch;
 

@@ -16,6 +16,7 @@ static void dg_older(ctx *c)
 {
     c_std(c);
     c->m.info.security_version = FA.security_version - 1;
+    c->m.info.min_security_version = c->m.info.security_version;
     c_finish(c);
     c->spec.rollback = FA.security_version;
 }
@@ -23,6 +24,7 @@ static void dg_zero(ctx *c)
 {
     c_std(c);
     c->m.info.security_version = 0;
+    c->m.info.min_security_version = 0;
     c_finish(c);
     c->spec.rollback = 1;
 }

@@ -94,18 +94,26 @@ def main():
     if ids != sorted(ids) or ids != [k["key_id"] for k in lay["keys"]]:
         fail("trust area key ids not sorted or not the layout's")
 
-    # Boot state: copy 0 valid, copy 1 and the rest erased.
+    # Boot state: one v2 record (docs/UPDATE.md) at the start of the
+    # region, everything after it erased. Decoded here from the documented
+    # layout, independently of the C code.
     st = regs["boot_state"]
     s = flash[st["offset"]:st["offset"] + st["size"]]
     rec = s[:STATE_RECORD]
-    if rec[:8] != b"HVBSTATE" or zlib.crc32(rec[:K["HV_BST_OFF_CRC32"]]) != struct.unpack_from("<I", rec, K["HV_BST_OFF_CRC32"])[0]:
-        fail("boot-state copy 0 magic or CRC-32")
-    ver, seq, active = struct.unpack_from("<III", rec, K["HV_BST_OFF_VERSION"])
-    if (ver, seq, active) != (K["HV_BOOT_STATE_VERSION"], 1, "ab".index(lay["active_slot"])) or \
-            any(rec[K["HV_BST_OFF_RESERVED"]:K["HV_BST_OFF_CRC32"]]):
-        fail("boot-state copy 0 fields")
+    if rec[:8] != b"HVBSTAT2" or zlib.crc32(rec[:K["HV_BST2_OFF_CRC32"]]) != struct.unpack_from("<I", rec, K["HV_BST2_OFF_CRC32"])[0]:
+        fail("boot-state record magic or CRC-32")
+    ver, seq, active = struct.unpack_from("<III", rec, K["HV_BST2_OFF_VERSION"])
+    if (ver, seq, active) != (K["HV_BOOT_STATE_V2"], 1, "ab".index(lay["active_slot"])):
+        fail("boot-state record version, sequence or active slot")
+    # Both slots UNKNOWN, no tries, reserved zero, commit word committed.
+    unknown = K["HV_SLOT_STATE_UNKNOWN"]
+    states = K["HV_BST2_OFF_SLOT_STATE"]
+    if rec[states:states + 4] != bytes([unknown, unknown, 0, 0]) or \
+            any(rec[K["HV_BST2_OFF_RESERVED"]:K["HV_BST2_OFF_CRC32"]]) or \
+            struct.unpack_from("<I", rec, K["HV_BST2_OFF_COMMIT"])[0] != K["HV_BST2_COMMITTED"]:
+        fail("boot-state record slot states, reserved bytes or commit word")
     if not erased(s[STATE_RECORD:]):
-        fail("boot_state region not erased after copy 0")
+        fail("boot_state region not erased after the record")
 
     # Slots.
     for name, img in zip(["slot_a", "slot_b"], images):

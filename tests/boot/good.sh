@@ -14,7 +14,9 @@ bootcfg=$(tr '\n' ' ' <"$T/x/bootcfg.txt" | sed 's/ $//; s/\./\\./g')
 
 boot "$T/flash.bin" "$T/good.log"
 expect_status 33
-expect_log "$T/good.log" "^hvstage: boot state: copy 0 \(sequence 1, other copy erased\): active slot A$"
+expect_log "$T/good.log" "^hvstage: boot state: record v2 sequence 1 \(block 0, record 0\): active slot A$"
+expect_log "$T/good.log" "^hvstage: slot A: unknown$"
+expect_log "$T/good.log" "^hvstage: security floor 3 "
 expect_log "$T/good.log" "^hvstage: slot A: verified example-hv $version "
 expect_log "$T/good.log" "^hvstage: timing \(TSC cycles\): hv_verify [0-9]+ = signature [0-9]+ \+ hashing [0-9]+ \([0-9]+ bytes\) \+ decompression [0-9]+"
 expect_log "$T/good.log" "^hvstage: stack high-water: [0-9]+ of 65536 bytes"

@@ -115,7 +115,9 @@ hex() { printf '%x' "$1"; }
 
 # boot FLASH LOG: boot the flash in QEMU. The boot ROM's job (copy the
 # boot_stage region to RAM and enter it) is played by QEMU's multiboot
-# loader on that region; the whole flash is mapped read-only at 4 GiB.
+# loader on that region; the whole flash is mapped at 4 GiB, share=on so
+# the boot-state records the stage and the monitor write persist in FLASH
+# (the stage maps only the boot_state region writable; docs/BOOT.md).
 # Sets $status to QEMU's exit status (33 monitor ok, 65 no bootable slot,
 # 67 stage fatal, 124 timeout).
 boot() {
@@ -127,7 +129,7 @@ boot() {
     timeout "$QEMU_TIMEOUT" "$QEMU" -machine pc -accel tcg -cpu qemu64 \
         -m 256M,slots=1,maxmem=1G -nodefaults -nic none -display none \
         -no-reboot \
-        -object memory-backend-file,id=flash,mem-path="$fl",size="$(stat -c %s "$fl")",share=off,readonly=on \
+        -object memory-backend-file,id=flash,mem-path="$fl",size="$(stat -c %s "$fl")",share=on \
         -device pc-dimm,memdev=flash,addr=0x100000000 \
         -kernel "$T/stage-region.bin" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \

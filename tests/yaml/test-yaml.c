@@ -912,7 +912,7 @@ static void test_bundled_profiles(void)
     CHECK(p.flash_size == 64 * MIB);
     CHECK(p.erase_block == 64 * KIB);
     check_region(&p.boot_stage, 0, 1 * MIB);
-    check_region(&p.boot_state, 1 * MIB, 128 * KIB);
+    check_region(&p.boot_state, 1 * MIB, 192 * KIB);
     check_region(&p.slot_a, 2 * MIB, 31 * MIB);
     check_region(&p.slot_b, 33 * MIB, 31 * MIB);
     CHECK(p.section_align == 4096);
