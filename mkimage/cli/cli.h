@@ -25,6 +25,7 @@ int cmd_extract(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_assemble(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 
 /* Print "hvimage CMD: message (see hvimage help CMD)" to stderr and return
  * HV_EXIT_USAGE. */

@@ -20,6 +20,7 @@ static const struct {
     {"extract", cmd_extract, "verify, then unpack the sections into a folder"},
     {"keygen", cmd_keygen, "generate a signing key pair"},
     {"assemble", cmd_assemble, "lay out a factory flash image: stage, keys, slots"},
+    {"update", cmd_update, "install, activate, confirm or roll back on a flash"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,346 @@
+/*
+ * The device as its own boot stage sees it: the trust area of the stage in
+ * the target's boot_stage region (include/hvimage/flash.h), checked as
+ * boot/stage/trust.c checks it, and slots verified as the stage verifies
+ * them (hv_verify under those keys, board, OEM and the floor, then the
+ * stage's RAM windows, hvpolicy.h). Nothing is taken from options: an
+ * updater that trusted its caller's idea of the device could install what
+ * the device will not boot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvimage/codec.h"
+#include "hvpolicy.h"
+#include "hvupdate.h"
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++)
+        acc |= p[i];
+    return acc == 0;
+}
+
+/* The stage's checks (boot/stage/trust.c trust_load), with the reason as
+ * text. Returns NULL if the area is usable. */
+static const char *trust_parse(hv_device *d)
+{
+    static const uint8_t zero4[4];
+    const uint8_t *a = d->trust_area;
+    if (all_zero(a, HV_TRUST_AREA_SIZE))
+        return "the stage's trust area is not provisioned (all zero)";
+    if (memcmp(a + HV_TRUST_OFF_MAGIC, HV_TRUST_MAGIC, 8) != 0)
+        return "the trust area has a bad magic";
+    if (hv_le32(a + HV_TRUST_OFF_VERSION) != HV_TRUST_VERSION)
+        return "the trust area's version is not supported";
+    uint32_t size = hv_le32(a + HV_TRUST_OFF_SIZE);
+    uint32_t count = hv_le32(a + HV_TRUST_OFF_KEY_COUNT);
+    if (count < 1 || count > HV_TRUST_MAX_KEYS ||
+        size != HV_TRUST_FIXED_SIZE + count * HV_KEYREC_SIZE)
+        return "the trust area's key count or size is out of range";
+    uint32_t crc = hv_crc32(0, a, HV_TRUST_OFF_CRC32);
+    crc = hv_crc32(crc, zero4, 4);
+    crc = hv_crc32(crc, a + HV_TRUST_FIXED_SIZE, size - HV_TRUST_FIXED_SIZE);
+    if (crc != hv_le32(a + HV_TRUST_OFF_CRC32))
+        return "the trust area's CRC does not match (damaged stage)";
+    if (!all_zero(a + HV_TRUST_OFF_RESERVED,
+                  HV_TRUST_OFF_CRC32 - HV_TRUST_OFF_RESERVED) ||
+        !all_zero(a + size, HV_TRUST_AREA_SIZE - size))
+        return "the trust area's reserved bytes are not zero";
+    d->min_signatures = hv_le32(a + HV_TRUST_OFF_MIN_SIGNATURES);
+    if (d->min_signatures < 1 || d->min_signatures > count)
+        return "the trust area's min_signatures is out of range";
+    d->base_floor = hv_le64(a + HV_TRUST_OFF_ROLLBACK);
+    if (!hv_text_field_decode(a + HV_TRUST_OFF_BOARD_ID, HV_BOARD_ID_SIZE,
+                              d->board_id) ||
+        !hv_text_field_decode(a + HV_TRUST_OFF_OEM_ID, HV_OEM_ID_SIZE,
+                              d->oem_id))
+        return "the trust area's board or OEM id is not a valid text field";
+    d->flash_size = hv_le64(a + HV_TRUST_OFF_FLASH_SIZE);
+    d->erase_block = hv_le64(a + HV_TRUST_OFF_ERASE_BLOCK);
+    if (d->flash_size == 0 || d->flash_size > HV_FLASH_MAX_SIZE ||
+        d->erase_block < HV_BOOT_STATE_RECORD_SIZE ||
+        (d->erase_block & (d->erase_block - 1)) != 0)
+        return "the trust area's flash size or erase block is out of range";
+    hv_update_region *r[4] = {&d->boot_stage, &d->boot_state, &d->slot[0],
+                              &d->slot[1]};
+    static const uint32_t at[4] = {HV_TRUST_OFF_BOOT_STAGE,
+                                   HV_TRUST_OFF_BOOT_STATE,
+                                   HV_TRUST_OFF_SLOT_A, HV_TRUST_OFF_SLOT_B};
+    for (unsigned i = 0; i < 4; i++) {
+        r[i]->offset = hv_le64(a + at[i] + HV_REGION_OFF_OFFSET);
+        r[i]->size = hv_le64(a + at[i] + HV_REGION_OFF_SIZE);
+        if (r[i]->size == 0 || r[i]->offset > d->flash_size ||
+            r[i]->size > d->flash_size - r[i]->offset ||
+            r[i]->offset % d->erase_block || r[i]->size % d->erase_block)
+            return "a flash region in the trust area is outside the flash "
+                   "or unaligned";
+        for (unsigned j = 0; j < i; j++)
+            if (r[i]->offset < r[j]->offset + r[j]->size &&
+                r[j]->offset < r[i]->offset + r[i]->size)
+                return "flash regions in the trust area overlap";
+    }
+    if (d->boot_state.size < 2 * d->erase_block)
+        return "the boot_state region is smaller than two erase blocks";
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *k = a + HV_TRUST_FIXED_SIZE + i * HV_KEYREC_SIZE;
+        uint32_t alg = hv_le32(k + HV_KEYREC_OFF_SIG_ALG);
+        uint32_t len = hv_le32(k + HV_KEYREC_OFF_PUB_LEN);
+        if (hv_pubkey_size(alg) == 0 || len != hv_pubkey_size(alg) ||
+            !all_zero(k + HV_KEYREC_OFF_PUB + len, HV_KEYREC_PUB_MAX - len) ||
+            !all_zero(k + HV_KEYREC_OFF_RESERVED, 4))
+            return "a key record in the trust area is malformed";
+        if (i > 0 && memcmp(k - HV_KEYREC_SIZE, k, HV_KEY_ID_SIZE) >= 0)
+            return "the trust area's key ids are not strictly ascending";
+        memcpy(d->keys[i].key_id, k + HV_KEYREC_OFF_KEY_ID, HV_KEY_ID_SIZE);
+        d->keys[i].sig_alg = alg;
+        d->keys[i].pub = k + HV_KEYREC_OFF_PUB;
+        d->keys[i].pub_len = len;
+    }
+    d->key_count = count;
+    return NULL;
+}
+
+/* see hvupdate.h */
+int hv_device_open(hv_device *d, const hv_flash_ops *flash,
+                   uint64_t flash_size, const char *name, hv_diag *diag)
+{
+    uint8_t hdr[HV_STAGE_HDR_SIZE];
+    const char *why = "no stage header found";
+    uint64_t at;
+    memset(d, 0, sizeof *d);
+    d->flash = *flash;
+    /* The stage sits at the start of its region, which is erase-block
+     * aligned; 4 KiB is the smallest erase block a profile may give. */
+    for (at = 0; at + 4096 <= flash_size; at += 4096) {
+        if (flash->read(flash->user, at + HV_STAGE_HDR_OFFSET, hdr,
+                        sizeof hdr) != 0)
+            return hv_fail(diag, HV_FAIL_IO, "%s: read failed at byte offset "
+                           "%llu", name, (unsigned long long)at);
+        if (memcmp(hdr + HV_STAGE_OFF_MAGIC, HV_STAGE_MAGIC, 8) != 0)
+            continue;
+        uint32_t toff = hv_le32(hdr + HV_STAGE_OFF_TRUST_OFFSET);
+        uint32_t load = hv_le32(hdr + HV_STAGE_OFF_LOAD_SIZE);
+        if (hv_le32(hdr + HV_STAGE_OFF_VERSION) != HV_STAGE_HDR_VERSION ||
+            hv_le32(hdr + HV_STAGE_OFF_TRUST_SIZE) != HV_TRUST_AREA_SIZE ||
+            toff % 16 || toff > load || HV_TRUST_AREA_SIZE > load - toff ||
+            load > flash_size - at) {
+            why = "the stage header is malformed";
+            continue;
+        }
+        if (flash->read(flash->user, at + toff, d->trust_area,
+                        HV_TRUST_AREA_SIZE) != 0)
+            return hv_fail(diag, HV_FAIL_IO, "%s: read failed at byte offset "
+                           "%llu", name, (unsigned long long)(at + toff));
+        why = trust_parse(d);
+        if (!why && d->boot_stage.offset != at)
+            why = "the trust area's boot_stage region is not where the "
+                  "stage is";
+        if (!why)
+            break;
+    }
+    if (why)
+        return hv_diag_set(diag, "%s: not a provisioned hvimage flash: %s "
+                           "(write it with hvimage assemble)", name, why);
+    d->stage_offset = at;
+    if (flash_size != d->flash_size)
+        return hv_diag_set(diag, "%s: the file is %llu bytes, the device's "
+                           "trust area says its flash is %llu bytes", name,
+                           (unsigned long long)flash_size,
+                           (unsigned long long)d->flash_size);
+    d->flash.erase_block = d->erase_block;
+    hv_bs_layout_for(d->boot_state.offset, d->boot_state.size, d->erase_block,
+                     &d->layout);
+    if (hv_bs_layout_ok(&d->flash, &d->layout) != 0)
+        return hv_diag_set(diag, "%s: the boot_state region does not fit the "
+                           "flash geometry", name);
+    d->lab.flash = &d->flash;
+    d->lab.offset = d->layout.counter_offset;
+    d->lab.size = d->layout.counter_size;
+    d->has_counter = d->layout.counter_size != 0;
+    if (d->has_counter)
+        d->counter = hv_lab_counter_ops(&d->lab);
+    return 0;
+}
+
+/* see hvupdate.h */
+int hv_device_floor(const hv_device *d, uint64_t *floor, hv_diag *diag)
+{
+    if (hv_bs_floor(d->has_counter ? &d->counter : NULL, d->base_floor,
+                    floor) != 0)
+        return hv_fail(diag, HV_FAIL_IO, "cannot read the security counter");
+    return 0;
+}
+
+/* ---- Verification ------------------------------------------------------ */
+
+typedef struct source {
+    const hv_device *dev;
+    const uint8_t *mem; /* image in memory, or NULL: the flash at |base| */
+    uint64_t base, len;
+    uint64_t floor;
+    uint8_t *buffers[2 * HV_MAX_SECTIONS];
+    size_t buffer_count;
+} source;
+
+static int src_read(void *user, uint64_t off, void *dst, size_t len)
+{
+    source *s = user;
+    if (off > s->len || len > s->len - off)
+        return -1;
+    if (s->mem) {
+        memcpy(dst, s->mem + off, len);
+        return 0;
+    }
+    return s->dev->flash.read(s->dev->flash.user, s->base + off, dst, len);
+}
+
+static int src_rollback(void *user, uint64_t *counter)
+{
+    *counter = ((source *)user)->floor;
+    return 0;
+}
+
+static int src_board(void *user, char id[HV_BOARD_ID_SIZE])
+{
+    memset(id, 0, HV_BOARD_ID_SIZE);
+    memcpy(id, ((source *)user)->dev->board_id,
+           strlen(((source *)user)->dev->board_id));
+    return 0;
+}
+
+static int src_memory(void *user, const hv_section *sec, uint8_t **stored,
+                      uint8_t **unpacked)
+{
+    source *s = user;
+    /* Signed sizes, still bounded: stored by the region, unpacked by the
+     * stage's RAM windows (checked after; malloc refuses the impossible). */
+    if (sec->stored_size > s->len || s->buffer_count + 2 > 2 * HV_MAX_SECTIONS)
+        return -1;
+    *stored = malloc(sec->stored_size ? (size_t)sec->stored_size : 1);
+    if (!*stored)
+        return -1;
+    s->buffers[s->buffer_count++] = *stored;
+    if (sec->compression != HV_COMPRESSION_NONE) {
+        if (sec->unpacked_size > HV_STAGE_PAYLOAD_WINDOW_LIMIT)
+            return -1;
+        *unpacked = malloc(sec->unpacked_size ? (size_t)sec->unpacked_size : 1);
+        if (!*unpacked)
+            return -1;
+        s->buffers[s->buffer_count++] = *unpacked;
+    }
+    return 0;
+}
+
+/* Why a verdict refused, with the device's side for identity checks. */
+static void explain(const hv_device *d, const hv_verdict *v, char *out,
+                    size_t n)
+{
+    const hv_image_info *in = &v->info;
+    int k = snprintf(out, n, "%s (%s)", hv_result_str(v->result),
+                     hv_result_name(v->result));
+    size_t at = k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
+    if (!v->info_valid)
+        return;
+    switch (v->result) {
+    case HV_ERR_OEM:
+        snprintf(out + at, n - at, ": the image is for OEM %s, this device's "
+                 "OEM is %s", in->oem_id, d->oem_id);
+        break;
+    case HV_ERR_BOARD:
+        snprintf(out + at, n - at, ": the image does not list this device's "
+                 "board %s", d->board_id);
+        break;
+    case HV_ERR_ROLLBACK:
+        snprintf(out + at, n - at, ": security version %llu is below the "
+                 "device's floor %llu",
+                 (unsigned long long)in->security_version,
+                 (unsigned long long)v->rollback_counter);
+        break;
+    default:
+        break;
+    }
+}
+
+static int check(const hv_device *d, source *s, hv_slot_check *out,
+                 hv_diag *diag)
+{
+    hv_ops ops = {s, src_read, src_rollback, src_board, src_memory};
+    hv_policy pol = {d->keys, d->key_count, d->min_signatures, d->oem_id,
+                     s->len, s->mem != NULL};
+    hv_verdict *v = malloc(sizeof *v);
+    hv_workspace *ws = malloc(sizeof *ws);
+    if (!v || !ws) {
+        free(v);
+        free(ws);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
+    }
+    hv_result r = hv_verify(&ops, &hv_crypto_bearssl, &pol, ws, v);
+    for (size_t i = 0; i < s->buffer_count; i++)
+        free(s->buffers[i]);
+    s->buffer_count = 0;
+    out->result = r;
+    out->info_valid = v->info_valid;
+    if (v->info_valid) {
+        memcpy(out->name, v->info.name, sizeof out->name);
+        memcpy(out->version, v->info.version, sizeof out->version);
+        out->security_version = v->info.security_version;
+        out->min_security_version = v->info.min_security_version;
+        out->image_size = v->info.header.image_size;
+    }
+    if (r != HV_OK) {
+        explain(d, v, out->reason, sizeof out->reason);
+    } else {
+        /* The stage places every section in its RAM windows: an image that
+         * does not fit is not bootable. */
+        hv_ram_plan p;
+        if (hv_ram_check_image(&p, &hv_stage_ram_windows, &v->info) != 0) {
+            out->result = HV_ERR_MEMORY;
+            snprintf(out->reason, sizeof out->reason, "%s (%s): section %u "
+                     "does not fit the boot stage's RAM windows [%s]",
+                     hv_result_str(HV_ERR_MEMORY),
+                     hv_result_name(HV_ERR_MEMORY), p.section,
+                     hv_ram_refusal_name(p.refusal));
+        } else {
+            out->verified = true;
+        }
+    }
+    free(v);
+    free(ws);
+    return 0;
+}
+
+/* see hvupdate.h */
+int hv_device_check_slot(const hv_device *d, uint32_t slot, uint64_t floor,
+                         hv_slot_check *out, hv_diag *diag)
+{
+    uint8_t first[HV_HEADER_SIZE];
+    memset(out, 0, sizeof *out);
+    if (d->flash.read(d->flash.user, d->slot[slot].offset, first,
+                      sizeof first) != 0)
+        return hv_fail(diag, HV_FAIL_IO, "cannot read slot %c",
+                       slot ? 'B' : 'A');
+    for (size_t i = 0; i < sizeof first; i++)
+        out->present |= first[i] != HV_FLASH_ERASED;
+    if (!out->present) {
+        out->result = HV_ERR_HEADER;
+        snprintf(out->reason, sizeof out->reason, "the slot is erased");
+        return 0;
+    }
+    source s = {.dev = d, .base = d->slot[slot].offset,
+                .len = d->slot[slot].size, .floor = floor};
+    return check(d, &s, out, diag);
+}
+
+/* see hvupdate.h */
+int hv_device_check_image(const hv_device *d, const uint8_t *img,
+                          uint64_t len, uint64_t floor, hv_slot_check *out,
+                          hv_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    out->present = true;
+    source s = {.dev = d, .mem = img, .len = len, .floor = floor};
+    return check(d, &s, out, diag);
+}

@@ -1,0 +1,142 @@
+/*
+ * hvupdate: the field updater over a flash target (docs/UPDATE.md
+ * "hvimage update"). A library `hvimage update` and an on-device agent
+ * link: it reads the device's trust (keys, board, OEM, floor, flash map)
+ * from the target's own provisioned boot stage, verifies slots with the
+ * boot library exactly as the stage does (hv_verify with the floor, then
+ * the stage's RAM windows), and changes the boot state only through
+ * hvbootstate.h's transitions.
+ *
+ * Targets sit behind hv_flash_ops; this brings the flash-file target (a
+ * factory flash or a raw dump: the file IS the device, written in place).
+ * A Linux MTD target is not written yet.
+ *
+ * Functions return 0, or -1 with |diag| filled (common/diag.h classes:
+ * INPUT for a target that is not a provisioned device or bad usage,
+ * REJECTED for an image or transition refused, IO, INTERNAL).
+ */
+#ifndef HVUPDATE_H
+#define HVUPDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "hvboot.h"
+#include "hvbootstate.h"
+
+/* ---- Flash-file target ------------------------------------------------ */
+
+typedef struct hv_flash_file {
+    int fd;
+    uint64_t size;
+    uint64_t erase_block; /* set by hv_update_open from the trust area */
+    char path[4096];
+} hv_flash_file;
+
+/* Open |path| read-write (read-only with |read_only|). */
+int hv_flash_file_open(hv_flash_file *ff, const char *path, bool read_only,
+                       hv_diag *diag);
+/* The NOR view of the file: program stores old AND new, erase 0xFF. */
+hv_flash_ops hv_flash_file_ops(hv_flash_file *ff);
+/* fsync the file (after every change, before reporting success). */
+int hv_flash_file_sync(hv_flash_file *ff, hv_diag *diag);
+void hv_flash_file_close(hv_flash_file *ff);
+
+/* ---- The device, as its own boot stage sees it ------------------------ */
+
+typedef struct hv_update_region {
+    uint64_t offset, size;
+} hv_update_region;
+
+typedef struct hv_device {
+    hv_flash_ops flash;
+    uint8_t trust_area[HV_TRUST_AREA_SIZE]; /* keys[].pub points here */
+    uint64_t stage_offset;                  /* where the stage was found */
+    char board_id[HV_BOARD_ID_SIZE + 1];
+    char oem_id[HV_OEM_ID_SIZE + 1];
+    uint64_t base_floor; /* the trust area's rollback counter */
+    uint32_t min_signatures;
+    uint64_t flash_size, erase_block;
+    hv_update_region boot_stage, boot_state, slot[2];
+    hv_trusted_key keys[HV_TRUST_MAX_KEYS];
+    size_t key_count;
+    hv_bs_layout layout;
+    hv_lab_counter lab;
+    hv_counter counter;      /* valid if has_counter */
+    bool has_counter;
+} hv_device;
+
+/*
+ * Find the provisioned boot stage on |flash| (a stage header at a 4 KiB
+ * boundary whose trust area is valid and names that offset as its
+ * boot_stage region), load its trust area with the stage's checks, and
+ * check |flash_size| against it. |flash| must outlive |dev|.
+ */
+int hv_device_open(hv_device *dev, const hv_flash_ops *flash,
+                   uint64_t flash_size, const char *name, hv_diag *diag);
+
+/* The security floor: max(trust area counter, lab counter). */
+int hv_device_floor(const hv_device *dev, uint64_t *floor, hv_diag *diag);
+
+/* ---- Verifying a slot or an image -------------------------------------- */
+
+typedef struct hv_slot_check {
+    bool present;        /* the slot does not read erased at its start  */
+    bool verified;       /* hv_verify OK under the device, RAM windows fit */
+    hv_result result;
+    bool info_valid;     /* name/version below come from signed metadata */
+    char name[HV_IMAGE_NAME_SIZE + 1];
+    char version[HV_VERSION_SIZE + 1];
+    uint64_t security_version, min_security_version, image_size;
+    char reason[512];    /* why not verified                           */
+} hv_slot_check;
+
+/* Verify slot |slot| on the device with |floor| as the rollback counter. */
+int hv_device_check_slot(const hv_device *dev, uint32_t slot, uint64_t floor,
+                         hv_slot_check *out, hv_diag *diag);
+/* Verify an image held in memory (exactly |len| bytes) the same way. */
+int hv_device_check_image(const hv_device *dev, const uint8_t *img,
+                          uint64_t len, uint64_t floor, hv_slot_check *out,
+                          hv_diag *diag);
+
+/* ---- Transitions -------------------------------------------------------- */
+
+/* Reads one chunk of the image stream: bytes read, 0 at the end, -1 on
+ * error (errno set). */
+typedef long (*hv_update_reader)(void *user, void *buf, size_t len);
+
+typedef struct hv_install_report {
+    uint32_t slot;
+    hv_slot_check check;
+    bool activated;
+} hv_install_report;
+
+/*
+ * Install the image read from |rd| into the inactive slot. The stream is
+ * read once into memory, at most the slot's size (a longer stream is
+ * refused as it arrives), and verified there under the device's trust and
+ * floor before anything on the flash changes; only then the slot is
+ * recorded empty (hv_bs_install_begin), written, read back and verified
+ * again from the flash, and activated with |tries| if |activate|.
+ */
+int hv_update_install(hv_device *dev, hv_update_reader rd, void *rd_user,
+                      const char *source, bool activate, uint32_t tries,
+                      hv_install_report *rep, hv_diag *diag);
+/* Activate the inactive slot on trial with |tries| (1-255) boots, after
+ * verifying it at the current floor. Sets *slot. */
+int hv_update_activate(hv_device *dev, uint32_t tries, uint32_t *slot,
+                       hv_diag *diag);
+/* Confirm |*slot| (HV_UPDATE_ACTIVE: the active slot): TRIAL or UNKNOWN
+ * becomes GOOD and active. Sets *slot to the slot confirmed. */
+#define HV_UPDATE_ACTIVE UINT32_MAX
+int hv_update_confirm(hv_device *dev, uint32_t *slot, hv_diag *diag);
+/* Mark |*slot| (HV_UPDATE_ACTIVE: the active slot) bad; if it was active,
+ * the other becomes active. */
+int hv_update_mark_bad(hv_device *dev, uint32_t *slot, hv_diag *diag);
+/* Make the other slot active if it is good/unknown and verifies at the
+ * floor (hv_bs_rollback). Sets *slot to the new active slot. */
+int hv_update_rollback(hv_device *dev, uint32_t *slot, hv_diag *diag);
+
+#endif /* HVUPDATE_H */
