@@ -4,7 +4,7 @@
 # follow the commands' getopt tables (mkimage/cli/cmd_*.c);
 # tests/install/completion.sh fails when they drift apart.
 
-_hvimage_commands="build sign tbs attach verify inspect extract keygen assemble"
+_hvimage_commands="build sign tbs attach verify inspect extract keygen assemble update"
 
 _hvimage_options()
 {
@@ -18,6 +18,7 @@ _hvimage_options()
     extract) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --output --json --progress --help" ;;
     keygen) echo "--alg --output --pub --help" ;;
     assemble) echo "--profile --stage --key --min-signatures --board --rollback --slot-a --slot-b --active --allow-rejected --output --json --quiet --help" ;;
+    update) echo "--flash --json --activate --tries --help" ;;
     esac
 }
 
@@ -50,7 +51,7 @@ _hvimage()
     --active)
         COMPREPLY=($(compgen -W "a b" -- "$cur"))
         return 0 ;;
-    --board|--rollback|--oem|--min-signatures|--threads|-b|-r|-t)
+    --board|--rollback|--oem|--min-signatures|--threads|--tries|-b|-r|-t)
         return 0 ;;
     --output|-o)
         if [[ $cmd == extract ]]; then
@@ -59,10 +60,31 @@ _hvimage()
             COMPREPLY=($(compgen -f -- "$cur"))
         fi
         return 0 ;;
-    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|-m|-p|-k|-s)
+    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|-m|-p|-k|-s|-f)
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
     esac
+
+    # update's subcommand, then (install) a file.
+    if [[ $cmd == update && $cur != -* ]]; then
+        local sub=""
+        for ((i = i + 1; i < COMP_CWORD; i++)); do
+            case ${COMP_WORDS[i]} in
+            --flash|-f) ((i++)) ;;
+            -*) ;;
+            *) sub=${COMP_WORDS[i]}; break ;;
+            esac
+        done
+        if [[ -z $sub ]]; then
+            COMPREPLY=($(compgen -W "status install activate confirm mark-bad rollback" -- "$cur"))
+            return 0
+        fi
+        case $sub in
+        confirm|mark-bad) COMPREPLY=($(compgen -W "a b" -- "$cur")); return 0 ;;
+        install) ;;
+        *) return 0 ;;
+        esac
+    fi
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(_hvimage_options "$cmd")" -- "$cur"))

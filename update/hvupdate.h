@@ -31,7 +31,7 @@
 typedef struct hv_flash_file {
     int fd;
     uint64_t size;
-    uint64_t erase_block; /* set by hv_update_open from the trust area */
+    uint64_t erase_block; /* the caller copies hv_device.erase_block here */
     char path[4096];
 } hv_flash_file;
 
