@@ -1,8 +1,9 @@
 /*
  * A test tool for the boot tests: reads and changes the boot state of a
  * flash file with the shared boot-state code (boot/include/hvbootstate.h),
- * as a later `hvimage update` will. The flash file is treated as NOR:
- * program stores old AND new, erase stores 0xFF.
+ * on the flash-file target of `hvimage update` (update/hvupdate.h): NOR,
+ * program stores old AND new, erase stores 0xFF. Unlike `hvimage update`
+ * it takes the layout from its arguments, so tests can point it anywhere.
  *
  *   bstool FLASH STATE_OFFSET STATE_SIZE ERASE_BLOCK COMMAND [ARGS]
  *     status                  print "active X A=STATE[/TRIES] B=... counter N"
@@ -14,47 +15,12 @@
  *                             slot (what anyone with flash access can do)
  * Exit 0 on success, 1 if the transition was refused, 2 on bad usage.
  */
-#define _FILE_OFFSET_BITS 64
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hvbootstate.h"
-
-static int fd = -1;
-
-static int f_read(void *user, uint64_t off, void *dst, size_t len)
-{
-    (void)user;
-    return pread(fd, dst, len, (off_t)off) == (ssize_t)len ? 0 : -1;
-}
-
-static int f_program(void *user, uint64_t off, const void *src, size_t len)
-{
-    uint8_t buf[4096];
-    if (len > sizeof buf || f_read(user, off, buf, len) != 0)
-        return -1;
-    const uint8_t *s = src;
-    for (size_t i = 0; i < len; i++)
-        buf[i] &= s[i];
-    return pwrite(fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
-}
-
-static uint64_t erase_block;
-
-static int f_erase(void *user, uint64_t off)
-{
-    (void)user;
-    uint8_t buf[4096];
-    memset(buf, 0xFF, sizeof buf);
-    for (uint64_t i = 0; i < erase_block; i += sizeof buf)
-        if (pwrite(fd, buf, sizeof buf, (off_t)(off + i)) != (ssize_t)sizeof buf)
-            return -1;
-    return 0;
-}
+#include "hvupdate.h"
 
 static int slot_arg(const char *s)
 {
@@ -74,20 +40,22 @@ int main(int argc, char **argv)
                         "ERASE_BLOCK COMMAND [ARGS]\n");
         return 2;
     }
-    fd = open(argv[1], O_RDWR);
-    if (fd < 0) {
-        fprintf(stderr, "bstool: %s: %s\n", argv[1], strerror(errno));
+    hv_flash_file ff;
+    hv_diag diag = {0};
+    if (hv_flash_file_open(&ff, argv[1], false, &diag) != 0) {
+        fprintf(stderr, "bstool: %s\n", diag.msg);
         return 2;
     }
     uint64_t off = strtoull(argv[2], NULL, 0), size = strtoull(argv[3], NULL, 0);
-    erase_block = strtoull(argv[4], NULL, 0);
-    if (erase_block % 4096) {
-        fprintf(stderr, "bstool: erase block must be a multiple of 4096\n");
+    ff.erase_block = strtoull(argv[4], NULL, 0);
+    if (ff.erase_block < HV_BOOT_STATE_RECORD_SIZE ||
+        (ff.erase_block & (ff.erase_block - 1))) {
+        fprintf(stderr, "bstool: erase block must be a power of two\n");
         return 2;
     }
-    hv_flash_ops f = {NULL, f_read, f_program, f_erase, erase_block, 256};
+    hv_flash_ops f = hv_flash_file_ops(&ff);
     hv_bs_layout l;
-    hv_bs_layout_for(off, size, erase_block, &l);
+    hv_bs_layout_for(off, size, ff.erase_block, &l);
     const char *cmd = argv[5];
     int rc;
     if (!strcmp(cmd, "status")) {
@@ -138,6 +106,6 @@ int main(int argc, char **argv)
     }
     if (rc != 0)
         fprintf(stderr, "bstool: %s %s refused\n", cmd, argv[6]);
-    close(fd);
+    hv_flash_file_close(&ff);
     return rc ? 1 : 0;
 }
