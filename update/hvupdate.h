@@ -125,7 +125,9 @@ int hv_update_install(hv_device *dev, hv_update_reader rd, void *rd_user,
                       const char *source, bool activate, uint32_t tries,
                       hv_install_report *rep, hv_diag *diag);
 /* Activate the inactive slot on trial with |tries| (1-255) boots, after
- * verifying it at the current floor. Sets *slot. */
+ * verifying it at the current floor; refused if it is BAD. An install
+ * without activation leaves the slot EMPTY in the record: this is how it
+ * is activated later. Sets *slot. */
 int hv_update_activate(hv_device *dev, uint32_t tries, uint32_t *slot,
                        hv_diag *diag);
 /* Confirm |*slot| (HV_UPDATE_ACTIVE: the active slot): TRIAL or UNKNOWN

@@ -21,6 +21,22 @@ static int read_state(hv_device *d, hv_bs_view *v, hv_diag *diag)
     return 0;
 }
 
+/* 1 if the erase block at |off| reads all 0xFF, 0 if not, -1 on error. */
+static int blank(const hv_device *d, uint64_t off)
+{
+    uint8_t buf[4096];
+    for (uint64_t i = 0; i < d->erase_block; i += sizeof buf) {
+        size_t n = d->erase_block - i < sizeof buf ? (size_t)(d->erase_block - i)
+                                                   : sizeof buf;
+        if (d->flash.read(d->flash.user, off + i, buf, n) != 0)
+            return -1;
+        for (size_t k = 0; k < n; k++)
+            if (buf[k] != HV_FLASH_ERASED)
+                return 0;
+    }
+    return 1;
+}
+
 /* Read the whole stream, refusing it as soon as it passes |cap| bytes. */
 static int read_stream(hv_update_reader rd, void *user, const char *source,
                        uint64_t cap, uint8_t **out, uint64_t *len,
@@ -79,6 +95,8 @@ int hv_update_install(hv_device *d, hv_update_reader rd, void *rd_user,
     uint64_t floor, len = 0;
     uint8_t *img = NULL;
     memset(rep, 0, sizeof *rep);
+    if (activate && (tries < 1 || tries > 255))
+        return hv_diag_set(diag, "tries must be 1 to 255");
     if (read_state(d, &v, diag) != 0 || hv_device_floor(d, &floor, diag) != 0)
         return -1;
     uint32_t slot = 1 - v.st.active;
@@ -126,12 +144,16 @@ int hv_update_install(hv_device *d, hv_update_reader rd, void *rd_user,
     if (w != 0)
         return hv_fail(diag, HV_FAIL_IO, "writing slot %c failed; it stays "
                        "empty", slot_letter(slot));
-    /* The rest of the slot reads erased, as assemble leaves it. */
+    /* The rest of the slot reads erased, as assemble leaves it; blocks
+     * that already do are not erased again (erase cycles are finite). */
     uint64_t used = (len + d->erase_block - 1) & ~(d->erase_block - 1);
-    for (uint64_t off = used; off < d->slot[slot].size; off += d->erase_block)
-        if (d->flash.erase(d->flash.user, d->slot[slot].offset + off) != 0)
+    for (uint64_t off = used; off < d->slot[slot].size; off += d->erase_block) {
+        int erased = blank(d, d->slot[slot].offset + off);
+        if (erased < 0 || (!erased && d->flash.erase(
+                               d->flash.user, d->slot[slot].offset + off) != 0))
             return hv_fail(diag, HV_FAIL_IO, "erasing the rest of slot %c "
                            "failed", slot_letter(slot));
+    }
     hv_slot_check again;
     if (hv_device_check_slot(d, slot, floor, &again, diag) != 0)
         return -1;
@@ -160,11 +182,13 @@ int hv_update_activate(hv_device *d, uint32_t tries, uint32_t *slot,
     if (read_state(d, &v, diag) != 0 || hv_device_floor(d, &floor, diag) != 0)
         return -1;
     *slot = 1 - v.st.active;
+    /* EMPTY is what an install without --activate leaves (the record has
+     * no "installed" state): the slot's verification below decides, and a
+     * torn install never verifies. BAD stays bad until reinstalled. */
     uint8_t st = v.st.slot_state[*slot];
-    if (st == HV_SLOT_STATE_EMPTY || st == HV_SLOT_STATE_BAD)
-        return hv_fail(diag, HV_FAIL_REJECTED, "slot %c is %s: install an "
-                       "image first", slot_letter(*slot),
-                       hv_slot_state_name(st));
+    if (st == HV_SLOT_STATE_BAD)
+        return hv_fail(diag, HV_FAIL_REJECTED, "slot %c is bad: install an "
+                       "image first", slot_letter(*slot));
     if (hv_device_check_slot(d, *slot, floor, &c, diag) != 0)
         return -1;
     if (!c.verified)

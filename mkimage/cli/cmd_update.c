@@ -148,8 +148,7 @@ static int status(const char *flash, hv_device *d, bool json)
                     json_object_new_uint64(c[raise].min_security_version));
         }
         json_object_object_add(j, "pending", p);
-        cli_json_print(stdout, j);
-        json_object_put(j);
+        cli_json_print(stdout, j); /* and releases j */
         return HV_EXIT_OK;
     }
     char shown[4200];

@@ -189,6 +189,32 @@ checks=$((checks + 1))
     { echo "FAIL: after mark-bad: $(bs "$T/trial.bin")"; fails=$((fails + 1)); }
 refused_unchanged "$T/trial.bin" 1 "slot B is bad: install an image first" activate
 refused_unchanged "$T/trial.bin" 1 "slot B is bad: only a trial or unknown slot can be confirmed" confirm b
+# Installing over a bad slot: the rest of the slot beyond the new image
+# reads erased again (a stray byte far past it is gone), and the image is
+# the one installed.
+patch "$T/trial.bin" $((region_slot_b_offset + region_slot_b_size - 1)) 00
+up "$T/trial.bin" install "$T/a.hvi" >"$T/out" 2>"$T/err"
+expect_rc 0 $? "install over a bad slot"
+expect_out "$T/out" "^installed example-hv 1\.4\.2 \(security version 3\) into slot B; not active$"
+checks=$((checks + 1))
+last=$(od -An -tx1 -j $((region_slot_b_offset + region_slot_b_size - 1)) -N1 "$T/trial.bin" | tr -d ' ')
+if [ "$last" != ff ] ||
+   ! cmp -s -n "$(stat -c %s "$T/a.hvi")" -i "$region_slot_b_offset:0" "$T/trial.bin" "$T/a.hvi"; then
+    echo "FAIL: slot B after install: last byte $last, or not the image"
+    fails=$((fails + 1))
+fi
+checks=$((checks + 1))
+[ "$(bs "$T/trial.bin")" = "active A A=unknown B=empty counter 0 sequence 6" ] ||
+    { echo "FAIL: after install over bad: $(bs "$T/trial.bin")"; fails=$((fails + 1)); }
+# An install without --activate is activated later; status says it
+# verifies although the record says empty.
+up "$T/trial.bin" status >"$T/out" 2>"$T/err" || die "status after install"
+expect_out "$T/out" "^slot B: empty, example-hv 1\.4\.2, .*verifies on this device$"
+up "$T/trial.bin" activate >"$T/out" 2>"$T/err"
+expect_rc 0 $? "activate after install"
+checks=$((checks + 1))
+[ "$(bs "$T/trial.bin")" = "active B A=unknown B=trial/3 counter 0 sequence 7" ] ||
+    { echo "FAIL: after activate: $(bs "$T/trial.bin")"; fails=$((fails + 1)); }
 # activate without install: the factory flash with B written by assemble.
 flash "$T/ab.bin" --key "$T/dev.pub.pem" --rollback 3 --slot-a "$T/a.hvi" \
     --slot-b "$T/b.hvi"
