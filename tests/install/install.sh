@@ -2,7 +2,8 @@
 # `meson install` into a DESTDIR puts exactly the expected files in place,
 # and they work from there: the installed hvimage builds the installed
 # example, a program compiled outside the build tree against the installed
-# hvboot.pc verifies it with hv_verify and refuses a tampered copy,
+# hvboot.pc verifies it with hv_verify and refuses a tampered copy, one
+# built against hvupdate.pc reads an assembled flash's device,
 # `assemble` finds the installed boot stage by itself, and every man page
 # renders without a warning.
 #
@@ -43,6 +44,10 @@ fi
     echo "$bindir/hvimage"
     echo "$libdir/libhvboot.a"
     echo "$libdir/pkgconfig/hvboot.pc"
+    echo "$libdir/libhvupdate.a"
+    echo "$libdir/pkgconfig/hvupdate.pc"
+    echo "$incdir/hvimage/hvupdate.h"
+    echo "$incdir/hvimage/diag.h"
     for h in "$src"/boot/include/*.h; do
         echo "$incdir/hvimage/${h##*/}"
     done
@@ -185,6 +190,30 @@ if [ "$HV_STAGE" = yes ]; then
         else
             fail "no installed stage: exit $st, $(cat "$T/err")"
         fi
+    fi
+fi
+
+# ---- an update agent against the installed hvupdate.pc ---------------------
+ucflags=$(pkg-config --cflags hvupdate) || fail "pkg-config --cflags hvupdate"
+ulibs=$(pkg-config --static --libs hvupdate) || fail "pkg-config --static --libs hvupdate"
+cp "$src/tests/install/update-example.c" "$T/agent/"
+# shellcheck disable=SC2086
+if ! (cd "$T/agent" && "$HV_CC" -std=c11 -Wall -Wextra -Werror $san \
+        $ucflags -o update-example update-example.c $ulibs) 2>"$T/cc.err"; then
+    fail "update-example does not build against the installed hvupdate.pc: $(cat "$T/cc.err")"
+elif [ "$HV_STAGE" = yes ]; then
+    if "$T/agent/update-example" "$T/given.bin" >"$T/out" 2>&1 &&
+            grep -q "^device acme-r750-mb2 acme-servers floor 3 active A$" "$T/out"; then
+        ok "update-example: $(cat "$T/out")"
+    else
+        fail "update-example on an assembled flash: $(cat "$T/out")"
+    fi
+    "$T/agent/update-example" "$T/ex.hvi" >"$T/out" 2>&1
+    st=$?
+    if [ "$st" -eq 2 ] && grep -q "not a provisioned hvimage flash" "$T/out"; then
+        ok "update-example refuses an image as a flash: $(cat "$T/out")"
+    else
+        fail "update-example on an image: exit $st, $(cat "$T/out")"
     fi
 fi
 
