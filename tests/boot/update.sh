@@ -215,6 +215,19 @@ expect_rc 0 $? "activate after install"
 checks=$((checks + 1))
 [ "$(bs "$T/trial.bin")" = "active B A=unknown B=trial/3 counter 0 sequence 7" ] ||
     { echo "FAIL: after activate: $(bs "$T/trial.bin")"; fails=$((fails + 1)); }
+# A raw dump whose boot state was wiped (all 0xFF): the default state,
+# said so, and an install writes the first v2 record.
+cp "$T/factory.bin" "$T/wiped.bin"
+dd if=/dev/zero bs=4096 count=$((region_boot_state_size / 4096)) 2>/dev/null |
+    tr '\0' '\377' | dd of="$T/wiped.bin" bs=4096 \
+    seek=$((region_boot_state_offset / 4096)) conv=notrunc status=none
+up "$T/wiped.bin" status >"$T/out" 2>"$T/err" || die "status of a wiped state"
+expect_out "$T/out" "^active slot A \(boot state erased, sequence 0\)$"
+up "$T/wiped.bin" install --activate "$T/b.hvi" >"$T/out" 2>"$T/err"
+expect_rc 0 $? "install on a wiped state"
+checks=$((checks + 1))
+[ "$(bs "$T/wiped.bin")" = "active B A=unknown B=trial/3 counter 0 sequence 2" ] ||
+    { echo "FAIL: wiped state after install: $(bs "$T/wiped.bin")"; fails=$((fails + 1)); }
 # activate without install: the factory flash with B written by assemble.
 flash "$T/ab.bin" --key "$T/dev.pub.pem" --rollback 3 --slot-a "$T/a.hvi" \
     --slot-b "$T/b.hvi"
