@@ -27,7 +27,8 @@
  * trusted key or all zero.
  *
  * Besides the constants, the rules every reader and writer shares are here
- * as small inline functions: the text charset (hv_text_char), the names the
+ * as small inline functions: the text charset (hv_text_char,
+ * hv_text_string), the names the
  * section types must carry (hv_section_type_name), the per-algorithm sizes
  * (HV_SIG_SIZE_*, HV_PUB_SIZE_*) and where the signature block ends
  * (hv_sig_block_end). The byte codecs are in hvimage/codec.h.
@@ -227,6 +228,19 @@ static inline int hv_text_char(uint8_t c)
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
            (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
            c == '-';
+}
+
+/* A C string holding 1 to |max| hv_text_char bytes (a manifest or profile
+ * value, an option): the same rule as a text field, for strings on their
+ * way into one. Reads at most |max| + 1 bytes, so a buffer of max + 1 bytes
+ * without a NUL is refused, never overrun. */
+static inline int hv_text_string(const char *s, uint32_t max)
+{
+    uint32_t n = 0;
+    for (; n <= max && s[n] != '\0'; n++)
+        if (!hv_text_char((uint8_t)s[n]))
+            return 0;
+    return n >= 1 && n <= max;
 }
 
 /*

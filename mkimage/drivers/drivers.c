@@ -150,14 +150,7 @@ static int ent_err(ctx *c, const char *raw, const char *fmt, ...)
  * char[max + 1] that a careless caller may have filled without a NUL. */
 static bool is_text(const char *s, size_t max)
 {
-    size_t n = strnlen(s, max + 1u);
-    if (n == 0 || n > max)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (!hv_text_char((uint8_t)s[i]))
-            return false;
-    }
-    return true;
+    return max <= UINT32_MAX && hv_text_string(s, (uint32_t)max);
 }
 
 static bool printable(const char *s)

@@ -68,14 +68,7 @@ static int read_input(const char *path, const char *what, uint64_t cap,
 /* format.h text rule, for the board id that goes into the trust area. */
 static bool text_ok(const char *s, size_t max)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n > max)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (!hv_text_char((uint8_t)s[i]))
-            return false;
-    }
-    return true;
+    return max <= UINT32_MAX && hv_text_string(s, (uint32_t)max);
 }
 
 /* ---- The stage binary --------------------------------------------------- */

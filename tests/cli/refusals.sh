@@ -28,8 +28,13 @@ expect 2 "--board is required" hv verify $K $P --rollback 3 "$T/i.hvi"
 expect 2 "no trusted key" hv verify $P --rollback 3 --board acme-r750-mb2 "$T/i.hvi"
 expect 2 "cannot open" hv verify $K $P --rollback 3 --board x "$T/missing.hvi"
 expect 2 "unknown command" hv frobnicate
-for c in build sign tbs attach verify inspect extract keygen; do
+for c in build sign tbs attach verify inspect extract keygen assemble; do
     expect 0 "usage: hvimage $c" hv $c --help
+    expect 0 "usage: hvimage $c" hv help $c
 done
 expect 0 "^hvimage [0-9]+\.[0-9]+\.[0-9]+ \(image format 1\)" hv --version
+expect 0 "^hvimage [0-9]+\.[0-9]+\.[0-9]+ \(image format 1\)" hv -V
+expect 0 "usage: hvimage COMMAND" hv help
+expect 2 "unknown command 'nope'" hv help nope
+expect 2 "one command at a time" hv help build sign
 finish
