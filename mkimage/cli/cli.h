@@ -13,7 +13,9 @@
 
 #include "diag.h"
 #include "hvboot.h"
+#include "cli_print.h"
 #include "cli_progress.h"
+#include "exit_codes.h"
 #include "signing.h"
 
 int cmd_build(int argc, char **argv);
@@ -31,12 +33,19 @@ int cmd_update(int argc, char **argv);
  * HV_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The exit code of a failure class (docs/CLI.md); 0 for HV_FAIL_NONE. */
+int cli_exit_for_class(hv_fail_class cls);
 /* The one place a failure becomes output and an exit code: print
  * "hvimage CMD: <diag>" to stderr (control bytes escaped) and return the exit
- * code of the diag's class (cli_exit_for_class). */
-int cli_report(const char *cmd, const hv_diag *diag);
-/* The exit code of a failure class (docs/CLI.md). */
-int cli_exit_for_class(hv_fail_class cls);
+ * code of the diag's class. Never 0: a failure that recorded no class is a
+ * bug in hvimage, reported as internal. Inline so that callers (and the
+ * static analyzer) see that it never returns 0. */
+static inline int cli_report(const char *cmd, const hv_diag *diag)
+{
+    cli_print_error(cmd, diag->msg);
+    int code = cli_exit_for_class(diag->cls);
+    return code != HV_EXIT_OK ? code : HV_EXIT_INTERNAL;
+}
 /* Store an option that takes one value; a second occurrence is a usage
  * error ("--output given twice"). Returns 0 or the usage exit code. */
 int cli_set_once(const char *cmd, const char *opt, const char **slot,

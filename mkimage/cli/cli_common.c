@@ -46,14 +46,6 @@ int cli_exit_for_class(hv_fail_class cls)
     return HV_EXIT_INTERNAL;
 }
 
-int cli_report(const char *cmd, const hv_diag *diag)
-{
-    cli_print_error(cmd, diag->msg);
-    /* A failure that recorded no class is a bug in hvimage: never exit 0. */
-    return diag->cls == HV_FAIL_NONE ? HV_EXIT_INTERNAL
-                                     : cli_exit_for_class(diag->cls);
-}
-
 int cli_set_once(const char *cmd, const char *opt, const char **slot,
                  const char *value)
 {
