@@ -22,3 +22,6 @@ $hv inspect out/example.hvi
 # Assemble a factory flash (boot stage, trusted key, slot A) and boot it in
 # QEMU: the boot stage verifies the image and starts the monitor.
 sh scripts/boot-example.sh build
+# What the device's own flash now says: the trust the stage was given, each
+# slot verified under it, the boot state the stage keeps (docs/UPDATE.md).
+$hv update --flash out/example-flash.bin status
