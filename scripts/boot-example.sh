@@ -8,6 +8,7 @@
 #
 # Signs with out/dev-key.pem (made by scripts/run-example.sh, or here if it
 # is missing) and builds its own out/example-boot.hvi from the manifest.
+# HV_FLASH=FILE boots FILE as it is instead (docs/UPDATE.md, "Try it").
 # ICOUNT=1 runs QEMU with -icount shift=0, so that the TSC figures the stage
 # prints count instructions and are the same on every run.
 # Exit status: 0 if the monitor ran, 1 if it did not.
@@ -28,14 +29,21 @@ fi
 profile=oem-profiles/acme-servers.yaml
 board=acme-r750-mb2
 mkdir -p out
-key=out/dev-key.pem
-[ -f "$key" ] || "$hv" keygen --alg ecdsa-p384-sha384 -o "$key"
-image=out/example-boot.hvi
-"$hv" build -m manifests/example.yaml -p "$profile" --key "$key" -o "$image"
+if [ -n "${HV_FLASH:-}" ]; then
+    # Boot a flash as it is (after `hvimage update`, say): no build, no
+    # assemble; the boot-state records the stage writes land in the file.
+    flash=$HV_FLASH
+    [ -f "$flash" ] || { echo "boot-example: no flash file $flash" >&2; exit 1; }
+else
+    key=out/dev-key.pem
+    [ -f "$key" ] || "$hv" keygen --alg ecdsa-p384-sha384 -o "$key"
+    image=out/example-boot.hvi
+    "$hv" build -m manifests/example.yaml -p "$profile" --key "$key" -o "$image"
 
-flash=out/example-flash.bin
-"$hv" assemble -p "$profile" --stage "$stage" --key out/dev-key.pub.pem \
-    --board "$board" --rollback 3 --slot-a "$image" -o "$flash"
+    flash=out/example-flash.bin
+    "$hv" assemble -p "$profile" --stage "$stage" --key out/dev-key.pub.pem \
+        --board "$board" --rollback 3 --slot-a "$image" -o "$flash"
+fi
 
 # The boot ROM's part: copy the boot_stage region (flash offset 0 in this
 # profile) to RAM and enter it; QEMU's multiboot loader does that from the
