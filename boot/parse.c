@@ -56,7 +56,8 @@ hv_result hv_parse_header(const uint8_t hdr[HV_HEADER_SIZE], hv_header *out)
     if (memcmp(hdr + HV_HDR_OFF_MAGIC, magic, HV_MAGIC_SIZE) != 0)
         return HV_ERR_MAGIC;
     out->format_version = hv_le32(hdr + HV_HDR_OFF_FORMAT_VERSION);
-    if (out->format_version != HV_FORMAT_VERSION)
+    if (out->format_version != HV_FORMAT_VERSION_1 &&
+        out->format_version != HV_FORMAT_VERSION_2)
         return HV_ERR_VERSION;
     out->metadata_size = hv_le32(hdr + HV_HDR_OFF_METADATA_SIZE);
     out->signature_slots = hv_le32(hdr + HV_HDR_OFF_SIGNATURE_SLOTS);
@@ -98,6 +99,8 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
     s->entry_point = hv_le64(e + HV_SEC_OFF_ENTRY_POINT);
     memcpy(s->digest, e + HV_SEC_OFF_DIGEST, HV_DIGEST_MAX_SIZE);
     s->data = 0;
+    s->chunk_entries = 0;
+    s->table_size = 0;
 
     /* Unused digest bytes are zero: one encoding per content. */
     if (!all_zero(s->digest + digest_size, HV_DIGEST_MAX_SIZE - digest_size))
@@ -151,6 +154,24 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
     return HV_OK;
 }
 
+/*
+ * Version 2: the chunk table's size follows from signed sizes (format.h
+ * hv_chunk_entries); it must fit the workspace, and the stored bytes must
+ * fit the table. unpacked_size <= 2^32 was checked, so nothing wraps.
+ */
+static hv_result size_chunk_table(hv_section *s, uint32_t chunk_log2,
+                                  uint32_t digest_size)
+{
+    if (s->stored_size > hv_stored_bound(s->compression, s->unpacked_size))
+        return HV_ERR_METADATA;
+    s->chunk_entries =
+        hv_chunk_entries(s->compression, s->unpacked_size, chunk_log2);
+    s->table_size = s->chunk_entries * digest_size;
+    if (s->table_size > HV_MAX_CHUNK_TABLE_SIZE)
+        return HV_ERR_METADATA;
+    return HV_OK;
+}
+
 /* see hvboot.h */
 hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
                             hv_image_info *out)
@@ -195,6 +216,13 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
     if (!all_zero(m + HV_META_OFF_RESERVED,
                   HV_META_OFF_MIN_SECURITY_VERSION - HV_META_OFF_RESERVED))
         return HV_ERR_METADATA;
+    /* Version 1 had these bytes reserved: zero there, a range here. */
+    out->chunk_log2 = hv_le32(m + HV_META_OFF_CHUNK_LOG2);
+    if (out->header.format_version == HV_FORMAT_VERSION_1
+            ? out->chunk_log2 != 0
+            : out->chunk_log2 < HV_MIN_CHUNK_LOG2 ||
+                  out->chunk_log2 > HV_MAX_CHUNK_LOG2)
+        return HV_ERR_METADATA;
     /* Never above the image's own version: the floor a confirmed image
      * raises must still let that image boot. */
     out->min_security_version =
@@ -213,6 +241,8 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
         hv_section *s = &out->sections[i];
         r = parse_section(e + (size_t)i * HV_SECTION_ENTRY_SIZE,
                           (uint32_t)digest_size, s);
+        if (r == HV_OK && out->chunk_log2 != 0)
+            r = size_chunk_table(s, out->chunk_log2, (uint32_t)digest_size);
         if (r != HV_OK)
             return r;
         /* Strictly ascending (type, name): unique names and types where one
@@ -239,16 +269,19 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
     /* Layout: each section starts at the first aligned offset after the
      * previous one, the image ends exactly at the last section's end. Any
      * other placement (gaps, overlap, bytes outside the image) is refused.
+     * A version 2 section's area is its chunk table, then its stored bytes.
      * All values stay below 2^33 + 2^20 here, so no sum wraps. */
     uint64_t pos = hv_sig_block_end(out->header.metadata_size,
                                     out->header.signature_slots);
     for (uint32_t i = 0; i < out->section_count; i++) {
-        const hv_section *s = &out->sections[i];
+        hv_section *s = &out->sections[i];
         pos = align_up(pos, out->section_align);
-        if (s->offset != pos || s->stored_size > out->header.image_size ||
-            s->offset > out->header.image_size - s->stored_size)
+        uint64_t area = s->table_size + s->stored_size;
+        if (s->offset != pos || area > out->header.image_size ||
+            s->offset > out->header.image_size - area)
             return HV_ERR_LAYOUT;
-        pos = s->offset + s->stored_size;
+        s->data_offset = s->offset + s->table_size;
+        pos = s->offset + area;
     }
     if (pos != out->header.image_size)
         return HV_ERR_LAYOUT;

@@ -27,6 +27,7 @@ static const char *const result_names[] = {
     [HV_ERR_UNPACKED_SIZE] = "unpacked_size_mismatch",
     [HV_ERR_CRYPTO] = "crypto_backend",
     [HV_ERR_PLATFORM] = "platform",
+    [HV_ERR_NOT_STREAMABLE] = "not_streamable",
 };
 
 static const char *const result_strs[] = {
@@ -55,6 +56,8 @@ static const char *const result_strs[] = {
     [HV_ERR_UNPACKED_SIZE] = "section does not unpack to its declared size",
     [HV_ERR_CRYPTO] = "crypto backend failure",
     [HV_ERR_PLATFORM] = "board id or rollback counter unavailable",
+    [HV_ERR_NOT_STREAMABLE] =
+        "format version 1 image: no chunk digests to stream by",
 };
 
 _Static_assert(sizeof result_names / sizeof result_names[0] == HV_RESULT_COUNT,

@@ -6,6 +6,7 @@
 #include "crypto_internal.h"
 #include "hvboot.h"
 #include "sysdeps.h"
+#include "zstd_stream.h"
 
 static void verdict_reset(hv_verdict *v)
 {
@@ -160,9 +161,11 @@ static int oem_matches(const char *image_oem, const char *want)
     return 0;
 }
 
-/* Read [from, to) through the workspace and require zeros. */
+/* Read [from, to) through the workspace and require zeros; a stream's
+ * image_bytes sink gets them once checked. */
 static hv_result check_padding(const hv_ops *ops, hv_workspace *ws,
-                               uint64_t from, uint64_t to, hv_verdict *v)
+                               const hv_stream *st, uint64_t from, uint64_t to,
+                               hv_verdict *v)
 {
     while (from < to) {
         uint64_t n = to - from;
@@ -175,43 +178,203 @@ static hv_result check_padding(const hv_ops *ops, hv_workspace *ws,
             acc |= ws->pad[i];
         if (acc != 0)
             return fail(v, HV_ERR_PADDING, from);
+        if (st && st->image_bytes &&
+            st->image_bytes(st->user, from, ws->pad, (size_t)n) != 0)
+            return fail(v, HV_ERR_IO, from);
         from += n;
     }
     return HV_OK;
 }
 
+/*
+ * Version 2: read a section's chunk table into the workspace, once, and
+ * authenticate it against the signed section digest before any entry is
+ * used; entries past the last chunk must be zero (one encoding).
+ */
+static hv_result load_chunk_table(const hv_ops *ops, const hv_crypto *c,
+                                  hv_workspace *ws, uint32_t digest_alg,
+                                  uint32_t chunk_log2, const hv_section *s,
+                                  hv_verdict *v)
+{
+    uint8_t digest[HV_DIGEST_MAX_SIZE];
+    size_t dsize = hv_digest_size(digest_alg);
+    /* hv_parse_metadata bounded table_size by the buffer. */
+    size_t tlen = (size_t)s->table_size;
+    uint64_t used = (s->stored_size + ((uint64_t)1 << chunk_log2) - 1) >>
+                    chunk_log2;
+
+    if (read_once(ops, s->offset, ws->chunk_table, tlen) != 0)
+        return fail(v, HV_ERR_IO, s->offset);
+    if (hash_buffer(c, digest_alg, ws->chunk_table, tlen, digest) != 0)
+        return fail(v, HV_ERR_CRYPTO, s->offset);
+    if (!hv_ct_equal(digest, s->digest, dsize))
+        return fail(v, HV_ERR_DIGEST, s->offset);
+    uint8_t acc = 0;
+    for (size_t i = (size_t)used * dsize; i < tlen; i++)
+        acc |= ws->chunk_table[i];
+    if (acc != 0)
+        return fail(v, HV_ERR_LAYOUT, s->offset + used * dsize);
+    return HV_OK;
+}
+
+/* Version 2: chunk |i| of a section (|len| bytes at |p|) against its
+ * authenticated table entry. */
+static hv_result check_chunk(const hv_crypto *c, const hv_workspace *ws,
+                             uint32_t digest_alg, const hv_section *s,
+                             uint64_t i, uint64_t chunk_off, const uint8_t *p,
+                             size_t len, hv_verdict *v)
+{
+    uint8_t digest[HV_DIGEST_MAX_SIZE];
+    size_t dsize = hv_digest_size(digest_alg);
+    if (hash_buffer(c, digest_alg, p, len, digest) != 0)
+        return fail(v, HV_ERR_CRYPTO, s->data_offset + chunk_off);
+    if (!hv_ct_equal(digest, ws->chunk_table + (size_t)i * dsize, dsize))
+        return fail(v, HV_ERR_DIGEST, s->data_offset + chunk_off);
+    return HV_OK;
+}
+
+/* The stored bytes, whole in RAM: one digest (version 1) or one per chunk
+ * against the authenticated table (version 2). */
+static hv_result check_stored(const hv_crypto *c, const hv_workspace *ws,
+                              const hv_image_info *info, const hv_section *s,
+                              const uint8_t *stored, hv_verdict *v)
+{
+    uint32_t alg = info->digest_alg;
+    if (info->chunk_log2 == 0) {
+        uint8_t digest[HV_DIGEST_MAX_SIZE];
+        if (hash_buffer(c, alg, stored, s->stored_size, digest) != 0)
+            return fail(v, HV_ERR_CRYPTO, s->offset);
+        if (!hv_ct_equal(digest, s->digest, hv_digest_size(alg)))
+            return fail(v, HV_ERR_DIGEST, s->offset);
+        return HV_OK;
+    }
+    uint64_t chunk = (uint64_t)1 << info->chunk_log2;
+    for (uint64_t off = 0, i = 0; off < s->stored_size; off += chunk, i++) {
+        uint64_t n = s->stored_size - off < chunk ? s->stored_size - off
+                                                  : chunk;
+        hv_result r = check_chunk(c, ws, alg, s, i, off, stored + off,
+                                  (size_t)n, v);
+        if (r != HV_OK)
+            return r;
+    }
+    return HV_OK;
+}
+
 static hv_result load_section(const hv_ops *ops, const hv_crypto *c,
-                              hv_workspace *ws, uint32_t digest_alg,
+                              hv_workspace *ws, const hv_image_info *info,
                               hv_section *s, hv_verdict *v)
 {
     uint8_t *stored = 0, *unpacked = 0;
-    uint8_t digest[HV_DIGEST_MAX_SIZE];
 
     if (s->stored_size > SIZE_MAX || s->unpacked_size > SIZE_MAX)
         return fail(v, HV_ERR_MEMORY, s->offset);
+    if (info->chunk_log2 != 0) {
+        hv_result r = load_chunk_table(ops, c, ws, info->digest_alg,
+                                       info->chunk_log2, s, v);
+        if (r != HV_OK)
+            return r;
+    }
     if (ops->section_memory(ops->user, s, &stored, &unpacked) != 0 ||
         (!stored && s->stored_size > 0) ||
         (s->compression == HV_COMPRESSION_ZSTD && !unpacked &&
          s->unpacked_size > 0))
         return fail(v, HV_ERR_MEMORY, s->offset);
 
-    if (read_once(ops, s->offset, stored, s->stored_size) != 0)
-        return fail(v, HV_ERR_IO, s->offset);
-    if (hash_buffer(c, digest_alg, stored, s->stored_size, digest) != 0)
-        return fail(v, HV_ERR_CRYPTO, s->offset);
-    if (!hv_ct_equal(digest, s->digest, hv_digest_size(digest_alg)))
-        return fail(v, HV_ERR_DIGEST, s->offset);
+    if (read_once(ops, s->data_offset, stored, s->stored_size) != 0)
+        return fail(v, HV_ERR_IO, s->data_offset);
+    hv_result r = check_stored(c, ws, info, s, stored, v);
+    if (r != HV_OK)
+        return r;
 
     if (s->compression == HV_COMPRESSION_NONE) {
         s->data = stored;
         return HV_OK;
     }
-    hv_result r = hv_zstd_unpack(ws->zstd, sizeof ws->zstd, stored,
-                                 (size_t)s->stored_size, unpacked,
-                                 (size_t)s->unpacked_size);
+    /* Version 2 bounds the window, so a streaming reader and this one
+     * accept the same frames. */
+    if (info->chunk_log2 != 0)
+        r = hv_zstd_check_frame(stored, (size_t)s->stored_size,
+                                s->unpacked_size, HV_ZSTD_WINDOW_LOG_MAX);
+    if (r == HV_OK)
+        r = hv_zstd_unpack(ws->zstd, sizeof ws->zstd, stored,
+                           (size_t)s->stored_size, unpacked,
+                           (size_t)s->unpacked_size);
     if (r != HV_OK)
-        return fail(v, r, s->offset);
+        return fail(v, r, s->data_offset);
     s->data = unpacked;
+    return HV_OK;
+}
+
+/* hv_zstd_emit for a stream's section_bytes sink. */
+typedef struct emit_ctx {
+    const hv_stream *st;
+    const hv_section *s;
+} emit_ctx;
+
+static int emit_section_bytes(void *ctx, const uint8_t *p, size_t len)
+{
+    const emit_ctx *e = ctx;
+    if (!e->st->section_bytes)
+        return 0;
+    return e->st->section_bytes(e->st->user, e->s, p, len);
+}
+
+/*
+ * Version 2, streamed: the table, then each chunk read once into the
+ * stream's chunk buffer, authenticated, handed to image_bytes and then
+ * decompressed (or passed on as it is), so no byte is used before its
+ * digest matched.
+ */
+static hv_result stream_section(const hv_ops *ops, const hv_crypto *c,
+                                hv_workspace *ws, const hv_stream *st,
+                                const hv_image_info *info,
+                                const hv_section *s, hv_verdict *v)
+{
+    uint64_t chunk = (uint64_t)1 << info->chunk_log2;
+    hv_zstd_stream z;
+    emit_ctx ectx = {st, s};
+    hv_result r = load_chunk_table(ops, c, ws, info->digest_alg,
+                                   info->chunk_log2, s, v);
+    if (r != HV_OK)
+        return r;
+    if (st->image_bytes &&
+        st->image_bytes(st->user, s->offset, ws->chunk_table,
+                        (size_t)s->table_size) != 0)
+        return fail(v, HV_ERR_IO, s->offset);
+    int unpack = st->unpack && s->compression == HV_COMPRESSION_ZSTD;
+    if (unpack) {
+        r = hv_zstd_stream_begin(&z, st->zstd, st->zstd_size,
+                                 s->unpacked_size);
+        if (r != HV_OK)
+            return fail(v, r, s->data_offset);
+    }
+    for (uint64_t off = 0, i = 0; off < s->stored_size; off += chunk, i++) {
+        size_t n = (size_t)(s->stored_size - off < chunk ? s->stored_size - off
+                                                         : chunk);
+        uint64_t at = s->data_offset + off;
+        if (read_once(ops, at, st->chunk, n) != 0)
+            return fail(v, HV_ERR_IO, at);
+        r = check_chunk(c, ws, info->digest_alg, s, i, off, st->chunk, n, v);
+        if (r != HV_OK)
+            return r;
+        if (st->image_bytes && st->image_bytes(st->user, at, st->chunk, n))
+            return fail(v, HV_ERR_IO, at);
+        int last = off + n == s->stored_size;
+        if (unpack) {
+            if (off == 0)
+                r = hv_zstd_check_frame(st->chunk, n, s->unpacked_size,
+                                        HV_ZSTD_WINDOW_LOG_MAX);
+            if (r == HV_OK)
+                r = hv_zstd_stream_feed(&z, st->chunk, n, last, st->out,
+                                        st->out_size, emit_section_bytes,
+                                        &ectx);
+            if (r != HV_OK)
+                return fail(v, r, at);
+        } else if (s->compression == HV_COMPRESSION_NONE &&
+                   emit_section_bytes(&ectx, st->chunk, n) != 0) {
+            return fail(v, HV_ERR_IO, at);
+        }
+    }
     return HV_OK;
 }
 
@@ -233,8 +396,8 @@ typedef struct image_head {
 } image_head;
 
 static hv_result read_head(const hv_ops *ops, uint64_t region_size,
-                           int exact_size, hv_workspace *ws, image_head *h,
-                           hv_verdict *v)
+                           int exact_size, const hv_stream *st,
+                           hv_workspace *ws, image_head *h, hv_verdict *v)
 {
     if (region_size < HV_HEADER_SIZE)
         return fail(v, HV_ERR_REGION, 0);
@@ -243,6 +406,8 @@ static hv_result read_head(const hv_ops *ops, uint64_t region_size,
     hv_result r = hv_parse_header(ws->tbs, &h->hdr);
     if (r != HV_OK)
         return fail(v, r, 0);
+    if (st && h->hdr.format_version == HV_FORMAT_VERSION_1)
+        return fail(v, HV_ERR_NOT_STREAMABLE, HV_HDR_OFF_FORMAT_VERSION);
     if (h->hdr.image_size > region_size ||
         (exact_size && h->hdr.image_size != region_size))
         return fail(v, HV_ERR_REGION, HV_HDR_OFF_IMAGE_SIZE);
@@ -264,16 +429,19 @@ static hv_result read_head(const hv_ops *ops, uint64_t region_size,
     return HV_OK;
 }
 
-/* Step 4: sections, in offset order, with the padding before each. */
+/* Step 4: sections, in offset order, with the padding before each; held
+ * in the platform's RAM, or streamed through |st|. */
 static hv_result load_sections(const hv_ops *ops, const hv_crypto *crypto,
-                               hv_workspace *ws, uint64_t pos, hv_verdict *v)
+                               hv_workspace *ws, const hv_stream *st,
+                               uint64_t pos, hv_verdict *v)
 {
     const hv_image_info *info = &v->info;
     for (uint32_t i = 0; i < info->section_count; i++) {
         hv_section *s = &v->info.sections[i];
-        hv_result r = check_padding(ops, ws, pos, s->offset, v);
+        hv_result r = check_padding(ops, ws, st, pos, s->offset, v);
         if (r == HV_OK)
-            r = load_section(ops, crypto, ws, info->digest_alg, s, v);
+            r = st ? stream_section(ops, crypto, ws, st, info, s, v)
+                   : load_section(ops, crypto, ws, info, s, v);
         if (r != HV_OK) {
             /* Nothing loaded so far may be used once the image failed. */
             for (uint32_t j = 0; j < info->section_count; j++)
@@ -281,15 +449,22 @@ static hv_result load_sections(const hv_ops *ops, const hv_crypto *crypto,
             v->failed_section = i;
             return r;
         }
-        pos = s->offset + s->stored_size;
+        pos = s->data_offset + s->stored_size;
     }
     return HV_OK;
 }
 
-/* see hvboot.h */
-hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
-                    const hv_policy *policy, hv_workspace *ws,
-                    hv_verdict *v)
+/* A stream's buffers are usable (its chunk size is checked per image). */
+static int stream_usable(const hv_stream *st)
+{
+    return st->chunk && st->out && st->out_size >= 4096 &&
+           (!st->unpack || st->zstd);
+}
+
+/* hv_verify and hv_verify_stream: |st| NULL holds sections in RAM. */
+static hv_result verify_impl(const hv_ops *ops, const hv_crypto *crypto,
+                             const hv_policy *policy, hv_workspace *ws,
+                             const hv_stream *st, hv_verdict *v)
 {
     image_head head;
     hv_result r;
@@ -298,14 +473,16 @@ hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
         return HV_ERR_ARGUMENT;
     verdict_reset(v);
     if (!ops || !ops->read || !ops->rollback_counter || !ops->board_id ||
-        !ops->section_memory || !crypto_usable(crypto) || !policy || !ws)
+        (!st && !ops->section_memory) || (st && !stream_usable(st)) ||
+        !crypto_usable(crypto) || !policy || !ws)
         return fail(v, HV_ERR_ARGUMENT, UINT64_MAX);
     /* Fail closed: no key means nothing can be trusted, not "skip". */
     if (!policy->keys || policy->key_count == 0)
         return fail(v, HV_ERR_NO_TRUSTED_KEYS, UINT64_MAX);
 
     /* 1 and 2: header, metadata and signature block. */
-    r = read_head(ops, policy->region_size, policy->exact_size, ws, &head, v);
+    r = read_head(ops, policy->region_size, policy->exact_size, st, ws, &head,
+                  v);
     if (r != HV_OK)
         return r;
     size_t tbs_len = head.tbs_len;
@@ -338,12 +515,43 @@ hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
         return fail(v, HV_ERR_ROLLBACK,
                     HV_HEADER_SIZE + HV_META_OFF_SECURITY_VERSION);
 
-    /* 4. Sections. */
-    r = load_sections(ops, crypto, ws, head.block_end, v);
+    /* 4. Sections. A stream needs room for one chunk; the head is
+     * authenticated now and goes to its sink first. */
+    if (st) {
+        if (st->chunk_size < ((size_t)1 << info->chunk_log2))
+            return fail(v, HV_ERR_MEMORY, HV_HEADER_SIZE +
+                                              HV_META_OFF_CHUNK_LOG2);
+        if (st->image_bytes &&
+            (st->image_bytes(st->user, 0, ws->tbs, tbs_len) != 0 ||
+             st->image_bytes(st->user, block_off, ws->sig_block,
+                             (size_t)(head.block_end - block_off)) != 0))
+            return fail(v, HV_ERR_IO, 0);
+    }
+    r = load_sections(ops, crypto, ws, st, head.block_end, v);
     if (r != HV_OK)
         return r;
     v->result = HV_OK;
     return HV_OK;
+}
+
+/* see hvboot.h */
+hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
+                    const hv_policy *policy, hv_workspace *ws, hv_verdict *v)
+{
+    return verify_impl(ops, crypto, policy, ws, 0, v);
+}
+
+/* see hvboot.h */
+hv_result hv_verify_stream(const hv_ops *ops, const hv_crypto *crypto,
+                           const hv_policy *policy, hv_workspace *ws,
+                           const hv_stream *stream, hv_verdict *v)
+{
+    if (!stream) {
+        if (v)
+            verdict_reset(v);
+        return v ? fail(v, HV_ERR_ARGUMENT, UINT64_MAX) : HV_ERR_ARGUMENT;
+    }
+    return verify_impl(ops, crypto, policy, ws, stream, v);
 }
 
 /* see hvboot.h */
@@ -360,7 +568,7 @@ hv_result hv_check_content(const hv_ops *ops, const hv_crypto *crypto,
     if (!ops || !ops->read || !ops->section_memory || !crypto_usable(crypto) ||
         !ws)
         return fail(v, HV_ERR_ARGUMENT, UINT64_MAX);
-    r = read_head(ops, image_size, 1, ws, &head, v);
+    r = read_head(ops, image_size, 1, 0, ws, &head, v);
     if (r != HV_OK)
         return r;
     /* The same parse and section loads as hv_verify, without the trust
@@ -368,7 +576,7 @@ hv_result hv_check_content(const hv_ops *ops, const hv_crypto *crypto,
     r = hv_parse_metadata(ws->tbs, head.tbs_len, &v->info);
     if (r != HV_OK)
         return fail(v, r, HV_HEADER_SIZE);
-    r = load_sections(ops, crypto, ws, head.block_end, v);
+    r = load_sections(ops, crypto, ws, 0, head.block_end, v);
     if (r != HV_OK)
         return r;
     v->result = HV_OK;

@@ -9,7 +9,7 @@ _hvimage_commands="build sign tbs attach verify inspect extract keygen assemble 
 _hvimage_options()
 {
     case $1 in
-    build) echo "--manifest --profile --output --key --unsigned --threads --quiet --progress --help" ;;
+    build) echo "--manifest --profile --output --key --unsigned --threads --format-version --quiet --progress --help" ;;
     sign) echo "--key --profile --output --help" ;;
     tbs) echo "--output --help" ;;
     attach) echo "--pub --signature --output --help" ;;

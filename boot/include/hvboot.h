@@ -49,7 +49,7 @@ extern "C" {
 typedef enum hv_result {
     HV_OK = 0,
     HV_ERR_ARGUMENT = 1,       /* NULL pointer or unusable configuration   */
-    HV_ERR_IO = 2,             /* ops->read failed                         */
+    HV_ERR_IO = 2,             /* ops->read or a stream's sink failed      */
     HV_ERR_REGION = 3,         /* image larger than its region, or bytes   */
                                /* follow it where the policy forbids that  */
     HV_ERR_MAGIC = 4,          /* not an hvimage                           */
@@ -73,7 +73,9 @@ typedef enum hv_result {
     HV_ERR_UNPACKED_SIZE = 22, /* decompressed size differs from declared  */
     HV_ERR_CRYPTO = 23,        /* backend failed or lacks the algorithm    */
     HV_ERR_PLATFORM = 24,      /* rollback counter or board id unavailable */
-    HV_RESULT_COUNT = 25       /* not a result: the number of them         */
+    HV_ERR_NOT_STREAMABLE = 25, /* hv_verify_stream on a version 1 image:  */
+                               /* no chunk digests; use hv_verify          */
+    HV_RESULT_COUNT = 26       /* not a result: the number of them         */
 } hv_result;
 
 /* Short stable identifier, e.g. "digest_mismatch". Never NULL. */
@@ -172,6 +174,11 @@ typedef struct hv_section {
     uint64_t load_address;
     uint64_t entry_point;
     uint8_t digest[HV_DIGEST_MAX_SIZE];
+    /* Version 2: the chunk table's entries and bytes, and where the stored
+     * bytes start (offset + table_size). Version 1: 0, 0 and offset. */
+    uint64_t chunk_entries;
+    uint64_t table_size;
+    uint64_t data_offset;
     /*
      * After a successful hv_verify(): the verified unpacked bytes, in the
      * memory |section_memory| gave. Owned by the platform. NULL otherwise.
@@ -196,6 +203,7 @@ typedef struct hv_image_info {
     uint64_t build_epoch;
     uint32_t digest_alg;
     uint32_t section_align;
+    uint32_t chunk_log2; /* version 2; 0 for version 1 */
     uint32_t section_count;
     uint32_t board_count;
     hv_section sections[HV_MAX_SECTIONS];
@@ -279,6 +287,7 @@ typedef struct hv_workspace {
     uint8_t tbs[HV_TBS_MAX_SIZE];
     uint8_t sig_block[HV_MAX_SIG_BLOCK_SIZE];
     uint8_t pad[4096]; /* padding is read through this, in chunks */
+    uint8_t chunk_table[HV_MAX_CHUNK_TABLE_SIZE]; /* one section's, v2 */
     uint64_t zstd[HV_ZSTD_WORKSPACE_SIZE / 8];
 } hv_workspace;
 
@@ -305,6 +314,65 @@ typedef struct hv_verdict {
 hv_result hv_verify(const hv_ops *ops, const hv_crypto *crypto,
                     const hv_policy *policy, hv_workspace *ws,
                     hv_verdict *verdict);
+
+/* ---- Streaming verification (format version 2) ------------------------ */
+
+/* Workspace for hv_verify_stream's zstd stream: the 8 MiB window the format
+ * allows (HV_ZSTD_WINDOW_LOG_MAX) and zstd's block buffers, with room to
+ * spare; refused (HV_ERR_DECOMPRESS) if the linked zstd needs more. */
+#define HV_ZSTD_STREAM_WORKSPACE_SIZE (9u * 1024u * 1024u)
+
+/*
+ * Where hv_verify_stream puts what it has authenticated. All memory is the
+ * caller's and fixed: one chunk, the zstd stream workspace and an output
+ * buffer, whatever the image's size.
+ */
+typedef struct hv_stream {
+    void *user; /* passed back to the callbacks */
+    /* At least the image's chunk size (1 << chunk_log2, at most 16 MiB),
+     * else HV_ERR_MEMORY; 16 MiB takes any image. */
+    uint8_t *chunk;
+    size_t chunk_size;
+    /* HV_ZSTD_STREAM_WORKSPACE_SIZE bytes, 8-byte aligned. */
+    void *zstd;
+    size_t zstd_size;
+    /* Unpacked bytes are produced into this (any size >= 4 KiB). */
+    uint8_t *out;
+    size_t out_size;
+    /* 0: authenticate without decompressing (the result then says nothing
+     * about the zstd frames: a first pass whose bytes a full verification
+     * will check again). Non-zero: decompress and check as hv_verify does. */
+    int unpack;
+    /*
+     * Optional. Every image byte, in order, each exactly once and only once
+     * it is authenticated: header, metadata and signature block after the
+     * signatures and the signed checks passed, a chunk table after its
+     * digest matched, each chunk after its entry matched, padding after it
+     * read zero. Return 0, or non-zero to stop (HV_ERR_IO).
+     */
+    int (*image_bytes)(void *user, uint64_t offset, const uint8_t *p,
+                       size_t len);
+    /*
+     * Optional. The unpacked bytes of section |s|, in order, only from
+     * authenticated chunks (with |unpack|). Return 0, or non-zero to stop
+     * (HV_ERR_IO). A later failure can still refuse the image: a caller
+     * acts on these bytes only once hv_verify_stream returned HV_OK.
+     */
+    int (*section_bytes)(void *user, const hv_section *s, const uint8_t *p,
+                         size_t len);
+} hv_stream;
+
+/*
+ * hv_verify for a version 2 image without holding its sections: the same
+ * checks in the same order, each stored byte read once (ops->read, in
+ * increasing offset order), authenticated by its chunk's digest and only
+ * then passed on or decompressed. ops->section_memory is not used (may be
+ * NULL); every hv_section's |data| stays NULL. A version 1 image is refused
+ * with HV_ERR_NOT_STREAMABLE after reading only its fixed header.
+ */
+hv_result hv_verify_stream(const hv_ops *ops, const hv_crypto *crypto,
+                           const hv_policy *policy, hv_workspace *ws,
+                           const hv_stream *stream, hv_verdict *verdict);
 
 /*
  * Check everything hv_verify checks in an image except what needs trust:

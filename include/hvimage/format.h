@@ -56,11 +56,22 @@
 #define HV_MAGIC_7 0x1Au /* SUB */
 #define HV_MAGIC_SIZE 8u
 
-#define HV_FORMAT_VERSION 1u
+/*
+ * Version 1: each section's digest covers its stored bytes whole, so a
+ * reader must hold a whole section before it may trust (and decompress) any
+ * of it. Version 2 (what the builder writes): each section starts with a
+ * chunk table, the digests of its stored bytes in fixed-size chunks, and the
+ * section digest covers that table; a reader authenticates the table, then
+ * each chunk as it arrives, with memory for one chunk (docs/FORMAT.md
+ * "Chunk tables"). Readers accept both.
+ */
+#define HV_FORMAT_VERSION_1 1u
+#define HV_FORMAT_VERSION_2 2u
+#define HV_FORMAT_VERSION HV_FORMAT_VERSION_2 /* what the builder writes */
 
 #define HV_HEADER_SIZE 64u
 #define HV_HDR_OFF_MAGIC 0u            /* u8[8]  HV_MAGIC_0..7                */
-#define HV_HDR_OFF_FORMAT_VERSION 8u   /* u32    HV_FORMAT_VERSION            */
+#define HV_HDR_OFF_FORMAT_VERSION 8u   /* u32    1 or 2 (HV_FORMAT_VERSION_*) */
 #define HV_HDR_OFF_METADATA_SIZE 12u   /* u32    bytes of metadata            */
 #define HV_HDR_OFF_SIGNATURE_SLOTS 16u /* u32    1..HV_MAX_SIGNATURE_SLOTS    */
 #define HV_HDR_OFF_FLAGS 20u           /* u32    must be 0 (none defined)     */
@@ -90,7 +101,10 @@
 #define HV_META_OFF_SECTION_COUNT 148u    /* u32 1..HV_MAX_SECTIONS           */
 #define HV_META_OFF_BOARD_COUNT 152u      /* u32 1..HV_MAX_BOARDS             */
 #define HV_META_OFF_SECTION_ALIGN 156u    /* u32 power of two, see limits     */
-#define HV_META_OFF_RESERVED 160u         /* u8[88] must be zero              */
+#define HV_META_OFF_CHUNK_LOG2 160u       /* u32 version 2: log2 of the chunk */
+                                          /* size, HV_MIN..MAX_CHUNK_LOG2;    */
+                                          /* version 1: zero (reserved)       */
+#define HV_META_OFF_RESERVED 164u         /* u8[84] must be zero              */
 #define HV_META_OFF_MIN_SECURITY_VERSION 248u /* u64 <= security_version: the
                                           * oldest version this image allows
                                           * a rollback to (docs/UPDATE.md)  */
@@ -111,7 +125,8 @@
 #define HV_SEC_OFF_UNPACKED_SIZE 56u  /* u64 bytes after decompression         */
 #define HV_SEC_OFF_LOAD_ADDRESS 64u   /* u64 core only, else 0                 */
 #define HV_SEC_OFF_ENTRY_POINT 72u    /* u64 core only, else 0                 */
-#define HV_SEC_OFF_DIGEST 80u         /* u8[48] digest of the stored bytes;    */
+#define HV_SEC_OFF_DIGEST 80u         /* u8[48] version 1: digest of the stored */
+                                      /* bytes; version 2: of the chunk table; */
                                       /* SHA-256 uses 32, the rest are zero    */
 
 /* Section types. The table is sorted by (type, name), strictly ascending. */
@@ -134,6 +149,44 @@
 #define HV_DIGEST_SHA256 1u
 #define HV_DIGEST_SHA384 2u
 #define HV_DIGEST_MAX_SIZE 48u
+
+/*
+ * Version 2 chunk tables. A section's area at its offset holds its chunk
+ * table, then its stored bytes. The table has hv_chunk_entries() entries of
+ * the digest size: entry i is the digest of stored bytes [i * C, (i + 1) * C)
+ * (the last chunk may be short), C = 1 << chunk_log2; entries past the last
+ * chunk are zero. The entry count follows from signed sizes known before a
+ * section is compressed (the unpacked size, and for zstd a bound on the
+ * stored size), so a builder can reserve the table before it streams the
+ * section; stored_size must stay within that bound.
+ */
+#define HV_MIN_CHUNK_LOG2 16u
+#define HV_MAX_CHUNK_LOG2 24u
+/* A table is read whole into the verifier's workspace before its entries
+ * are used, so it has a fixed bound. */
+#define HV_MAX_CHUNK_TABLE_SIZE (64u * 1024u)
+/* Version 2 zstd frames use a window of at most 8 MiB, so a streaming
+ * reader's memory is bounded by the format, not by the frame. */
+#define HV_ZSTD_WINDOW_LOG_MAX 23u
+
+/* The most stored bytes a section of |unpacked| bytes may have: itself when
+ * stored, and for zstd a bound above zstd's own worst case (raw blocks:
+ * 3 bytes per 128 KiB block, plus the frame header). */
+static inline uint64_t hv_stored_bound(uint32_t compression, uint64_t unpacked)
+{
+    return compression == HV_COMPRESSION_NONE
+               ? unpacked
+               : unpacked + (unpacked >> 7) + 4096u;
+}
+
+/* Chunk table entries of a version 2 section. |unpacked| <= 2^32, so
+ * nothing here wraps. */
+static inline uint64_t hv_chunk_entries(uint32_t compression,
+                                        uint64_t unpacked, uint32_t chunk_log2)
+{
+    uint64_t bound = hv_stored_bound(compression, unpacked);
+    return (bound + ((uint64_t)1 << chunk_log2) - 1) >> chunk_log2;
+}
 
 /* ---- Signature block (not signed; every slot checked) ------------------ */
 
@@ -210,7 +263,7 @@
 #define HV_MAX_UNPACKED_SIZE (UINT64_C(1) << 32)
 
 _Static_assert(HV_HDR_OFF_RESERVED + 32u == HV_HEADER_SIZE, "header layout");
-_Static_assert(HV_META_OFF_RESERVED + 96u == HV_META_FIXED_SIZE, "meta layout");
+_Static_assert(HV_META_OFF_RESERVED + 92u == HV_META_FIXED_SIZE, "meta layout");
 _Static_assert(HV_SEC_OFF_DIGEST + HV_DIGEST_MAX_SIZE == HV_SECTION_ENTRY_SIZE,
                "section entry layout");
 _Static_assert(HV_SIG_OFF_SIG + HV_SIG_MAX_SIZE == HV_SIG_SLOT_SIZE,

@@ -80,6 +80,9 @@ typedef struct cli_verify_opts {
     bool rollback_waived;
     const char *profile; /* --profile: gave the OEM and the boards */
     bool progress;       /* --progress: draw it even off a terminal */
+    /* Stream a version 2 image in flat memory (hv_verify_stream); the
+     * sections' data stay NULL. A version 1 image is held in memory. */
+    bool stream;
 } cli_verify_opts;
 
 /* Run hv_verify on |path|. The verdict and section buffers stay valid until
@@ -90,6 +93,8 @@ typedef struct cli_verify_run {
     hv_workspace *ws;
     uint8_t *buffers[2 * HV_MAX_SECTIONS];
     size_t buffer_count;
+    uint8_t *stream_buffers[3]; /* chunk, zstd workspace, output */
+    bool streamed;              /* hv_verify_stream gave the verdict */
     int fd;
     char board[HV_BOARD_ID_SIZE];
     uint64_t rollback;

@@ -11,7 +11,8 @@
 
 static const char help[] =
     "usage: hvimage build -m MANIFEST -p PROFILE -o IMAGE [--key KEY.pem]...\n"
-    "                     [--unsigned] [--threads N] [--quiet|--progress]\n\n"
+    "                     [--unsigned] [--threads N] [--quiet|--progress]\n"
+    "                     [--format-version 1|2]\n\n"
     "Build one zstd-compressed, signed image. Paths in the manifest are\n"
     "relative to the manifest's folder. The output is written atomically and\n"
     "is byte-identical for identical inputs (SOURCE_DATE_EPOCH, if set,\n"
@@ -26,6 +27,9 @@ static const char help[] =
     "A progress line (bytes in and out, ratio, rate, time left) goes to\n"
     "stderr once a build takes over a second and stderr is a terminal;\n"
     "--progress forces it, --quiet silences it and the summary line.\n"
+    "--format-version 1 writes the format that boot stages from before\n"
+    "version 2 verify (no chunk tables: update install and verify then hold\n"
+    "each section whole in memory); the default is 2 (docs/FORMAT.md).\n"
     "Every option but --key is given at most once.\n";
 
 static void progress_total(void *ctx, uint64_t total)
@@ -49,13 +53,14 @@ int cmd_build(int argc, char **argv)
         {"threads", required_argument, 0, 't'},
         {"quiet", no_argument, 0, 'q'},
         {"progress", no_argument, 0, 'P'},
+        {"format-version", required_argument, 0, 'F'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     hv_build_opts bo = {0};
     hv_signer *signers[HV_MAX_SIGNATURE_SLOTS + 1];
     const char *key_paths[HV_MAX_SIGNATURE_SLOTS];
-    const char *threads_arg = NULL;
+    const char *threads_arg = NULL, *format_arg = NULL;
     size_t nsigners = 0, nkeys = 0;
     bool quiet = false, progress = false;
     int rc = HV_EXIT_USAGE, c;
@@ -80,6 +85,10 @@ int cmd_build(int argc, char **argv)
             break;
         case 't':
             e = cli_set_once("build", "--threads", &threads_arg, optarg);
+            break;
+        case 'F':
+            e = cli_set_once("build", "--format-version", &format_arg,
+                             optarg);
             break;
         case 'u': bo.allow_unsigned = true; break;
         case 'q': quiet = true; break;
@@ -122,6 +131,12 @@ int cmd_build(int argc, char **argv)
             return cli_usage_error("build", "--threads must be 1..64, not "
                                    "'%s'", threads_arg);
         bo.threads = (int)t;
+    }
+    if (format_arg) {
+        if (strcmp(format_arg, "1") != 0 && strcmp(format_arg, "2") != 0)
+            return cli_usage_error("build", "--format-version must be 1 or "
+                                   "2, not '%s'", format_arg);
+        bo.format_version = (uint32_t)(format_arg[0] - '0');
     }
     const char *inputs[2 + HV_MAX_SIGNATURE_SLOTS] = {bo.manifest_path,
                                                       bo.profile_path};

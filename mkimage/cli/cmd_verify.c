@@ -343,6 +343,8 @@ int cmd_verify(int argc, char **argv)
     }
     const char *path = argv[optind];
     cli_verify_run run;
+    /* verify needs no section bytes: stream them (extract keeps them). */
+    o.stream = true;
     hv_diag diag = {0};
     rc = run_verify(path, &o, &run, &diag);
     const hv_verdict *v = &run.verdict;

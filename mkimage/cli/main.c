@@ -43,8 +43,9 @@ static int find_command(const char *name)
 
 static int version(void)
 {
-    printf("hvimage %s (image format %u)\n", HVIMAGE_VERSION,
-           HV_FORMAT_VERSION);
+    printf("hvimage %s (image format %u; reads formats %u and %u)\n",
+           HVIMAGE_VERSION, HV_FORMAT_VERSION, HV_FORMAT_VERSION_1,
+           HV_FORMAT_VERSION_2);
     return HV_EXIT_OK;
 }
 

@@ -44,6 +44,8 @@ typedef struct build {
     hv_source later[HV_MAX_SECTIONS];
     bool later_compress[HV_MAX_SECTIONS];
     hv_spool spool; /* later sections compressed beside the core */
+    /* Version 2: chunk table entries of each section, in image order. */
+    uint64_t table_entries[HV_MAX_SECTIONS];
     hv_atomic_file out;
     uint8_t tbs[HV_TBS_MAX_SIZE];
     uint8_t block[HV_MAX_SIG_BLOCK_SIZE];
@@ -229,33 +231,93 @@ static int place_section(hv_image_info *info, uint32_t idx, bool compress,
     hv_section *s = &info->sections[idx];
     s->compression = compress ? HV_COMPRESSION_ZSTD : HV_COMPRESSION_NONE;
     s->offset = at;
+    s->table_size = r->table_len;
+    s->data_offset = at + r->table_len;
     s->stored_size = r->stored_size;
     s->unpacked_size = r->unpacked_size;
     memcpy(s->digest, r->digest, sizeof s->digest);
-    *pos = at + r->stored_size;
+    *pos = s->data_offset + r->stored_size;
     if (*pos > HV_MAX_IMAGE_SIZE)
         return hv_diag_set(diag, "image exceeds the format's %llu bytes",
                            (unsigned long long)HV_MAX_IMAGE_SIZE);
     return 0;
 }
 
-/* One section: pad to its aligned offset, stream it, record the result. */
+/* Version 2: put a section's chunk table at |at|, where zeros held its
+ * place while the section streamed, and come back to the end. */
+static int write_table(FILE *fp, uint64_t at, const hv_section_result *r,
+                       const char *name, hv_diag *diag)
+{
+    if (!r->table)
+        return 0;
+    off_t end = ftello(fp);
+    if (end < 0 || fseeko(fp, (off_t)at, SEEK_SET) != 0 ||
+        fwrite(r->table, 1, r->table_len, fp) != r->table_len ||
+        fseeko(fp, end, SEEK_SET) != 0)
+        return hv_fail_errno(diag, errno ? errno : EIO, name, "write failed");
+    return 0;
+}
+
+/* One section: pad to its aligned offset, reserve its chunk table, stream
+ * it, fill the table in, record the result. */
 static int emit_section(build *b, const hv_build_opts *o, hv_image_info *info,
                         uint32_t idx, hv_source *src, bool compress,
                         int threads, uint64_t *pos, hv_diag *diag)
 {
     uint64_t at = aligned(info, *pos);
-    if (pad_to(b->out.fp, *pos, at, o->output_path, diag) != 0)
+    uint64_t table_len =
+        b->table_entries[idx] * hv_digest_size(info->digest_alg);
+    if (pad_to(b->out.fp, *pos, at + table_len, o->output_path, diag) != 0) {
+        hv_source_close(src);
         return -1;
+    }
     hv_section_params p = {compress, b->profile.compression_level, threads,
-                           info->digest_alg, true, o->output_path,
+                           info->digest_alg, info->chunk_log2,
+                           b->table_entries[idx], true, o->output_path,
                            o->progress};
     hv_section_result r;
     int rc = hv_write_section(b->out.fp, src, &p, &r, diag);
     hv_source_close(src);
-    if (rc != 0)
-        return -1;
-    return place_section(info, idx, compress, at, &r, pos, diag);
+    if (rc == 0)
+        rc = write_table(b->out.fp, at, &r, o->output_path, diag);
+    if (rc == 0)
+        rc = place_section(info, idx, compress, at, &r, pos, diag);
+    free(r.table);
+    return rc;
+}
+
+/*
+ * Version 2: the chunk size, from the sections' sizes known before any is
+ * compressed: 1 MiB, or the smallest power of two above it whose chunk
+ * tables all fit the verifier's table buffer (HV_MAX_CHUNK_TABLE_SIZE).
+ * 1 MiB keeps a streaming reader's chunk buffer small and the tables a
+ * fraction of a percent of the image.
+ */
+static int choose_chunks(build *b, hv_image_info *info, const uint64_t *size,
+                         const bool *compress, hv_diag *diag)
+{
+    size_t dsize = hv_digest_size(info->digest_alg);
+    for (uint32_t log2 = 20; log2 <= HV_MAX_CHUNK_LOG2; log2++) {
+        bool fits = true;
+        for (uint32_t i = 0; i < info->section_count; i++) {
+            uint32_t comp = compress[i] ? HV_COMPRESSION_ZSTD
+                                        : HV_COMPRESSION_NONE;
+            if (size[i] > HV_MAX_UNPACKED_SIZE)
+                return hv_diag_set(diag, "section '%s' has %llu bytes, more "
+                                   "than the format's %llu",
+                                   info->sections[i].name,
+                                   (unsigned long long)size[i],
+                                   (unsigned long long)HV_MAX_UNPACKED_SIZE);
+            b->table_entries[i] = hv_chunk_entries(comp, size[i], log2);
+            fits &= b->table_entries[i] * dsize <= HV_MAX_CHUNK_TABLE_SIZE;
+        }
+        if (fits) {
+            info->chunk_log2 = log2;
+            return 0;
+        }
+    }
+    return hv_fail(diag, HV_FAIL_INTERNAL, "internal error: no chunk size "
+                   "fits the sections' chunk tables");
 }
 
 static hv_section *add_section(hv_image_info *info, uint32_t type,
@@ -367,6 +429,21 @@ static int write_sections(build *b, const hv_build_opts *o,
         return -1;
     }
 
+    if (info->header.format_version == HV_FORMAT_VERSION_2) {
+        uint64_t size[HV_MAX_SECTIONS];
+        bool compress[HV_MAX_SECTIONS];
+        size[0] = src.size;
+        compress[0] = true;
+        for (size_t i = 0; i < later; i++) {
+            size[i + 1] = b->later[i].size;
+            compress[i + 1] = b->later_compress[i];
+        }
+        if (choose_chunks(b, info, size, compress, diag) != 0) {
+            hv_source_close(&src);
+            return -1;
+        }
+    }
+
     if (o->progress_total) {
         uint64_t total = src.size;
         for (size_t i = 0; i < later; i++)
@@ -384,10 +461,11 @@ static int write_sections(build *b, const hv_build_opts *o,
     if (rep->overlapped) {
         /* One zstd worker for the spool: the same bytes as any count. */
         hv_section_params sp = {true, b->profile.compression_level, 1,
-                                info->digest_alg, false, o->output_path,
-                                o->progress};
+                                info->digest_alg, info->chunk_log2, 0,
+                                false, o->output_path, o->progress};
         if (hv_spool_start(&b->spool, later, b->later_compress, &sp,
-                           take_later, b, diag) != 0) {
+                           b->table_entries + 1, take_later, b,
+                           diag) != 0) {
             hv_source_close(&src);
             return -1;
         }
@@ -406,9 +484,15 @@ static int write_sections(build *b, const hv_build_opts *o,
                 continue;
             }
             uint64_t at = aligned(info, pos);
+            const hv_section_result *sr = &b->spool.result[i];
             if (pad_to(b->out.fp, pos, at, o->output_path, diag) != 0 ||
+                (sr->table && fwrite(sr->table, 1, sr->table_len,
+                                     b->out.fp) != sr->table_len) ||
                 hv_spool_copy(&b->spool, i, b->out.fp, diag) != 0)
-                return -1;
+                return sr->table && ferror(b->out.fp)
+                           ? hv_fail_errno(diag, errno ? errno : EIO,
+                                           o->output_path, "write failed")
+                           : -1;
             if (place_section(info, i + 1, true, at,
                               &b->spool.result[i], &pos, diag) != 0)
                 return -1;
@@ -501,7 +585,14 @@ int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
                     m->file, sections, HV_MAX_SECTIONS);
         goto out;
     }
-    info->header.format_version = HV_FORMAT_VERSION;
+    info->header.format_version =
+        o->format_version ? o->format_version : HV_FORMAT_VERSION;
+    if (info->header.format_version != HV_FORMAT_VERSION_1 &&
+        info->header.format_version != HV_FORMAT_VERSION_2) {
+        hv_diag_set(diag, "format version %u: this builder writes 1 or 2",
+                    info->header.format_version);
+        goto out;
+    }
     info->header.signature_slots = p->signature_slots;
     info->header.metadata_size = HV_META_FIXED_SIZE +
                                  sections * HV_SECTION_ENTRY_SIZE +

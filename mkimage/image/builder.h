@@ -23,6 +23,9 @@ typedef struct hv_build_opts {
     size_t signer_count;
     bool allow_unsigned; /* for the detached signing flow */
     int threads;         /* zstd workers, >= 1; never changes the output */
+    /* HV_FORMAT_VERSION_1 or _2; 0 is HV_FORMAT_VERSION (2). Version 1 is
+     * for devices whose stages predate version 2 (docs/FORMAT.md). */
+    uint32_t format_version;
     /* Optional: told the bytes to read in all once the sources are open,
      * then the bytes read and written as sections stream. */
     void (*progress_total)(void *ctx, uint64_t bytes_in);

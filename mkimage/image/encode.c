@@ -25,7 +25,7 @@ size_t hv_encode_tbs(const hv_image_info *info, uint8_t *tbs)
 
     memset(tbs, 0, len);
     memcpy(tbs + HV_HDR_OFF_MAGIC, magic, sizeof magic);
-    hv_put_le32(tbs + HV_HDR_OFF_FORMAT_VERSION, HV_FORMAT_VERSION);
+    hv_put_le32(tbs + HV_HDR_OFF_FORMAT_VERSION, info->header.format_version);
     hv_put_le32(tbs + HV_HDR_OFF_METADATA_SIZE, meta);
     hv_put_le32(tbs + HV_HDR_OFF_SIGNATURE_SLOTS, info->header.signature_slots);
     hv_put_le64(tbs + HV_HDR_OFF_IMAGE_SIZE, info->header.image_size);
@@ -42,6 +42,7 @@ size_t hv_encode_tbs(const hv_image_info *info, uint8_t *tbs)
     hv_put_le32(m + HV_META_OFF_SECTION_COUNT, info->section_count);
     hv_put_le32(m + HV_META_OFF_BOARD_COUNT, info->board_count);
     hv_put_le32(m + HV_META_OFF_SECTION_ALIGN, info->section_align);
+    hv_put_le32(m + HV_META_OFF_CHUNK_LOG2, info->chunk_log2);
 
     uint8_t *e = m + HV_META_FIXED_SIZE;
     for (uint32_t i = 0; i < info->section_count; i++, e += HV_SECTION_ENTRY_SIZE) {

@@ -1,6 +1,7 @@
 #include "section_spool.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -15,8 +16,9 @@ static void *spool_run(void *arg)
         if (s->rc != 0)
             return NULL;
         s->offset[i] = (uint64_t)ftello(s->fp);
-        int rc = hv_write_section(s->fp, &src, &s->params, &s->result[i],
-                                  &s->diag);
+        hv_section_params p = s->params;
+        p.table_entries = s->table_entries[i];
+        int rc = hv_write_section(s->fp, &src, &p, &s->result[i], &s->diag);
         hv_source_close(&src);
         if (rc != 0) {
             s->rc = -1;
@@ -32,7 +34,8 @@ static void *spool_run(void *arg)
 }
 
 int hv_spool_start(hv_spool *s, size_t count, const bool *wanted,
-                   const hv_section_params *params, hv_spool_open_fn open,
+                   const hv_section_params *params,
+                   const uint64_t *table_entries, hv_spool_open_fn open,
                    void *ctx, hv_diag *diag)
 {
     memset(s, 0, sizeof *s);
@@ -44,6 +47,7 @@ int hv_spool_start(hv_spool *s, size_t count, const bool *wanted,
     s->ctx = ctx;
     s->count = count;
     memcpy(s->wanted, wanted, count * sizeof *wanted);
+    memcpy(s->table_entries, table_entries, count * sizeof *table_entries);
     s->params = *params;
     s->fp = tmpfile();
     if (!s->fp) {
@@ -99,4 +103,8 @@ void hv_spool_free(hv_spool *s)
     if (s->fp)
         fclose(s->fp);
     s->fp = NULL;
+    for (size_t i = 0; i < HV_MAX_SECTIONS; i++) {
+        free(s->result[i].table);
+        s->result[i].table = NULL;
+    }
 }

@@ -36,6 +36,9 @@ typedef struct hv_spool {
     size_t count;
     bool wanted[HV_MAX_SECTIONS];
     hv_section_params params;
+    /* Version 2: each section's chunk table entries (params has the
+     * chunk size). */
+    uint64_t table_entries[HV_MAX_SECTIONS];
     FILE *fp;
     /* Written by the helper; read only after hv_spool_finish. */
     int rc; /* 0 or -1 */
@@ -53,7 +56,8 @@ typedef struct hv_spool {
  * order. Returns 0, or -1 with |diag| set (nothing started).
  */
 int hv_spool_start(hv_spool *s, size_t count, const bool *wanted,
-                   const hv_section_params *params, hv_spool_open_fn open,
+                   const hv_section_params *params,
+                   const uint64_t *table_entries, hv_spool_open_fn open,
                    void *ctx, hv_diag *diag);
 
 /*
@@ -70,7 +74,8 @@ int hv_spool_finish(hv_spool *s, hv_diag *diag);
  */
 int hv_spool_copy(hv_spool *s, size_t i, FILE *out, hv_diag *diag);
 
-/* Joins the helper if it still runs and removes the spool. */
+/* Joins the helper if it still runs, frees the chunk tables and removes
+ * the spool. */
 void hv_spool_free(hv_spool *s);
 
 #endif

@@ -118,7 +118,51 @@ typedef struct sink {
     uint64_t written;
     uint64_t unflushed;
     bool writeback;
+    /* Version 2: |md| hashes the current chunk; each full chunk's digest
+     * goes into the table. */
+    uint64_t chunk;    /* bytes per chunk; 0: version 1 */
+    uint64_t in_chunk; /* bytes of the current chunk hashed so far */
+    uint8_t *table;
+    size_t dsize;
+    uint64_t entries, filled;
 } sink;
+
+/* Close the current chunk: its digest is the next table entry. */
+static int end_chunk(sink *k, hv_diag *diag)
+{
+    unsigned dlen = 0;
+    if (k->filled == k->entries)
+        return hv_fail(diag, HV_FAIL_INTERNAL, "internal error: the section "
+                       "outgrew its chunk table (%llu entries)",
+                       (unsigned long long)k->entries);
+    if (EVP_DigestFinal_ex(k->md, k->table + k->filled * k->dsize, &dlen) != 1 ||
+        EVP_DigestInit_ex(k->md, NULL, NULL) != 1)
+        return hv_fail(diag, HV_FAIL_INTERNAL, "digest failed");
+    k->filled++;
+    k->in_chunk = 0;
+    return 0;
+}
+
+/* Hash |n| stored bytes: whole (version 1) or chunk by chunk. */
+static int hash_stored(sink *k, const uint8_t *p, size_t n, hv_diag *diag)
+{
+    if (k->chunk == 0)
+        return EVP_DigestUpdate(k->md, p, n) == 1
+                   ? 0
+                   : hv_fail(diag, HV_FAIL_INTERNAL, "digest update failed");
+    while (n > 0) {
+        uint64_t room = k->chunk - k->in_chunk;
+        size_t take = n < room ? n : (size_t)room;
+        if (EVP_DigestUpdate(k->md, p, take) != 1)
+            return hv_fail(diag, HV_FAIL_INTERNAL, "digest update failed");
+        k->in_chunk += take;
+        p += take;
+        n -= take;
+        if (k->in_chunk == k->chunk && end_chunk(k, diag) != 0)
+            return -1;
+    }
+    return 0;
+}
 
 static void start_writeback(FILE *out)
 {
@@ -135,8 +179,8 @@ static int emit(sink *k, const void *p, size_t n, hv_diag *diag)
 {
     if (n == 0)
         return 0;
-    if (EVP_DigestUpdate(k->md, p, n) != 1)
-        return hv_fail(diag, HV_FAIL_INTERNAL, "digest update failed");
+    if (hash_stored(k, p, n, diag) != 0)
+        return -1;
     if (fwrite(p, 1, n, k->out) != n)
         return hv_fail_errno(diag, errno ? errno : EIO, k->out_name,
                              "write failed");
@@ -170,6 +214,16 @@ static int zstd_setup(ZSTD_CCtx *z, const hv_section_params *p, uint64_t size,
         return hv_fail(diag, HV_FAIL_INTERNAL,
                        "zstd: cannot set level %d with %d workers", p->level,
                        workers);
+    /* Version 2 caps the window (HV_ZSTD_WINDOW_LOG_MAX) so that a reader
+     * streams in bounded memory; levels 1..19 stay within it already, so
+     * this changes no byte they write. */
+    if (p->chunk_log2 &&
+        ZSTD_getCParams(p->level, size, 0).windowLog > HV_ZSTD_WINDOW_LOG_MAX &&
+        ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_windowLog,
+                                            (int)HV_ZSTD_WINDOW_LOG_MAX)))
+        return hv_fail(diag, HV_FAIL_INTERNAL,
+                       "zstd: cannot cap the window at 2^%u bytes",
+                       HV_ZSTD_WINDOW_LOG_MAX);
     if (small_window(p->level, size) &&
         ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_jobSize, JOB_SIZE)))
         return hv_fail(diag, HV_FAIL_INTERNAL,
@@ -201,8 +255,8 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
                      hv_section_result *res, hv_diag *diag)
 {
     int rc = -1;
-    sink k = {out, p->out_name ? p->out_name : "output", EVP_MD_CTX_new(), 0,
-              0, p->writeback};
+    sink k = {.out = out, .out_name = p->out_name ? p->out_name : "output",
+              .md = EVP_MD_CTX_new(), .writeback = p->writeback};
     uint8_t *in = malloc(CHUNK);
     size_t out_cap = ZSTD_CStreamOutSize();
     uint8_t *zbuf = p->compress ? malloc(out_cap) : NULL;
@@ -215,7 +269,16 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
     uint64_t shown_in = 0, shown_out = 0; /* told to the progress hook */
 
     memset(res, 0, sizeof *res);
-    if (!k.md || !in || (p->compress && (!zbuf || !z))) {
+    if (p->chunk_log2) {
+        k.chunk = (uint64_t)1 << p->chunk_log2;
+        k.dsize = (size_t)EVP_MD_get_size(md);
+        k.entries = p->table_entries;
+        res->table_len = (size_t)(k.entries * k.dsize);
+        k.table = calloc(1, res->table_len ? res->table_len : 1);
+        res->table = k.table;
+    }
+    if (!k.md || !in || (p->compress && (!zbuf || !z)) ||
+        (p->chunk_log2 && !k.table)) {
         hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
         goto out;
     }
@@ -265,6 +328,16 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
                 (unsigned long long)src->size);
         goto out;
     }
+    if (k.chunk) {
+        /* The last, short chunk; then the section digest is the table's. */
+        if (k.in_chunk > 0 && end_chunk(&k, diag) != 0)
+            goto out;
+        if (EVP_DigestInit_ex(k.md, md, NULL) != 1 ||
+            EVP_DigestUpdate(k.md, k.table, res->table_len) != 1) {
+            hv_fail(diag, HV_FAIL_INTERNAL, "digest failed");
+            goto out;
+        }
+    }
     if (EVP_DigestFinal_ex(k.md, res->digest, &dlen) != 1) {
         hv_fail(diag, HV_FAIL_INTERNAL, "digest final failed");
         goto out;
@@ -272,6 +345,10 @@ int hv_write_section(FILE *out, hv_source *src, const hv_section_params *p,
     res->stored_size = k.written;
     rc = 0;
 out:
+    if (rc != 0) {
+        free(res->table);
+        res->table = NULL;
+    }
     ZSTD_freeCCtx(z);
     free(zbuf);
     free(in);

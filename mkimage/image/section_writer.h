@@ -27,6 +27,11 @@ typedef struct hv_section_params {
     int level;       /* zstd level, 1..19 */
     int threads;     /* zstd workers; >= 1 (output does not depend on it) */
     uint32_t digest_alg;
+    /* Format version 2: log2 of the chunk size, and the chunk table's entry
+     * count (hv_chunk_entries of the section). 0: version 1, one digest of
+     * the stored bytes. */
+    uint32_t chunk_log2;
+    uint64_t table_entries;
     /* Start the kernel's writeback of |out| every few MiB, so the image's
      * final fsync finds little left; off for a spool that is read back and
      * deleted (writing it to disk would be wasted I/O). A hint only. */
@@ -38,7 +43,13 @@ typedef struct hv_section_params {
 typedef struct hv_section_result {
     uint64_t stored_size;
     uint64_t unpacked_size;
-    uint8_t digest[HV_DIGEST_MAX_SIZE]; /* unused tail is zero */
+    /* Version 1: of the stored bytes; version 2: of the chunk table. The
+     * unused tail is zero. */
+    uint8_t digest[HV_DIGEST_MAX_SIZE];
+    /* Version 2: the chunk table (table_len bytes, malloc'd: the caller
+     * writes it before the stored bytes and frees it). NULL for version 1. */
+    uint8_t *table;
+    size_t table_len;
 } hv_section_result;
 
 /*
