@@ -51,7 +51,7 @@ _hvimage()
     --active)
         COMPREPLY=($(compgen -W "a b" -- "$cur"))
         return 0 ;;
-    --board|--rollback|--oem|--min-signatures|--threads|--tries|-b|-r|-t)
+    --board|--rollback|--oem|--min-signatures|--threads|--format-version|--tries|-b|-r|-t)
         return 0 ;;
     --output|-o)
         if [[ $cmd == extract ]]; then
