@@ -14,6 +14,7 @@
 #include "hvimage/codec.h"
 #include "hvpolicy.h"
 #include "hvupdate.h"
+#include "update_internal.h"
 
 static int all_zero(const uint8_t *p, size_t n)
 {
@@ -264,23 +265,52 @@ static void explain(const hv_device *d, const hv_verdict *v, char *out,
     }
 }
 
-static int check(const hv_device *d, source *s, hv_slot_check *out,
-                 hv_diag *diag)
+#define STREAM_OUT ((size_t)256 << 10)
+
+/* see update_internal.h */
+hv_update_buffers *hv_update_buffers_new(void)
 {
-    hv_ops ops = {s, src_read, src_rollback, src_board, src_memory};
-    hv_policy pol = {d->keys, d->key_count, d->min_signatures, d->oem_id,
-                     s->len, s->mem != NULL};
-    hv_verdict *v = malloc(sizeof *v);
-    hv_workspace *ws = malloc(sizeof *ws);
-    if (!v || !ws) {
-        free(v);
-        free(ws);
-        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
+    hv_update_buffers *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->ws = malloc(sizeof *b->ws);
+    b->chunk = malloc((size_t)1 << HV_MAX_CHUNK_LOG2);
+    b->zstd = aligned_alloc(64, HV_ZSTD_STREAM_WORKSPACE_SIZE);
+    b->out = malloc(STREAM_OUT);
+    if (!b->ws || !b->chunk || !b->zstd || !b->out) {
+        hv_update_buffers_free(b);
+        return NULL;
     }
-    hv_result r = hv_verify(&ops, &hv_crypto_bearssl, &pol, ws, v);
-    for (size_t i = 0; i < s->buffer_count; i++)
-        free(s->buffers[i]);
-    s->buffer_count = 0;
+    return b;
+}
+
+/* see update_internal.h */
+void hv_update_buffers_free(hv_update_buffers *b)
+{
+    if (!b)
+        return;
+    free(b->ws);
+    free(b->chunk);
+    free(b->zstd);
+    free(b->out);
+    free(b);
+}
+
+/* see update_internal.h */
+hv_stream hv_update_buffers_stream(hv_update_buffers *b, int unpack)
+{
+    hv_stream st = {
+        .chunk = b->chunk, .chunk_size = (size_t)1 << HV_MAX_CHUNK_LOG2,
+        .zstd = b->zstd, .zstd_size = HV_ZSTD_STREAM_WORKSPACE_SIZE,
+        .out = b->out, .out_size = STREAM_OUT, .unpack = unpack,
+    };
+    return st;
+}
+
+/* see update_internal.h */
+void hv_device_fill_check(const hv_device *d, const hv_verdict *v,
+                          hv_result r, hv_slot_check *out)
+{
     out->result = r;
     out->info_valid = v->info_valid;
     if (v->info_valid) {
@@ -292,29 +322,58 @@ static int check(const hv_device *d, source *s, hv_slot_check *out,
     }
     if (r != HV_OK) {
         explain(d, v, out->reason, sizeof out->reason);
-    } else {
-        /* The stage places every section in its RAM windows: an image that
-         * does not fit is not bootable. */
-        hv_ram_plan p;
-        if (hv_ram_check_image(&p, &hv_stage_ram_windows, &v->info) != 0) {
-            out->result = HV_ERR_MEMORY;
-            snprintf(out->reason, sizeof out->reason, "%s (%s): section %u "
-                     "does not fit the boot stage's RAM windows [%s]",
-                     hv_result_str(HV_ERR_MEMORY),
-                     hv_result_name(HV_ERR_MEMORY), p.section,
-                     hv_ram_refusal_name(p.refusal));
-        } else {
-            out->verified = true;
-        }
+        return;
     }
+    /* The stage places every section in its RAM windows: an image that
+     * does not fit is not bootable. */
+    hv_ram_plan p;
+    if (hv_ram_check_image(&p, &hv_stage_ram_windows, &v->info) != 0) {
+        out->result = HV_ERR_MEMORY;
+        snprintf(out->reason, sizeof out->reason, "%s (%s): section %u "
+                 "does not fit the boot stage's RAM windows [%s]",
+                 hv_result_str(HV_ERR_MEMORY), hv_result_name(HV_ERR_MEMORY),
+                 p.section, hv_ram_refusal_name(p.refusal));
+        return;
+    }
+    out->verified = true;
+}
+
+/*
+ * Verify |s| as the stage would: a version 2 image streamed in flat memory
+ * (decompressed with |unpack|), a version 1 image held whole (it has no
+ * chunk digests to stream by).
+ */
+static int check(const hv_device *d, source *s, int unpack,
+                 hv_slot_check *out, hv_diag *diag)
+{
+    hv_ops ops = {s, src_read, src_rollback, src_board, src_memory};
+    hv_policy pol = {d->keys, d->key_count, d->min_signatures, d->oem_id,
+                     s->len, s->mem != NULL};
+    hv_verdict *v = malloc(sizeof *v);
+    hv_update_buffers *b = hv_update_buffers_new();
+    if (!v || !b) {
+        free(v);
+        hv_update_buffers_free(b);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
+    }
+    hv_stream st = hv_update_buffers_stream(b, unpack);
+    hv_result r = hv_verify_stream(&ops, &hv_crypto_native, &pol, b->ws, &st,
+                                   v);
+    if (r == HV_ERR_NOT_STREAMABLE)
+        r = hv_verify(&ops, &hv_crypto_native, &pol, b->ws, v);
+    for (size_t i = 0; i < s->buffer_count; i++)
+        free(s->buffers[i]);
+    s->buffer_count = 0;
+    hv_device_fill_check(d, v, r, out);
     free(v);
-    free(ws);
+    hv_update_buffers_free(b);
     return 0;
 }
 
-/* see hvupdate.h */
-int hv_device_check_slot(const hv_device *d, uint32_t slot, uint64_t floor,
-                         hv_slot_check *out, hv_diag *diag)
+/* Whether slot |slot| holds anything: its first bytes read other than
+ * erased. */
+static int slot_present(const hv_device *d, uint32_t slot, hv_slot_check *out,
+                        hv_diag *diag)
 {
     uint8_t first[HV_HEADER_SIZE];
     memset(out, 0, sizeof *out);
@@ -327,11 +386,35 @@ int hv_device_check_slot(const hv_device *d, uint32_t slot, uint64_t floor,
     if (!out->present) {
         out->result = HV_ERR_HEADER;
         snprintf(out->reason, sizeof out->reason, "the slot is erased");
-        return 0;
     }
+    return 0;
+}
+
+static int check_slot(const hv_device *d, uint32_t slot, uint64_t floor,
+                      int unpack, hv_slot_check *out, hv_diag *diag)
+{
+    if (slot_present(d, slot, out, diag) != 0)
+        return -1;
+    if (!out->present)
+        return 0;
     source s = {.dev = d, .base = d->slot[slot].offset,
                 .len = d->slot[slot].size, .floor = floor};
-    return check(d, &s, out, diag);
+    return check(d, &s, unpack, out, diag);
+}
+
+/* see update_internal.h */
+int hv_device_check_slot_quick(const hv_device *d, uint32_t slot,
+                               uint64_t floor, hv_slot_check *out,
+                               hv_diag *diag)
+{
+    return check_slot(d, slot, floor, 0, out, diag);
+}
+
+/* see hvupdate.h */
+int hv_device_check_slot(const hv_device *d, uint32_t slot, uint64_t floor,
+                         hv_slot_check *out, hv_diag *diag)
+{
+    return check_slot(d, slot, floor, 1, out, diag);
 }
 
 /* see hvupdate.h */
@@ -342,5 +425,5 @@ int hv_device_check_image(const hv_device *d, const uint8_t *img,
     memset(out, 0, sizeof *out);
     out->present = true;
     source s = {.dev = d, .mem = img, .len = len, .floor = floor};
-    return check(d, &s, out, diag);
+    return check(d, &s, 1, out, diag);
 }

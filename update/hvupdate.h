@@ -9,7 +9,8 @@
  *
  * Targets sit behind hv_flash_ops; this brings the flash-file target (a
  * factory flash or a raw dump: the file IS the device, written in place).
- * A Linux MTD target is not written yet.
+ * A Linux MTD target is not written yet. Verification streams a version 2
+ * image in flat memory (about 12 MiB whatever its size).
  *
  * Functions return 0, or -1 with |diag| filled (common/diag.h classes:
  * INPUT for a target that is not a provisioned device or bad usage,
@@ -114,16 +115,24 @@ typedef struct hv_install_report {
 } hv_install_report;
 
 /*
- * Install the image read from |rd| into the inactive slot. The stream is
- * read once into memory, at most the slot's size (a longer stream is
- * refused as it arrives), and verified there under the device's trust and
- * floor before anything on the flash changes; only then the slot is
- * recorded empty (hv_bs_install_begin), written, read back and verified
- * again from the flash, and activated with |tries| if |activate|.
+ * Install the image read from |rd| into the inactive slot, reading each
+ * byte once. |source_size| is the stream's length if known (a file), else
+ * HV_UPDATE_SIZE_UNKNOWN (a pipe): a known length must match the header's
+ * before anything changes. Refused before the flash changes: a header that
+ * is no image or is larger than the slot, and (checked on the signed head)
+ * a bad signature, another OEM or board, a version below the floor.
+ * A version 2 image then streams in flat memory: the slot is recorded
+ * empty (hv_bs_install_begin), and each chunk is authenticated by the boot
+ * library, written, and decompressed to check it; a refusal or a cut from
+ * there on leaves the slot empty. A version 1 image is held in memory and
+ * verified whole before the slot is recorded empty and written. Then the
+ * slot is read back and checked against its digests, and activated with
+ * |tries| if |activate|; the active slot is never touched.
  */
+#define HV_UPDATE_SIZE_UNKNOWN UINT64_MAX
 int hv_update_install(hv_device *dev, hv_update_reader rd, void *rd_user,
-                      const char *source, bool activate, uint32_t tries,
-                      hv_install_report *rep, hv_diag *diag);
+                      const char *source, uint64_t source_size, bool activate,
+                      uint32_t tries, hv_install_report *rep, hv_diag *diag);
 /* Activate the inactive slot on trial with |tries| (1-255) boots, after
  * verifying it at the current floor; refused if it is BAD. An install
  * without activation leaves the slot EMPTY in the record: this is how it

@@ -11,6 +11,7 @@
 
 #include "hvimage/codec.h"
 #include "hvupdate.h"
+#include "update_internal.h"
 
 static char slot_letter(uint32_t slot) { return slot ? 'B' : 'A'; }
 
@@ -37,115 +38,70 @@ static int blank(const hv_device *d, uint64_t off)
     return 1;
 }
 
-/* Read the whole stream, refusing it as soon as it passes |cap| bytes. */
-static int read_stream(hv_update_reader rd, void *user, const char *source,
-                       uint64_t cap, uint8_t **out, uint64_t *len,
-                       hv_diag *diag)
+/* The stream's first bytes, and the refusals that need nothing else. */
+static int read_header(hv_update_reader rd, void *user, const char *source,
+                       uint64_t cap, uint8_t hdr[HV_HEADER_SIZE],
+                       uint64_t *declared, uint32_t *version, hv_diag *diag)
 {
-    size_t have = 0, room = 1u << 20;
-    uint8_t *buf = malloc(room);
-    *out = NULL;
-    if (!buf)
-        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
-    for (;;) {
-        if (have == room) {
-            if ((uint64_t)room > cap) {
-                free(buf);
-                return hv_fail(diag, HV_FAIL_REJECTED, "%s: the image is "
-                               "larger than the slot (%llu bytes)", source,
-                               (unsigned long long)cap);
-            }
-            size_t next = (uint64_t)room * 2 > cap + 1 ? (size_t)cap + 1
-                                                       : room * 2;
-            uint8_t *n = realloc(buf, next);
-            if (!n) {
-                free(buf);
-                return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
-            }
-            buf = n;
-            room = next;
-        }
-        long n = rd(user, buf + have, room - have);
-        if (n < 0) {
-            int err = errno;
-            free(buf);
-            return hv_fail_errno(diag, err, source, "read failed");
-        }
+    size_t have = 0;
+    while (have < HV_HEADER_SIZE) {
+        long n = rd(user, hdr + have, HV_HEADER_SIZE - have);
+        if (n < 0)
+            return hv_fail_errno(diag, errno, source, "read failed");
         if (n == 0)
-            break;
+            return hv_fail(diag, HV_FAIL_REJECTED, "%s: %zu bytes is too "
+                           "short for an hvimage (truncated?)", source, have);
         have += (size_t)n;
-        if (have > cap) {
-            free(buf);
-            return hv_fail(diag, HV_FAIL_REJECTED, "%s: the image is larger "
-                           "than the slot (%llu bytes)", source,
-                           (unsigned long long)cap);
-        }
     }
-    *out = buf;
-    *len = have;
+    hv_header h;
+    hv_result r = hv_parse_header(hdr, &h);
+    if (r != HV_OK)
+        return hv_fail(diag, HV_FAIL_REJECTED, "%s: not an image this device "
+                       "can boot: %s (%s)", source, hv_result_str(r),
+                       hv_result_name(r));
+    if (h.image_size > cap)
+        return hv_fail(diag, HV_FAIL_REJECTED, "%s: the image (%llu bytes) is "
+                       "larger than the slot (%llu bytes)", source,
+                       (unsigned long long)h.image_size,
+                       (unsigned long long)cap);
+    *declared = h.image_size;
+    *version = h.format_version;
     return 0;
 }
 
-/* see hvupdate.h */
-int hv_update_install(hv_device *d, hv_update_reader rd, void *rd_user,
-                      const char *source, bool activate, uint32_t tries,
-                      hv_install_report *rep, hv_diag *diag)
+/* A stream's length against its header's, when the source knows it. */
+static int check_length(const char *source, uint64_t declared,
+                        uint64_t have, hv_diag *diag)
 {
-    hv_bs_view v;
-    uint64_t floor, len = 0;
-    uint8_t *img = NULL;
-    memset(rep, 0, sizeof *rep);
-    if (activate && (tries < 1 || tries > 255))
-        return hv_diag_set(diag, "tries must be 1 to 255");
-    if (read_state(d, &v, diag) != 0 || hv_device_floor(d, &floor, diag) != 0)
-        return -1;
-    uint32_t slot = 1 - v.st.active;
-    rep->slot = slot;
-    uint64_t cap = d->slot[slot].size;
-    if (read_stream(rd, rd_user, source, cap, &img, &len, diag) != 0)
-        return -1;
+    if (declared == have)
+        return 0;
+    return hv_fail(diag, HV_FAIL_REJECTED, "%s: the header says %llu bytes, "
+                   "the stream has %llu (%s)", source,
+                   (unsigned long long)declared, (unsigned long long)have,
+                   declared > have ? "truncated" : "over-long");
+}
 
-    /* The header's size first: a stream cut short or running past its
-     * image is refused by name before the verifier reads anything. */
-    if (len < HV_HEADER_SIZE) {
-        free(img);
-        return hv_fail(diag, HV_FAIL_REJECTED, "%s: %llu bytes is too short "
-                       "for an hvimage (truncated?)", source,
-                       (unsigned long long)len);
-    }
-    uint64_t declared = hv_le64(img + HV_HDR_OFF_IMAGE_SIZE);
-    if (declared != len) {
-        free(img);
-        return hv_fail(diag, HV_FAIL_REJECTED, "%s: the header says %llu "
-                       "bytes, the stream has %llu (%s)", source,
-                       (unsigned long long)declared, (unsigned long long)len,
-                       declared > len ? "truncated" : "over-long");
-    }
-    if (hv_device_check_image(d, img, len, floor, &rep->check, diag) != 0) {
-        free(img);
-        return -1;
-    }
-    if (!rep->check.verified) {
-        free(img);
-        return hv_fail(diag, HV_FAIL_REJECTED, "%s: this device would not "
-                       "boot it: %s", source, rep->check.reason);
-    }
+/* One more byte after the image means the stream was over-long. */
+static int check_stream_end(hv_update_reader rd, void *user,
+                            const char *source, uint64_t declared,
+                            hv_diag *diag)
+{
+    uint8_t extra;
+    long n = rd(user, &extra, 1);
+    if (n < 0)
+        return hv_fail_errno(diag, errno, source, "read failed");
+    if (n > 0)
+        return hv_fail(diag, HV_FAIL_REJECTED, "%s: bytes follow the image's "
+                       "%llu (over-long)", source,
+                       (unsigned long long)declared);
+    return 0;
+}
 
-    /* Only now the flash changes: the slot is recorded empty (so a cut
-     * while writing never leaves it bootable or activatable), written,
-     * and verified again from the flash. */
-    if (hv_bs_install_begin(&d->flash, &d->layout, slot) != 0) {
-        free(img);
-        return hv_fail(diag, HV_FAIL_IO, "cannot record slot %c as being "
-                       "installed", slot_letter(slot));
-    }
-    int w = hv_flash_write(&d->flash, d->slot[slot].offset, img, (size_t)len);
-    free(img);
-    if (w != 0)
-        return hv_fail(diag, HV_FAIL_IO, "writing slot %c failed; it stays "
-                       "empty", slot_letter(slot));
-    /* The rest of the slot reads erased, as assemble leaves it; blocks
-     * that already do are not erased again (erase cycles are finite). */
+/* The rest of the slot reads erased, as assemble leaves it; blocks that
+ * already do are not erased again (erase cycles are finite). */
+static int erase_rest(hv_device *d, uint32_t slot, uint64_t len,
+                      hv_diag *diag)
+{
     uint64_t used = (len + d->erase_block - 1) & ~(d->erase_block - 1);
     for (uint64_t off = used; off < d->slot[slot].size; off += d->erase_block) {
         int erased = blank(d, d->slot[slot].offset + off);
@@ -154,8 +110,257 @@ int hv_update_install(hv_device *d, hv_update_reader rd, void *rd_user,
             return hv_fail(diag, HV_FAIL_IO, "erasing the rest of slot %c "
                            "failed", slot_letter(slot));
     }
+    return 0;
+}
+
+/* ---- Version 2: streamed once, in flat memory --------------------------- */
+
+typedef struct streamed {
+    hv_device *d;
+    uint32_t slot;
+    hv_update_reader rd;
+    void *rd_user;
+    const uint8_t *hdr; /* the HV_HEADER_SIZE bytes read_header took */
+    uint64_t pos;       /* the next image byte the verifier reads */
+    bool truncated;     /* the reader ended before the image did */
+    int rd_errno;
+    bool begun;         /* the slot is recorded empty and being written */
+    uint64_t erased;    /* slot bytes erased so far */
+    bool write_failed;
+} streamed;
+
+/* hv_ops.read: the verifier reads each byte once, in order (hvboot.h), so
+ * a stream that cannot seek serves it. */
+static int streamed_read(void *user, uint64_t off, void *dst, size_t len)
+{
+    streamed *s = user;
+    uint8_t *p = dst;
+    if (off != s->pos)
+        return -1;
+    while (len > 0 && s->pos < HV_HEADER_SIZE) {
+        *p++ = s->hdr[s->pos++];
+        len--;
+    }
+    while (len > 0) {
+        long n = s->rd(s->rd_user, p, len);
+        if (n <= 0) {
+            s->truncated = n == 0;
+            s->rd_errno = n < 0 ? errno : 0;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+        s->pos += (uint64_t)n;
+    }
+    return 0;
+}
+
+/*
+ * hv_stream.image_bytes: authenticated bytes go to the slot. The first call
+ * (the head, once signatures, OEM, board and floor passed) records the slot
+ * empty before its first erase, so a cut or a refusal from here on leaves
+ * it empty, never bootable; each erase block is erased as the bytes reach
+ * it.
+ */
+static int streamed_write(void *user, uint64_t off, const uint8_t *p,
+                          size_t len)
+{
+    streamed *s = user;
+    hv_device *d = s->d;
+    uint64_t base = d->slot[s->slot].offset;
+    if (!s->begun) {
+        if (hv_bs_install_begin(&d->flash, &d->layout, s->slot) != 0) {
+            s->write_failed = true;
+            return -1;
+        }
+        s->begun = true;
+    }
+    while (s->erased < off + len) {
+        if (d->flash.erase(d->flash.user, base + s->erased) != 0) {
+            s->write_failed = true;
+            return -1;
+        }
+        s->erased += d->erase_block;
+    }
+    if (hv_flash_program(&d->flash, base + off, p, len) != 0) {
+        s->write_failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct streamed_platform {
+    streamed *s;
+    uint64_t floor;
+} streamed_platform;
+
+static int platform_read(void *user, uint64_t off, void *dst, size_t len)
+{
+    return streamed_read(((streamed_platform *)user)->s, off, dst, len);
+}
+
+static int platform_floor(void *user, uint64_t *counter)
+{
+    *counter = ((streamed_platform *)user)->floor;
+    return 0;
+}
+
+static int platform_board(void *user, char id[HV_BOARD_ID_SIZE])
+{
+    const hv_device *d = ((streamed_platform *)user)->s->d;
+    memset(id, 0, HV_BOARD_ID_SIZE);
+    memcpy(id, d->board_id, strlen(d->board_id));
+    return 0;
+}
+
+static int platform_write(void *user, uint64_t off, const uint8_t *p,
+                          size_t len)
+{
+    return streamed_write(((streamed_platform *)user)->s, off, p, len);
+}
+
+/* Authenticate the stream with the boot library under the device's trust
+ * and write it into the slot as it goes; decompress every section to check
+ * it as the stage will. */
+static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
+                            const uint8_t hdr[HV_HEADER_SIZE],
+                            uint64_t declared, hv_update_reader rd,
+                            void *rd_user, const char *source,
+                            hv_install_report *rep, hv_diag *diag)
+{
+    streamed s = {.d = d, .slot = slot, .rd = rd, .rd_user = rd_user,
+                  .hdr = hdr};
+    streamed_platform pl = {&s, floor};
+    hv_ops ops = {&pl, platform_read, platform_floor, platform_board, NULL};
+    hv_policy pol = {d->keys, d->key_count, d->min_signatures, d->oem_id,
+                     declared, 1};
+    hv_update_buffers *b = hv_update_buffers_new();
+    hv_verdict *v = malloc(sizeof *v);
+    int rc = -1;
+    if (!b || !v) {
+        hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
+        goto out;
+    }
+    hv_stream st = hv_update_buffers_stream(b, 1);
+    st.user = &pl;
+    st.image_bytes = platform_write;
+    hv_result r = hv_verify_stream(&ops, &hv_crypto_native, &pol, b->ws, &st,
+                                   v);
+    hv_device_fill_check(d, v, r, &rep->check);
+    rep->check.present = true;
+    if (s.write_failed) {
+        hv_fail(diag, HV_FAIL_IO, "writing slot %c failed; it stays empty",
+                slot_letter(slot));
+    } else if (r == HV_ERR_IO && s.truncated) {
+        hv_fail(diag, HV_FAIL_REJECTED, "%s: the stream ended at byte %llu "
+                "of the %llu the header declares (truncated)%s", source,
+                (unsigned long long)s.pos, (unsigned long long)declared,
+                s.begun ? "; the slot stays empty" : "");
+    } else if (r == HV_ERR_IO && s.rd_errno) {
+        hv_fail_errno(diag, s.rd_errno, source, "read failed");
+    } else if (!rep->check.verified) {
+        hv_fail(diag, HV_FAIL_REJECTED, "%s: this device would not boot it: "
+                "%s%s", source, rep->check.reason,
+                s.begun ? "; the slot stays empty" : "");
+    } else {
+        rc = check_stream_end(rd, rd_user, source, declared, diag);
+    }
+out:
+    free(v);
+    hv_update_buffers_free(b);
+    return rc;
+}
+
+/* ---- Version 1: held in memory, then written ---------------------------- */
+
+/* Read the rest of a version 1 image after its header, whole: version 1
+ * has no chunk digests, so nothing may be written before all of it is
+ * verified. */
+static int install_held(hv_device *d, uint32_t slot, uint64_t floor,
+                        const uint8_t hdr[HV_HEADER_SIZE], uint64_t declared,
+                        hv_update_reader rd, void *rd_user, const char *source,
+                        hv_install_report *rep, hv_diag *diag)
+{
+    /* declared <= the slot's size, which the device bounds. */
+    uint8_t *img = malloc((size_t)declared);
+    uint64_t have = HV_HEADER_SIZE;
+    if (!img)
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
+    memcpy(img, hdr, HV_HEADER_SIZE);
+    while (have < declared) {
+        long n = rd(rd_user, img + have, (size_t)(declared - have));
+        if (n < 0) {
+            int err = errno;
+            free(img);
+            return hv_fail_errno(diag, err, source, "read failed");
+        }
+        if (n == 0)
+            break;
+        have += (uint64_t)n;
+    }
+    if (check_length(source, declared, have, diag) != 0 ||
+        check_stream_end(rd, rd_user, source, declared, diag) != 0 ||
+        hv_device_check_image(d, img, declared, floor, &rep->check,
+                              diag) != 0) {
+        free(img);
+        return -1;
+    }
+    if (!rep->check.verified) {
+        free(img);
+        return hv_fail(diag, HV_FAIL_REJECTED, "%s: this device would not "
+                       "boot it: %s", source, rep->check.reason);
+    }
+    /* Only now the flash changes: the slot is recorded empty (so a cut
+     * while writing never leaves it bootable or activatable), then
+     * written. */
+    if (hv_bs_install_begin(&d->flash, &d->layout, slot) != 0) {
+        free(img);
+        return hv_fail(diag, HV_FAIL_IO, "cannot record slot %c as being "
+                       "installed", slot_letter(slot));
+    }
+    int w = hv_flash_write(&d->flash, d->slot[slot].offset, img,
+                           (size_t)declared);
+    free(img);
+    if (w != 0)
+        return hv_fail(diag, HV_FAIL_IO, "writing slot %c failed; it stays "
+                       "empty", slot_letter(slot));
+    return 0;
+}
+
+/* see hvupdate.h */
+int hv_update_install(hv_device *d, hv_update_reader rd, void *rd_user,
+                      const char *source, uint64_t source_size, bool activate,
+                      uint32_t tries, hv_install_report *rep, hv_diag *diag)
+{
+    hv_bs_view v;
+    uint64_t floor, declared = 0;
+    uint32_t version = 0;
+    uint8_t hdr[HV_HEADER_SIZE];
+    memset(rep, 0, sizeof *rep);
+    if (activate && (tries < 1 || tries > 255))
+        return hv_diag_set(diag, "tries must be 1 to 255");
+    if (read_state(d, &v, diag) != 0 || hv_device_floor(d, &floor, diag) != 0)
+        return -1;
+    uint32_t slot = 1 - v.st.active;
+    rep->slot = slot;
+    /* A source that knows its length is held to the header's before the
+     * flash changes; a pipe is checked as it ends. */
+    if (read_header(rd, rd_user, source, d->slot[slot].size, hdr, &declared,
+                    &version, diag) != 0 ||
+        (source_size != HV_UPDATE_SIZE_UNKNOWN &&
+         check_length(source, declared, source_size, diag) != 0))
+        return -1;
+    int rc = version == HV_FORMAT_VERSION_1
+                 ? install_held(d, slot, floor, hdr, declared, rd, rd_user,
+                                source, rep, diag)
+                 : install_streamed(d, slot, floor, hdr, declared, rd,
+                                    rd_user, source, rep, diag);
+    if (rc != 0 || erase_rest(d, slot, declared, diag) != 0)
+        return -1;
+    /* Read back: what the flash now holds must be what was authenticated
+     * (every chunk against its table; a version 1 image verified whole). */
     hv_slot_check again;
-    if (hv_device_check_slot(d, slot, floor, &again, diag) != 0)
+    if (hv_device_check_slot_quick(d, slot, floor, &again, diag) != 0)
         return -1;
     if (!again.verified)
         return hv_fail(diag, HV_FAIL_IO, "slot %c does not verify after "

@@ -165,6 +165,12 @@ void cli_print_info_text(FILE *f, const hv_image_info *in)
     fprintf(f, "image size:       %llu bytes\n",
             (unsigned long long)in->header.image_size);
     fprintf(f, "digest:           %s\n", hv_digest_alg_name(in->digest_alg));
+    fprintf(f, "format version:   %u", in->header.format_version);
+    if (in->chunk_log2)
+        fprintf(f, " (chunk tables, %llu-byte chunks)\n",
+                (unsigned long long)1 << in->chunk_log2);
+    else
+        fprintf(f, " (one digest per section)\n");
     fprintf(f, "section align:    %u\n", in->section_align);
     fprintf(f, "signature slots:  %u\n", in->header.signature_slots);
     fprintf(f, "boards:          ");
@@ -180,6 +186,12 @@ void cli_print_info_text(FILE *f, const hv_image_info *in)
                 (unsigned long long)s->offset,
                 (unsigned long long)s->stored_size,
                 (unsigned long long)s->unpacked_size, ratio(s));
+        if (s->table_size)
+            fprintf(f, "             chunk table %llu entries (%llu bytes), "
+                       "data at %llu\n",
+                    (unsigned long long)s->chunk_entries,
+                    (unsigned long long)s->table_size,
+                    (unsigned long long)s->data_offset);
         if (s->type == HV_SECTION_CORE)
             fprintf(f, "             load 0x%llx entry 0x%llx\n",
                     (unsigned long long)s->load_address,
@@ -207,6 +219,13 @@ json_object *cli_info_json(const hv_image_info *in)
                            json_object_new_uint64(in->header.image_size));
     json_object_object_add(
         o, "digest", json_object_new_string(hv_digest_alg_name(in->digest_alg)));
+    json_object_object_add(o, "format_version",
+                           json_object_new_uint64(in->header.format_version));
+    json_object_object_add(o, "chunk_size",
+                           in->chunk_log2
+                               ? json_object_new_uint64((uint64_t)1
+                                                        << in->chunk_log2)
+                               : NULL);
     json_object_object_add(o, "section_align",
                            json_object_new_uint64(in->section_align));
     json_object_object_add(o, "signature_slots",
@@ -230,6 +249,10 @@ json_object *cli_info_json(const hv_image_info *in)
                                        ? "zstd"
                                        : "none"));
         json_object_object_add(j, "offset", json_object_new_uint64(s->offset));
+        json_object_object_add(j, "chunk_table_size",
+                               json_object_new_uint64(s->table_size));
+        json_object_object_add(j, "data_offset",
+                               json_object_new_uint64(s->data_offset));
         json_object_object_add(j, "stored_size",
                                json_object_new_uint64(s->stored_size));
         json_object_object_add(j, "unpacked_size",

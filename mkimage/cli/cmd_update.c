@@ -218,8 +218,12 @@ static int install(hv_device *d, const char *flash, const char *image,
                                          "file");
     }
     hv_install_report rep;
+    /* A regular file's length is checked against the header up front. */
+    uint64_t size = HV_UPDATE_SIZE_UNKNOWN;
+    if (fstat(fd, &is) == 0 && S_ISREG(is.st_mode))
+        size = (uint64_t)is.st_size;
     int rc = hv_update_install(d, read_fd, &fd,
-                               strcmp(image, "-") ? image : "stdin",
+                               strcmp(image, "-") ? image : "stdin", size,
                                activate, tries, &rep, &diag);
     if (fd)
         close(fd);

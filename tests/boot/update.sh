@@ -104,7 +104,56 @@ refused_unchanged "$T/f.bin" 1 "40 bytes is too short for an hvimage" install "$
 { cat "$T/b.hvi"; printf 'x'; } >"$T/long.hvi"
 refused_unchanged "$T/f.bin" 1 "stdin: the header says $size bytes, the stream has $((size + 1)) \(over-long\)" install - <"$T/long.hvi"
 { cat "$T/b.hvi"; head -c "$region_slot_b_size" /dev/zero; } >"$T/huge.hvi"
-refused_unchanged "$T/f.bin" 1 "the image is larger than the slot \($region_slot_b_size bytes\)" install "$T/huge.hvi"
+refused_unchanged "$T/f.bin" 1 "the header says $size bytes, the stream has $((size + region_slot_b_size)) \(over-long\)" install "$T/huge.hvi"
+# A header declaring more than the slot holds: refused from its 64 bytes.
+cp "$T/b.hvi" "$T/big.hvi"
+python3 -c 'import struct,sys; f=open(sys.argv[1],"r+b"); f.seek(24); f.write(struct.pack("<Q", int(sys.argv[2])))' \
+    "$T/big.hvi" $((region_slot_b_size + 1))
+refused_unchanged "$T/f.bin" 1 "the image \($((region_slot_b_size + 1)) bytes\) is larger than the slot \($region_slot_b_size bytes\)" install - <"$T/big.hvi"
+# Through a pipe the length is unknown until the stream ends. Cut short
+# before the signed head is complete: nothing changes. Cut short after it
+# (the slot was being written): refused, slot B recorded empty, never
+# bootable, and slot A (active) untouched and still verifying.
+head -c 1000 "$T/b.hvi" | refused_unchanged "$T/f.bin" 1 "stdin: the stream ended at byte [0-9]+ of the $size the header declares \(truncated\)$" install -
+cp "$T/f.bin" "$T/cut.bin"
+head -c $((size - 1)) "$T/b.hvi" | up "$T/cut.bin" install - >"$T/out" 2>"$T/err"
+expect_rc 1 $? "install of a stream cut short"
+expect_out "$T/err" "stdin: the stream ended at byte [0-9]+ of the $size the header declares \(truncated\); the slot stays empty"
+checks=$((checks + 1))
+[ "$(bs "$T/cut.bin")" = "active A A=unknown B=empty counter 0 sequence 2" ] ||
+    { echo "FAIL: after a cut stream: $(bs "$T/cut.bin")"; fails=$((fails + 1)); }
+checks=$((checks + 1))
+cmp -s -n "$region_slot_a_size" -i "$region_slot_a_offset:$region_slot_a_offset" \
+    "$T/cut.bin" "$T/factory.bin" || { echo "FAIL: a cut stream touched slot A"; fails=$((fails + 1)); }
+up "$T/cut.bin" status >"$T/out" 2>"$T/err" || die "status after a cut stream"
+expect_out "$T/out" "^slot A: unknown, example-hv 1\.4\.2, .*verifies on this device$"
+refused_unchanged "$T/cut.bin" 1 "slot B does not verify on this device: .*" activate
+# Over-long through a pipe: every image byte was written and verified, but
+# the byte after it refuses the install; nothing is activated.
+{ cat "$T/b.hvi"; printf 'x'; } | up "$T/cut.bin" install --activate - >"$T/out" 2>"$T/err"
+expect_rc 1 $? "install of an over-long stream"
+expect_out "$T/err" "stdin: bytes follow the image's $size \(over-long\)"
+checks=$((checks + 1))
+[ "$(bs "$T/cut.bin")" = "active A A=unknown B=empty counter 0 sequence 2" ] ||
+    { echo "FAIL: after an over-long stream: $(bs "$T/cut.bin")"; fails=$((fails + 1)); }
+# A tampered chunk in a signed image, through a pipe: refused at that chunk.
+cp "$T/b.hvi" "$T/tampered.hvi"
+hv inspect --json "$T/b.hvi" >"$T/b.json" || die "inspect"
+core_data=$(json "$T/b.json" 'j["metadata"]["sections"][0]["data_offset"]')
+flip "$T/tampered.hvi" $((core_data + 100))
+cat "$T/tampered.hvi" | up "$T/cut.bin" install - >"$T/out" 2>"$T/err"
+expect_rc 1 $? "install of a tampered stream"
+expect_out "$T/err" "this device would not boot it: section digest mismatch \(digest_mismatch\); the slot stays empty"
+# A version 1 image still installs (held whole in memory, then written).
+hv build --quiet --format-version 1 -m "$T/b.yaml" -p "$PROFILE" \
+    --key "$T/dev.pem" -o "$T/b1.hvi" || die "v1 build"
+up "$T/cut.bin" install "$T/b1.hvi" >"$T/out" 2>"$T/err"
+expect_rc 0 $? "install of a version 1 image"
+expect_out "$T/out" "^installed example-hv 1\.4\.3 \(security version 5\) into slot B; not active$"
+checks=$((checks + 1))
+size1=$(stat -c %s "$T/b1.hvi")
+cmp -s -n "$size1" -i "$region_slot_b_offset:0" "$T/cut.bin" "$T/b1.hvi" ||
+    { echo "FAIL: slot B does not hold the version 1 image"; fails=$((fails + 1)); }
 # The flash itself as the image; a wrong-size flash; no provisioned stage.
 refused_unchanged "$T/f.bin" 2 "IMAGE and --flash are the same file" install "$T/f.bin"
 refused_unchanged "$T/f.bin" 2 "IMAGE and --flash are the same file" install - <"$T/f.bin"
