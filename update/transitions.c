@@ -124,8 +124,7 @@ typedef struct streamed {
     uint64_t pos;       /* the next image byte the verifier reads */
     bool truncated;     /* the reader ended before the image did */
     int rd_errno;
-    bool begun;         /* the slot is recorded empty and being written */
-    uint64_t erased;    /* slot bytes erased so far */
+    hv_slot_writer w;   /* records the slot empty, erases, programs */
     bool write_failed;
 } streamed;
 
@@ -155,34 +154,16 @@ static int streamed_read(void *user, uint64_t off, void *dst, size_t len)
     return 0;
 }
 
-/*
- * hv_stream.image_bytes: authenticated bytes go to the slot. The first call
- * (the head, once signatures, OEM, board and floor passed) records the slot
- * empty before its first erase, so a cut or a refusal from here on leaves
- * it empty, never bootable; each erase block is erased as the bytes reach
- * it.
- */
+/* hv_stream.image_bytes: authenticated bytes go to the slot, through the
+ * slot writer the power-cut simulator runs too (hvbootstate.h): the first
+ * piece (the head, once signatures, OEM, board and floor passed) records
+ * the slot empty before its first erase, so a cut or a refusal from here
+ * on leaves it empty, never bootable. */
 static int streamed_write(void *user, uint64_t off, const uint8_t *p,
                           size_t len)
 {
     streamed *s = user;
-    hv_device *d = s->d;
-    uint64_t base = d->slot[s->slot].offset;
-    if (!s->begun) {
-        if (hv_bs_install_begin(&d->flash, &d->layout, s->slot) != 0) {
-            s->write_failed = true;
-            return -1;
-        }
-        s->begun = true;
-    }
-    while (s->erased < off + len) {
-        if (d->flash.erase(d->flash.user, base + s->erased) != 0) {
-            s->write_failed = true;
-            return -1;
-        }
-        s->erased += d->erase_block;
-    }
-    if (hv_flash_program(&d->flash, base + off, p, len) != 0) {
+    if (hv_slot_writer_write(&s->w, off, p, len) != 0) {
         s->write_failed = true;
         return -1;
     }
@@ -229,7 +210,9 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
                             hv_install_report *rep, hv_diag *diag)
 {
     streamed s = {.d = d, .slot = slot, .rd = rd, .rd_user = rd_user,
-                  .hdr = hdr};
+                  .hdr = hdr,
+                  .w = {.f = &d->flash, .l = &d->layout, .slot = slot,
+                        .base = d->slot[slot].offset}};
     streamed_platform pl = {&s, floor};
     hv_ops ops = {&pl, platform_read, platform_floor, platform_board, NULL};
     hv_policy pol = {d->keys, d->key_count, d->min_signatures, d->oem_id,
@@ -255,13 +238,13 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
         hv_fail(diag, HV_FAIL_REJECTED, "%s: the stream ended at byte %llu "
                 "of the %llu the header declares (truncated)%s", source,
                 (unsigned long long)s.pos, (unsigned long long)declared,
-                s.begun ? "; the slot stays empty" : "");
+                s.w.begun ? "; the slot stays empty" : "");
     } else if (r == HV_ERR_IO && s.rd_errno) {
         hv_fail_errno(diag, s.rd_errno, source, "read failed");
     } else if (!rep->check.verified) {
         hv_fail(diag, HV_FAIL_REJECTED, "%s: this device would not boot it: "
                 "%s%s", source, rep->check.reason,
-                s.begun ? "; the slot stays empty" : "");
+                s.w.begun ? "; the slot stays empty" : "");
     } else {
         rc = check_stream_end(rd, rd_user, source, declared, diag);
     }

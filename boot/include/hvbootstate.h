@@ -215,6 +215,25 @@ int hv_bs_install_begin(const hv_flash_ops *f, const hv_bs_layout *l,
  * program |data| (len bytes) at |off|. */
 int hv_flash_write(const hv_flash_ops *f, uint64_t off, const void *data,
                    size_t len);
+/*
+ * A slot written piece by piece, as a streamed install authenticates them:
+ * the first piece records the slot EMPTY (hv_bs_install_begin) before its
+ * first erase; each erase block is erased as the pieces reach it, then
+ * programmed. Pieces come in increasing, contiguous order from offset 0.
+ * The caller fills |f|, |l|, |slot| and |base| (the slot's flash offset)
+ * and zeroes the rest.
+ */
+typedef struct hv_slot_writer {
+    const hv_flash_ops *f;
+    const hv_bs_layout *l;
+    uint32_t slot;
+    uint64_t base;
+    uint64_t next;   /* the offset the next piece must start at */
+    uint64_t erased; /* slot bytes erased so far */
+    int begun;
+} hv_slot_writer;
+int hv_slot_writer_write(hv_slot_writer *w, uint64_t off, const void *data,
+                         size_t len);
 /* Make |slot| (verified by the caller) active on trial with |tries| boots
  * (1 to 255). */
 int hv_bs_activate(const hv_flash_ops *f, const hv_bs_layout *l,

@@ -205,7 +205,7 @@ static outcome boot(nor *n, const geom *g)
 }
 
 enum step {
-    STEP_INSTALL, STEP_ACTIVATE, STEP_BOOT, STEP_CONFIRM, STEP_MARK_BAD,
+    STEP_INSTALL, STEP_INSTALL_HELD, STEP_ACTIVATE, STEP_BOOT, STEP_CONFIRM, STEP_MARK_BAD,
     STEP_ROLLBACK,
 };
 
@@ -215,6 +215,9 @@ static const image_desc IMG_B_OLD = {2, 3, 3}; /* an older image in B     */
  * fall inside the raise. */
 static const image_desc IMG_B_NEW = {3, 41, 40};
 #define TRIES 3u
+/* A streamed install's piece: the verifier hands over the head, then
+ * chunks; small pieces put cuts between them. */
+#define STREAM_PIECE 40u
 
 /* Run |step| on |n|: the result is what the step returned (ignored when
  * power was cut). */
@@ -224,6 +227,21 @@ static int run_step(nor *n, const geom *g, enum step s)
     const hv_flash_ops *f = &n->ops_if;
     switch (s) {
     case STEP_INSTALL: {
+        /* A version 2 install: pieces as hv_verify_stream authenticates
+         * them, through the updater's own slot writer. */
+        uint8_t img[IMG_HDR + IMG_PAYLOAD];
+        size_t len = make_image(&IMG_B_NEW, img);
+        hv_slot_writer w = {.f = f, .l = &l, .slot = HV_SLOT_B,
+                            .base = slot_offset(g, HV_SLOT_B)};
+        for (size_t off = 0; off < len; off += STREAM_PIECE) {
+            size_t n = len - off < STREAM_PIECE ? len - off : STREAM_PIECE;
+            if (hv_slot_writer_write(&w, off, img + off, n) != 0)
+                return -1;
+        }
+        return 0;
+    }
+    case STEP_INSTALL_HELD: {
+        /* A version 1 install: verified whole, then written at once. */
         uint8_t img[IMG_HDR + IMG_PAYLOAD];
         size_t len = make_image(&IMG_B_NEW, img);
         if (hv_bs_install_begin(f, &l, HV_SLOT_B) != 0)
@@ -351,7 +369,8 @@ static void check_invariants(const char *sc, enum step step, nor *n,
     }
     for (uint32_t s = 0; s < 2; s++) {
         if (b->view.st.slot_state[s] != HV_SLOT_STATE_GOOD ||
-            ((step == STEP_INSTALL || step == STEP_MARK_BAD) &&
+            ((step == STEP_INSTALL || step == STEP_INSTALL_HELD ||
+              step == STEP_MARK_BAD) &&
              s == HV_SLOT_B))
             continue;
         image_desc d;
@@ -652,7 +671,8 @@ static void all_steps(const geom *g, uint32_t seq0, unsigned fill, int singles,
     } while (0)
 
     factory(&n, g, seq0, fill);
-    RUN("install", STEP_INSTALL);
+    RUN("install (held, version 1)", STEP_INSTALL_HELD);
+    RUN("install (streamed, version 2)", STEP_INSTALL);
     advance(&n, g, STEP_INSTALL, "install");
     RUN("activate", STEP_ACTIVATE);
     advance(&n, g, STEP_ACTIVATE, "activate");
