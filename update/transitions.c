@@ -6,10 +6,12 @@
  * own trust and floor before the state points at it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hvimage/codec.h"
+#include "hvpolicy.h"
 #include "hvupdate.h"
 #include "update_internal.h"
 
@@ -126,6 +128,7 @@ typedef struct streamed {
     int rd_errno;
     hv_slot_writer w;   /* records the slot empty, erases, programs */
     bool write_failed;
+    char ram_refusal[256]; /* the head does not fit the stage's RAM */
 } streamed;
 
 /* hv_ops.read: the verifier reads each byte once, in order (hvboot.h), so
@@ -154,6 +157,29 @@ static int streamed_read(void *user, uint64_t off, void *dst, size_t len)
     return 0;
 }
 
+/* 0 if the image whose signed header and metadata are |tbs| fits the
+ * stage's RAM windows, else -1 with the reason in |why|. */
+static int ram_check_head(const uint8_t *tbs, size_t len, char *why,
+                          size_t n)
+{
+    hv_image_info *info = malloc(sizeof *info);
+    hv_ram_plan p;
+    int rc = 0;
+    if (!info || hv_parse_metadata(tbs, len, info) != HV_OK) {
+        snprintf(why, n, "internal error: the verified metadata does not "
+                 "parse");
+        rc = -1;
+    } else if (hv_ram_check_image(&p, &hv_stage_ram_windows, info) != 0) {
+        snprintf(why, n, "%s (%s): section %u does not fit the boot stage's "
+                 "RAM windows [%s]", hv_result_str(HV_ERR_MEMORY),
+                 hv_result_name(HV_ERR_MEMORY), p.section,
+                 hv_ram_refusal_name(p.refusal));
+        rc = -1;
+    }
+    free(info);
+    return rc;
+}
+
 /* hv_stream.image_bytes: authenticated bytes go to the slot, through the
  * slot writer the power-cut simulator runs too (hvbootstate.h): the first
  * piece (the head, once signatures, OEM, board and floor passed) records
@@ -163,6 +189,12 @@ static int streamed_write(void *user, uint64_t off, const uint8_t *p,
                           size_t len)
 {
     streamed *s = user;
+    /* The first piece is the authenticated header and metadata: where the
+     * stage would put the sections is known now, so an image this device
+     * cannot load is refused before the flash changes, not after. */
+    if (off == 0 && ram_check_head(p, len, s->ram_refusal,
+                                   sizeof s->ram_refusal) != 0)
+        return -1;
     if (hv_slot_writer_write(&s->w, off, p, len) != 0) {
         s->write_failed = true;
         return -1;
@@ -231,7 +263,10 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
                                    v);
     hv_device_fill_check(d, v, r, &rep->check);
     rep->check.present = true;
-    if (s.write_failed) {
+    if (s.ram_refusal[0]) {
+        hv_fail(diag, HV_FAIL_REJECTED, "%s: this device would not boot it: "
+                "%s", source, s.ram_refusal);
+    } else if (s.write_failed) {
         hv_fail(diag, HV_FAIL_IO, "writing slot %c failed; it stays empty",
                 slot_letter(slot));
     } else if (r == HV_ERR_IO && s.truncated) {

@@ -154,6 +154,17 @@ checks=$((checks + 1))
 size1=$(stat -c %s "$T/b1.hvi")
 cmp -s -n "$size1" -i "$region_slot_b_offset:0" "$T/cut.bin" "$T/b1.hvi" ||
     { echo "FAIL: slot B does not hold the version 1 image"; fails=$((fails + 1)); }
+# Signed and for this device, but its core does not fit the stage's core
+# RAM window: refused from the signed head, before the flash changes (a
+# pipe, so the length check cannot be what refuses it).
+head -c $((16 * 1024 * 1024)) /dev/zero >"$T/fat.bin"
+cat >"$T/fat.yaml" <<EOF
+image: {name: fat, version: 1.0.0, security_version: 5, build_epoch: 1}
+core: {path: fat.bin, format: raw, load_address: 0x100000, entry_point: 0x100000}
+EOF
+hv build --quiet -m "$T/fat.yaml" -p "$PROFILE" --key "$T/dev.pem" \
+    -o "$T/fat.hvi" || die "fat build"
+cat "$T/fat.hvi" | refused_unchanged "$T/f.bin" 1 "stdin: this device would not boot it: no memory for a section \(no_memory\): section 0 does not fit the boot stage's RAM windows \[core_size\]" install -
 # The flash itself as the image; a wrong-size flash; no provisioned stage.
 refused_unchanged "$T/f.bin" 2 "IMAGE and --flash are the same file" install "$T/f.bin"
 refused_unchanged "$T/f.bin" 2 "IMAGE and --flash are the same file" install - <"$T/f.bin"
