@@ -24,18 +24,24 @@ static int read_state(hv_device *d, hv_bs_view *v, hv_diag *diag)
     return 0;
 }
 
-/* 1 if the erase block at |off| reads all 0xFF, 0 if not, -1 on error. */
-static int blank(const hv_device *d, uint64_t off)
+/* 1 if the erase block at |off| reads all 0xFF, 0 if not, -1 on error.
+ * Compared a page at a time with memcmp (vectorised): a 2 GiB slot's tail
+ * is checked at memory speed, not byte by byte. */
+static int blank(const hv_device *d, uint64_t off, uint8_t *buf, size_t cap)
 {
-    uint8_t buf[4096];
-    for (uint64_t i = 0; i < d->erase_block; i += sizeof buf) {
-        size_t n = d->erase_block - i < sizeof buf ? (size_t)(d->erase_block - i)
-                                                   : sizeof buf;
+    static uint8_t erased[4096];
+    if (erased[0] != HV_FLASH_ERASED)
+        memset(erased, HV_FLASH_ERASED, sizeof erased);
+    for (uint64_t i = 0; i < d->erase_block; i += cap) {
+        size_t n = d->erase_block - i < cap ? (size_t)(d->erase_block - i)
+                                            : cap;
         if (d->flash.read(d->flash.user, off + i, buf, n) != 0)
             return -1;
-        for (size_t k = 0; k < n; k++)
-            if (buf[k] != HV_FLASH_ERASED)
+        for (size_t k = 0; k < n; k += sizeof erased) {
+            size_t m = n - k < sizeof erased ? n - k : sizeof erased;
+            if (memcmp(buf + k, erased, m) != 0)
                 return 0;
+        }
     }
     return 1;
 }
@@ -105,13 +111,20 @@ static int erase_rest(hv_device *d, uint32_t slot, uint64_t len,
                       hv_diag *diag)
 {
     uint64_t used = (len + d->erase_block - 1) & ~(d->erase_block - 1);
+    size_t cap = (size_t)1 << 20;
+    uint8_t *buf = malloc(cap);
+    if (!buf)
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
     for (uint64_t off = used; off < d->slot[slot].size; off += d->erase_block) {
-        int erased = blank(d, d->slot[slot].offset + off);
+        int erased = blank(d, d->slot[slot].offset + off, buf, cap);
         if (erased < 0 || (!erased && d->flash.erase(
-                               d->flash.user, d->slot[slot].offset + off) != 0))
+                               d->flash.user, d->slot[slot].offset + off) != 0)) {
+            free(buf);
             return hv_fail(diag, HV_FAIL_IO, "erasing the rest of slot %c "
                            "failed", slot_letter(slot));
+        }
     }
+    free(buf);
     return 0;
 }
 
