@@ -6,7 +6,11 @@
  *       SHA-256/384 throughput on one N MiB buffer (FILE's first bytes, or
  *       a fixed pseudo-random fill): hv_crypto_native as the CPU picks it,
  *       its portable path forced, hv_crypto_bearssl, and OpenSSL (EVP).
- *       Implementations alternate within each repetition.
+ *       Implementations alternate within each repetition. The "native"
+ *       rows are the boot stage's hashing too: the stage calls the same
+ *       hv_crypto_native functions (boot/stage/flashops.c only adds TSC
+ *       reads around them), whose hash_init picks the code from CPUID
+ *       through hv_native_hash_init_cpu.
  *   hvbench sig [--seconds S] KEY.pem...
  *       Per algorithm: sign (hv_signer_sign: OpenSSL, the format's
  *       encoding), verify with hv_crypto_native (the boot path: BearSSL) and
@@ -143,6 +147,8 @@ static int cmd_hash(int argc, char **argv)
 
     hv_crypto forced = hv_crypto_native;
     forced.hash_init = portable_init;
+    /* Which SHA-256 code that selection picks here (the boot stage prints
+     * the same on its console). */
     hv_hash_ctx probe;
     hv_crypto_native.hash_init(&probe, HV_DIGEST_SHA256);
     const hash_impl impls[] = {

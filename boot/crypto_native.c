@@ -3,7 +3,9 @@
  * has them (sha256_x86.c, chosen by CPUID at hash_init, no OS needed), else
  * the portable BearSSL code; SHA-384 always BearSSL; signatures through the
  * very function hv_crypto_bearssl uses, so both backends accept exactly the
- * same signatures and differ only in hashing speed.
+ * same signatures and differ only in hashing speed. `hvimage verify` and
+ * the boot stage both hash through it: one selection
+ * (hv_native_hash_init_cpu) serves both.
  *
  * Like the BearSSL backend: no allocation, no pointer into the context (it
  * may be copied), and update/final on a context whose init failed do
@@ -118,16 +120,26 @@ static void x86_sha256_out(const x86_sha256 *ctx, uint8_t out[32])
 
 /* ---- Backend ---------------------------------------------------------- */
 
-int hv_native_hash_init(hv_hash_ctx *ctx, uint32_t digest_alg, int mode)
+/* A CPU without the SHA extensions, for HV_NATIVE_PORTABLE. */
+static void cpuid_without_extensions(uint32_t leaf, uint32_t subleaf,
+                                     uint32_t regs[4])
+{
+    (void)leaf;
+    (void)subleaf;
+    regs[0] = regs[1] = regs[2] = regs[3] = 0; /* max leaf 0: nothing */
+}
+
+int hv_native_hash_init_cpu(hv_hash_ctx *ctx, uint32_t digest_alg,
+                            hv_cpuid_fn *cpuid)
 {
     native_hash_state st;
 
-    if (ctx == NULL)
+    if (ctx == NULL || cpuid == NULL)
         return -1;
     memset(&st, 0, sizeof(st));
     switch (digest_alg) {
     case HV_DIGEST_SHA256:
-        if (mode != HV_NATIVE_PORTABLE && hv_sha256_x86_available()) {
+        if (hv_sha256_x86_usable(cpuid)) {
             x86_sha256_init(&st.u.x86);
             st.impl = IMPL_X86;
         } else {
@@ -147,6 +159,14 @@ int hv_native_hash_init(hv_hash_ctx *ctx, uint32_t digest_alg, int mode)
     st.alg = digest_alg;
     state_store(ctx, &st);
     return 0;
+}
+
+int hv_native_hash_init(hv_hash_ctx *ctx, uint32_t digest_alg, int mode)
+{
+    return hv_native_hash_init_cpu(ctx, digest_alg,
+                                   mode == HV_NATIVE_PORTABLE
+                                       ? cpuid_without_extensions
+                                       : hv_cpuid);
 }
 
 const char *hv_native_hash_impl(const hv_hash_ctx *ctx)

@@ -10,6 +10,12 @@
  * included). Every asm statement works on registers only; loads and stores
  * are plain C, so the sanitizers see them.
  *
+ * Only the functions marked SHA_TARGET touch SSE registers: the target
+ * attribute enables SSE for them alone, so the file also builds with
+ * -mgeneral-regs-only or -mno-sse, as the boot stage's own code is
+ * (boot/meson.build builds it that way too, as a check). The CPUID code
+ * stays general-purpose.
+ *
  * Register layout (Intel SHA extensions reference): the eight working
  * variables live in two XMM registers, ABEF = {f, e, b, a} and
  * CDGH = {h, g, d, c} (lane 0 first). sha256rnds2 runs two rounds, taking
@@ -22,19 +28,25 @@
 
 #if defined(__x86_64__) && !defined(HVBOOT_NO_X86_SHA)
 
+/* SSE registers for the vector type and the "x" operands; SSE2 only, the
+ * baseline of every x86-64 CPU, so what the compiler emits itself here runs
+ * on any of them (the SHA, SSSE3 and SSE4.1 instructions are in the asm). */
+#define SHA_TARGET __attribute__((target("sse2")))
+
 typedef uint32_t v4u __attribute__((vector_size(16)));
 /* The same type for loads and stores at any alignment. */
 typedef uint32_t v4u_any
     __attribute__((vector_size(16), aligned(1), may_alias));
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+void hv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4])
 {
     __asm__ volatile("cpuid"
-                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-                     : "a"(leaf), "c"(sub));
+                     : "=a"(regs[0]), "=b"(regs[1]), "=c"(regs[2]),
+                       "=d"(regs[3])
+                     : "a"(leaf), "c"(subleaf));
 }
 
-int hv_sha256_x86_available(void)
+int hv_sha256_x86_usable(hv_cpuid_fn *cpuid)
 {
     uint32_t r[4];
 
@@ -49,50 +61,55 @@ int hv_sha256_x86_available(void)
     return (int)((r[1] >> 29) & 1u); /* SHA */
 }
 
+int hv_sha256_x86_available(void)
+{
+    return hv_sha256_x86_usable(hv_cpuid);
+}
+
 /* ---- One-instruction wrappers ----------------------------------------- */
 
 /* Two rounds: returns the new ABEF. |wk| (W + K) must be in XMM0. */
-static inline v4u rnds2(v4u cdgh, v4u abef, v4u wk)
+SHA_TARGET static inline v4u rnds2(v4u cdgh, v4u abef, v4u wk)
 {
     __asm__("sha256rnds2 %2, %1, %0" : "+x"(cdgh) : "x"(abef), "Yz"(wk));
     return cdgh;
 }
 
-static inline v4u msg1(v4u w0, v4u w1)
+SHA_TARGET static inline v4u msg1(v4u w0, v4u w1)
 {
     __asm__("sha256msg1 %1, %0" : "+x"(w0) : "x"(w1));
     return w0;
 }
 
-static inline v4u msg2(v4u x, v4u w3)
+SHA_TARGET static inline v4u msg2(v4u x, v4u w3)
 {
     __asm__("sha256msg2 %1, %0" : "+x"(x) : "x"(w3));
     return x;
 }
 
 /* Byte-swap each 32-bit lane with |mask|. */
-static inline v4u shuffle_bytes(v4u x, v4u mask)
+SHA_TARGET static inline v4u shuffle_bytes(v4u x, v4u mask)
 {
     __asm__("pshufb %1, %0" : "+x"(x) : "x"(mask));
     return x;
 }
 
 /* Lanes {lo[1], lo[2], lo[3], hi[0]}: the 32-bit-shifted concatenation. */
-static inline v4u align4(v4u hi, v4u lo)
+SHA_TARGET static inline v4u align4(v4u hi, v4u lo)
 {
     __asm__("palignr $4, %1, %0" : "+x"(hi) : "x"(lo));
     return hi;
 }
 
 /* Lanes {lo[2], lo[3], hi[0], hi[1]}. */
-static inline v4u align8(v4u hi, v4u lo)
+SHA_TARGET static inline v4u align8(v4u hi, v4u lo)
 {
     __asm__("palignr $8, %1, %0" : "+x"(hi) : "x"(lo));
     return hi;
 }
 
 /* Lanes {x[2], x[3], x[2], x[3]}: the second pair of W + K to the bottom. */
-static inline v4u high_pair(v4u x)
+SHA_TARGET static inline v4u high_pair(v4u x)
 {
     v4u r;
     __asm__("pshufd $0x0e, %1, %0" : "=x"(r) : "x"(x));
@@ -100,7 +117,7 @@ static inline v4u high_pair(v4u x)
 }
 
 /* Lanes reversed: {x[3], x[2], x[1], x[0]}. */
-static inline v4u reverse(v4u x)
+SHA_TARGET static inline v4u reverse(v4u x)
 {
     v4u r;
     __asm__("pshufd $0x1b, %1, %0" : "=x"(r) : "x"(x));
@@ -108,7 +125,7 @@ static inline v4u reverse(v4u x)
 }
 
 /* Neighbouring lanes swapped: {x[1], x[0], x[3], x[2]}. */
-static inline v4u swap_pairs(v4u x)
+SHA_TARGET static inline v4u swap_pairs(v4u x)
 {
     v4u r;
     __asm__("pshufd $0xb1, %1, %0" : "=x"(r) : "x"(x));
@@ -116,7 +133,7 @@ static inline v4u swap_pairs(v4u x)
 }
 
 /* Lanes {lo[0], lo[1], hi[2], hi[3]}. */
-static inline v4u blend_high(v4u lo, v4u hi)
+SHA_TARGET static inline v4u blend_high(v4u lo, v4u hi)
 {
     __asm__("pblendw $0xf0, %1, %0" : "+x"(lo) : "x"(hi));
     return lo;
@@ -160,6 +177,7 @@ static const v4u round_k[16] = {
             (w) = msg2(msg1((w), (x)) + align4((z), (y)), (z));               \
     } while (0)
 
+SHA_TARGET
 void hv_sha256_x86_blocks(uint32_t h[8], const uint8_t *data, size_t blocks)
 {
     const v4u bswap_mask = {0x00010203u, 0x04050607u, 0x08090a0bu,
@@ -216,6 +234,19 @@ void hv_sha256_x86_blocks(uint32_t h[8], const uint8_t *data, size_t blocks)
 }
 
 #else /* not x86-64, or SHA extensions disabled at build time */
+
+void hv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4])
+{
+    (void)leaf;
+    (void)subleaf;
+    regs[0] = regs[1] = regs[2] = regs[3] = 0;
+}
+
+int hv_sha256_x86_usable(hv_cpuid_fn *cpuid)
+{
+    (void)cpuid; /* nothing here could run the extensions */
+    return 0;
+}
 
 int hv_sha256_x86_available(void)
 {

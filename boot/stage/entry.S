@@ -126,6 +126,13 @@ stage_entry32:
 
     mov     $page_pml4, %eax
     mov     %eax, %cr3
+    /*
+     * SSE on (CR4.OSFXSR, OSXMMEXCPT; CR0.EM clear, MP set) before any C
+     * runs: Debian's libzstd.a and libbearssl.a and the verifier library
+     * use SSE registers, and the SHA-256 code on the SHA extensions
+     * (sha256_x86.c, picked from CPUID) needs them too. The stage's own
+     * files are built -mgeneral-regs-only all the same.
+     */
     mov     %cr4, %eax
     or      $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
     mov     %eax, %cr4

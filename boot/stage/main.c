@@ -77,6 +77,13 @@ static char slot_name(uint32_t slot)
     return slot == HV_SLOT_A ? 'A' : 'B';
 }
 
+static int same_text(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
 static const char *alg_name(uint32_t alg)
 {
     switch (alg) {
@@ -326,6 +333,11 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
         stage_halt(EXIT_FATAL, "no usable trust area; the monitor was not "
                                "started");
     print_device(&trust);
+    const char *sha256 = stage_sha256_code();
+    kprintf("hvstage: SHA-256 code: %s (%s)\n", sha256,
+            same_text(sha256, "x86-sha")
+                ? "CPUID reports the SHA extensions"
+                : "CPUID does not report all of SHA, SSSE3 and SSE4.1");
 
     /* The boot state (docs/UPDATE.md): the shared decision code picks the
      * slot, records trial boots and raises the floor; it calls back here

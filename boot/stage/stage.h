@@ -134,6 +134,11 @@ typedef struct stage_attempt {
     size_t verify_stack;   /* of which below the hv_verify call site    */
 } stage_attempt;
 
+/* The SHA-256 code the stage's digests run on this CPU, as
+ * hv_crypto_native's hash_init picks it from CPUID: "x86-sha" or
+ * "portable" (crypto_internal.h, hv_native_hash_impl). */
+const char *stage_sha256_code(void);
+
 /*
  * Verify slot |slot| with the trusted keys and device identity of |t| and
  * |floor| as the rollback counter (max of the trust area's value and the

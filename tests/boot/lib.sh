@@ -119,14 +119,15 @@ hex() { printf '%x' "$1"; }
 # the boot-state records the stage and the monitor write persist in FLASH
 # (the stage maps only the boot_state region writable; docs/BOOT.md).
 # Sets $status to QEMU's exit status (33 monitor ok, 65 no bootable slot,
-# 67 stage fatal, 124 timeout).
+# 67 stage fatal, 124 timeout). QEMU_CPU picks the CPU model (default
+# qemu64: no SSSE3, SSE4.1 or SHA extensions).
 boot() {
     fl=$1 log=$2
     dd if="$fl" of="$T/stage-region.bin" bs=4096 \
         skip=$((region_boot_stage_offset / 4096)) \
         count=$((region_boot_stage_size / 4096)) 2>/dev/null ||
         die "extract boot stage"
-    timeout "$QEMU_TIMEOUT" "$QEMU" -machine pc -accel tcg -cpu qemu64 \
+    timeout "$QEMU_TIMEOUT" "$QEMU" -machine pc -accel tcg -cpu "${QEMU_CPU:-qemu64}" \
         -m 256M,slots=1,maxmem=1G -nodefaults -nic none -display none \
         -no-reboot \
         -object memory-backend-file,id=flash,mem-path="$fl",size="$(stat -c %s "$fl")",share=on \
