@@ -16,7 +16,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -78,7 +77,6 @@ class Runner:
                           "System time (seconds)" in line):
                         cpu += float(line.split(":")[1])
         return wall, rss, cpu
-
 
     def attempt(self, cmd, shell=False):
         """Run once, untimed, under the same priority; return (exit code,
@@ -870,7 +868,6 @@ def main():
         emit()
 
     # -- U-Boot FIT
-    fit = None
     if shutil.which("mkimage") and shutil.which("dtc"):
         log("U-Boot mkimage FIT")
         fd = os.path.join(work, "fit")
@@ -904,7 +901,6 @@ def main():
         ])
         fit_size = os.path.getsize(itb)
         rm(img2)()
-        fit = (fs, pipe, bs2, fit_size)
         emit("## U-Boot mkimage: a signed FIT of the same payload (%s core "
              "pre-compressed by zstd -3, drivers tar.zst; RSA-3072 "
              "signature over the configuration)" % size_name(main_size))
