@@ -13,9 +13,9 @@ _hvimage_options()
     sign) echo "--key --profile --output --help" ;;
     tbs) echo "--output --help" ;;
     attach) echo "--pub --signature --output --help" ;;
-    verify) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --json --progress --help" ;;
+    verify) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --json --progress --help" ;;
     inspect) echo "--json --help" ;;
-    extract) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --output --json --progress --help" ;;
+    extract) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --output --json --progress --help" ;;
     keygen) echo "--alg --output --pub --help" ;;
     assemble) echo "--profile --stage --key --min-signatures --board --rollback --slot-a --slot-b --active --allow-rejected --output --json --quiet --help" ;;
     update) echo "--flash --json --activate --tries --help" ;;

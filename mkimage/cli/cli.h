@@ -78,6 +78,7 @@ typedef struct cli_verify_opts {
     bool json;
     bool oem_waived;
     bool rollback_waived;
+    bool ram_waived;     /* --no-ram-check: the stage's RAM windows */
     const char *profile; /* --profile: gave the OEM and the boards */
     bool progress;       /* --progress: draw it even off a terminal */
     /* Stream a version 2 image in flat memory (hv_verify_stream); the

@@ -21,7 +21,8 @@ static const char verify_help[] =
     "usage: hvimage verify --key PUB.pem [--key ...] --board BOARD\n"
     "                      (--oem OEM | --profile PROFILE | --any-oem)\n"
     "                      (--rollback N | --no-rollback-check)\n"
-    "                      [--min-signatures N] [--json] [--progress] IMAGE\n\n"
+    "                      [--min-signatures N] [--no-ram-check] [--json]\n"
+    "                      [--progress] IMAGE\n\n"
     "Verify IMAGE exactly as the boot stage does (same library): header,\n"
     "signatures against the trusted keys, OEM, board, rollback counter,\n"
     "then every section read once, hashed and decompressed to its declared\n"
@@ -29,6 +30,9 @@ static const char verify_help[] =
     "waive them by name (the verdict then says \"not checked\").\n"
     "--profile takes the OEM from an OEM profile, requires BOARD to be one\n"
     "of its boards and every --key to be one it accepts.\n"
+    "Then the bundled boot stage's RAM windows (docs/BOOT.md \"One device\n"
+    "policy\"); --no-ram-check waives them, for an image meant for a device\n"
+    "with another stage (the verdict then says \"not checked: ram\").\n"
     "A verify that takes over a second draws a progress line on stderr when\n"
     "stderr is a terminal (never with --json); --progress forces it.\n"
     "Exit 0 verified, 1 rejected, 2 bad usage or input.\n";
@@ -37,7 +41,8 @@ static const char extract_help[] =
     "usage: hvimage extract --key PUB.pem [--key ...] --board BOARD\n"
     "                       (--oem OEM | --profile PROFILE | --any-oem)\n"
     "                       (--rollback N | --no-rollback-check)\n"
-    "                       [--min-signatures N] -o FOLDER IMAGE\n\n"
+    "                       [--min-signatures N] [--no-ram-check]\n"
+    "                       -o FOLDER IMAGE\n\n"
     "Verify IMAGE as 'hvimage verify' does, then write its sections into\n"
     "FOLDER: core.bin, bootcfg.txt, drivers/ (the archive unpacked) and\n"
     "drivers.tar, and each extra section by name. FOLDER must not exist or\n"
@@ -99,6 +104,7 @@ static int parse_opts(const char *cmd, const char *help, int argc,
         {"board", required_argument, 0, 'b'},
         {"rollback", required_argument, 0, 'r'},
         {"no-rollback-check", no_argument, 0, 'R'},
+        {"no-ram-check", no_argument, 0, 'W'},
         {"oem", required_argument, 0, 'O'},
         {"any-oem", no_argument, 0, 'A'},
         {"profile", required_argument, 0, 'p'},
@@ -161,6 +167,7 @@ static int parse_opts(const char *cmd, const char *help, int argc,
             }
             break;
         case 'R': o->rollback_waived = true; break;
+        case 'W': o->ram_waived = true; break;
         case 'n':
             rc = once(cmd, "--min-signatures", &seen_min);
             if (rc < 0 && (!cli_parse_u64(optarg, &v) || v < 1 ||
@@ -206,18 +213,28 @@ static json_object *not_checked_json(const cli_verify_opts *o)
         json_object_array_add(a, json_object_new_string("oem"));
     if (o->rollback_waived)
         json_object_array_add(a, json_object_new_string("rollback"));
+    if (o->ram_waived)
+        json_object_array_add(a, json_object_new_string("ram"));
     return a;
 }
 
+/* ", not checked: oem, rollback, ram" for the waived ones, or "". */
 static const char *not_checked_text(const cli_verify_opts *o)
 {
-    if (o->oem_waived && o->rollback_waived)
-        return ", not checked: oem, rollback";
+    static char text[64];
+    const char *names[3];
+    size_t n = 0, at = 0;
     if (o->oem_waived)
-        return ", not checked: oem";
+        names[n++] = "oem";
     if (o->rollback_waived)
-        return ", not checked: rollback";
-    return "";
+        names[n++] = "rollback";
+    if (o->ram_waived)
+        names[n++] = "ram";
+    text[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(text + at, sizeof text - at, "%s%s",
+                               i ? ", " : ", not checked: ", names[i]);
+    return text;
 }
 
 /* For a refused OEM, board or counter: what the device wanted and what the
@@ -600,7 +617,7 @@ int cmd_extract(int argc, char **argv)
             printf("%s/%s (%llu bytes)\n", shown,
                    output_name(&in->sections[i]),
                    (unsigned long long)in->sections[i].unpacked_size);
-        if (o.oem_waived || o.rollback_waived)
+        if (o.oem_waived || o.rollback_waived || o.ram_waived)
             printf("%s: extracted (%s)\n", shown,
                    not_checked_text(&o) + 2);
     }
