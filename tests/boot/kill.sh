@@ -235,6 +235,7 @@ write_class() {
     echo "  before: $pre_rec counter $pre_ctr; after: $post_rec counter $post_ctr; settles in: $want_end"
 
     mid=0 edge=0 old=0 new=0 between=0 firsta=0 firstb=0 k=0 made=0
+    fails_before=$fails
     cp "$pre" "$T/k.bin"
     while [ "$k" -lt "$kills" ]; do
         k=$((k + 1))
@@ -306,7 +307,10 @@ write_class() {
     unset mid_erase mid_program
     ctr_note=""
     [ "$post_ctr" -ne "$pre_ctr" ] && ctr_note=", counter part-raised $between"
-    echo "$name: $made kills, ${detail}$edge at an operation boundary; record after the kill: old $old, new $new$ctr_note; recovered: first boot A $firsta, B $firstb; all ended in $want_end"
+    verdict="all recovered"
+    [ "$fails" -eq "$fails_before" ] ||
+        verdict="$((fails - fails_before)) FAILED CHECKS"
+    echo "$name: $made kills, ${detail}$edge at an operation boundary; record after the kill: old $old, new $new$ctr_note; $verdict: first boot A $firsta, B $firstb; clean chain ends in $want_end"
     total=$((total + made))
 }
 
