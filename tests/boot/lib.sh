@@ -120,7 +120,8 @@ hex() { printf '%x' "$1"; }
 # (the stage maps only the boot_state region writable; docs/BOOT.md).
 # Sets $status to QEMU's exit status (33 monitor ok, 65 no bootable slot,
 # 67 stage fatal, 124 timeout). QEMU_CPU picks the CPU model (default
-# qemu64: no SSSE3, SSE4.1 or SHA extensions).
+# qemu64: no SSSE3, SSE4.1 or SHA extensions). $QEMU_EXTRA: more QEMU
+# options, split on spaces (kill.sh: the gdb stub).
 boot() {
     fl=$1 log=$2
     dd if="$fl" of="$T/stage-region.bin" bs=4096 \
@@ -134,7 +135,7 @@ boot() {
         -device pc-dimm,memdev=flash,addr=0x100000000 \
         -kernel "$T/stage-region.bin" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-        -serial file:"$log" </dev/null >"$log.qemu" 2>&1
+        -serial file:"$log" ${QEMU_EXTRA:-} </dev/null >"$log.qemu" 2>&1
     status=$?
     tr -d '\r' <"$log" >"$log.txt" && mv "$log.txt" "$log"
     checks=$((checks + 1))
