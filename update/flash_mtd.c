@@ -138,7 +138,8 @@ static int fail_open(hv_flash_mtd *m)
     return -1;
 }
 
-/* MEMGETINFO and the erase regions into |m|; what no access can use. */
+/* MEMGETINFO and the erase regions into |m|, refusing a device that no
+ * command can use, not even status. */
 static int read_geometry(hv_flash_mtd *m, hv_diag *diag)
 {
     struct mtd_info_user info;
@@ -367,9 +368,11 @@ static int mtd_erase(void *user, uint64_t off)
 {
     hv_flash_mtd *m = user;
     struct erase_info_user e;
+    /* MEMERASE's start and length have 32 bits each: enough for every
+     * block of a 4 GiB flash (the last starts at 4 GiB - erase_block). */
     if (m->read_only || m->erase_block == 0 || off % m->erase_block ||
         off > m->size || m->erase_block > m->size - off ||
-        off > UINT32_MAX - m->erase_block)
+        off > UINT32_MAX || m->erase_block > UINT32_MAX)
         return -1;
     e.start = (uint32_t)off;
     e.length = (uint32_t)m->erase_block;

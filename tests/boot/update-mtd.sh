@@ -64,6 +64,12 @@ while read -r lib; do
     cp -L "$lib" "$R$lib" || die "copy $lib"
 done <"$T/libs"
 cp "$T/b.hvi" "$R/data/b.hvi"
+# A sanitizer build's hvimage runs in the guest as on the host: with the
+# same options (the 'sanitize' test setup makes every report fatal).
+for v in ASAN_OPTIONS UBSAN_OPTIONS; do
+    eval "val=\${$v:-}"
+    [ -n "$val" ] && printf "export %s='%s'\n" "$v" "$val"
+done >"$R/data/env"
 
 # Modules and what they depend on (each .ko's modinfo "depends="), in load
 # order, one list per group the guest loads at once (/mods/GROUP.order).
@@ -94,6 +100,7 @@ cat >"$R/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 export PATH=/bin
+. /data/env
 mount -t devtmpfs dev /dev
 mount -t proc proc /proc
 mount -t sysfs sys /sys

@@ -145,11 +145,13 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
             return -1;
         }
         if (e->start % fk.info.erasesize || e->length % fk.info.erasesize ||
-            e->start + (uint64_t)e->length > fk.mem_size) {
+            e->start + (uint64_t)e->length > fk.seek_size) {
             errno = EINVAL;
             return -1;
         }
-        memset(fk.mem + e->start, 0xFF, e->length);
+        /* Only the first mem_size bytes of the device are kept. */
+        if (e->start + (uint64_t)e->length <= fk.mem_size)
+            memset(fk.mem + e->start, 0xFF, e->length);
         return 0;
     }
     errno = ENOTTY;
@@ -553,6 +555,19 @@ static void test_ops(void)
     CHECK(f.erase(f.user, 0) == 0 && fk.mem[0] == 0xFF);
     fk.erase_errno = EIO;
     CHECK(f.erase(f.user, 0) == -1);
+    hv_flash_mtd_close(&m);
+
+    /* A 4 GiB flash: MEMERASE's 32-bit fields reach its last block. */
+    fake_reset();
+    fk.seek_size = UINT64_C(1) << 32;
+    fk.info.size = 0;
+    CHECK(open_mtd(false) == 0 && hv_flash_mtd_bind(&m, 64 << 10, &d) == 0);
+    f = hv_flash_mtd_ops(&m);
+    CHECK(f.erase(f.user, (UINT64_C(1) << 32) - (64 << 10)) == 0);
+    CHECK(fk.erases == 1 && fk.last_erase.start == 0xFFFF0000u &&
+          fk.last_erase.length == 0x10000u);
+    CHECK(f.erase(f.user, UINT64_C(1) << 32) == -1);
+    CHECK(fk.erases == 1);
     hv_flash_mtd_close(&m);
 
     /* Opened read-only: nothing is written or erased. */
