@@ -45,6 +45,13 @@ fi
 hv_install_tolerant $m32_debs ||
     echo "warning: could not install $m32_debs (attack-m32-ubsan will fail)"
 
+# The MTD update test boots Debian's kernel under QEMU
+# (tests/boot/update-mtd.sh); fetch it now, a download only when Debian's
+# current version changed. Not fatal here: that test then fails and says
+# what is missing.
+sh scripts/fetch-kernel.sh >/dev/null ||
+    echo "warning: could not fetch the kernel (boot-update-mtd will fail)"
+
 dir=build-tests
 if [ ! -f $dir/build.ninja ]; then
     meson setup $dir --buildtype=debugoptimized -Dwerror=true >/dev/null || exit 1

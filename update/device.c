@@ -147,7 +147,7 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
                            "(write it with hvimage assemble)", name, why);
     d->stage_offset = at;
     if (flash_size != d->flash_size)
-        return hv_diag_set(diag, "%s: the file is %llu bytes, the device's "
+        return hv_diag_set(diag, "%s: the flash is %llu bytes, the device's "
                            "trust area says its flash is %llu bytes", name,
                            (unsigned long long)flash_size,
                            (unsigned long long)d->flash_size);

@@ -27,8 +27,8 @@ int hv_flash_file_open(hv_flash_file *ff, const char *path, bool read_only,
     if (fstat(ff->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(ff->fd);
         ff->fd = -1;
-        return hv_diag_set(diag, "%s: the flash target is not a regular file "
-                           "(a Linux MTD target is not supported yet)", path);
+        return hv_diag_set(diag, "%s: the flash target is neither a regular "
+                           "file nor an MTD device (/dev/mtdN)", path);
     }
     ff->size = (uint64_t)st.st_size;
     snprintf(ff->path, sizeof ff->path, "%s", path);

@@ -7,10 +7,13 @@
  * the stage's RAM windows), and changes the boot state only through
  * hvbootstate.h's transitions.
  *
- * Targets sit behind hv_flash_ops; this brings the flash-file target (a
- * factory flash or a raw dump: the file IS the device, written in place).
- * A Linux MTD target is not written yet. Verification streams a version 2
- * image in flat memory (about 12 MiB whatever its size).
+ * Targets sit behind hv_flash_ops: a flash file (a factory flash or a raw
+ * dump: the file IS the device, written in place) or a Linux MTD device
+ * (/dev/mtdN, geometry from the kernel). hv_flash_target picks one from a
+ * path; an agent opens it, opens the device over its ops, binds the two
+ * (the MTD's erase blocks must be the stage's), then updates and syncs.
+ * Verification streams a version 2 image in flat memory (about 13 MiB
+ * whatever its size).
  *
  * Functions return 0, or -1 with |diag| filled (common/diag.h classes:
  * INPUT for a target that is not a provisioned device or bad usage,
@@ -44,6 +47,46 @@ hv_flash_ops hv_flash_file_ops(hv_flash_file *ff);
 /* fsync the file (after every change, before reporting success). */
 int hv_flash_file_sync(hv_flash_file *ff, hv_diag *diag);
 void hv_flash_file_close(hv_flash_file *ff);
+
+/* ---- Linux MTD target -------------------------------------------------- */
+
+struct hv_mtd_sys; /* the system calls used (update/flash_mtd_sys.h) */
+
+typedef struct hv_flash_mtd {
+    int fd;
+    uint64_t size;        /* lseek(SEEK_END): MEMGETINFO's size is 32-bit */
+    uint32_t type, flags; /* MEMGETINFO: MTD_NORFLASH..., MTD_WRITEABLE... */
+    uint32_t erasesize, writesize;
+    bool uniform;         /* no erase region of another erase size: */
+    uint32_t region_erasesize, region_offset; /* else the odd one      */
+    bool read_only;
+    uint64_t erase_block; /* hv_flash_mtd_bind sets it */
+    const struct hv_mtd_sys *sys;
+    char path[4096];
+} hv_flash_mtd;
+
+/* 1 if |path| names an MTD character device (major 90: /dev/mtdN, or the
+ * read-only /dev/mtdNro) or its sysfs directory (/sys/class/mtd/mtdN),
+ * with the device node's path in |node|; 0 if it is anything else (a
+ * flash file); -1 with |diag| for an mtdblock device or a sysfs directory
+ * without its node. */
+int hv_flash_mtd_probe(const char *path, char *node, size_t node_size,
+                       hv_diag *diag);
+/* Open the MTD node |path| and read its geometry. Refused (class INPUT):
+ * NAND, a type that is not raw flash, and, unless |read_only|, a device
+ * that cannot be written as NOR: read-only (MTD_WRITEABLE clear, or the
+ * mtdNro node), no single-bit programming (MTD_BIT_WRITEABLE clear), or a
+ * write size other than 1. */
+int hv_flash_mtd_open(hv_flash_mtd *m, const char *path, bool read_only,
+                      hv_diag *diag);
+/* Check the device against the stage's |erase_block| (hv_device's) and
+ * use it: refused unless the MTD's erase size is exactly that and, for
+ * writing, the same over the whole device. */
+int hv_flash_mtd_bind(hv_flash_mtd *m, uint64_t erase_block, hv_diag *diag);
+/* NOR over the device: read with pread, program stores old AND new with
+ * pwrite, erase is MEMERASE of one erase block. */
+hv_flash_ops hv_flash_mtd_ops(hv_flash_mtd *m);
+void hv_flash_mtd_close(hv_flash_mtd *m);
 
 /* ---- The device, as its own boot stage sees it ------------------------ */
 
@@ -149,5 +192,28 @@ int hv_update_mark_bad(hv_device *dev, uint32_t *slot, hv_diag *diag);
 /* Make the other slot active if it is good/unknown and verifies at the
  * floor (hv_bs_rollback). Sets *slot to the new active slot. */
 int hv_update_rollback(hv_device *dev, uint32_t *slot, hv_diag *diag);
+
+/* ---- A target picked by its path -------------------------------------- */
+
+typedef enum hv_flash_kind { HV_FLASH_FILE, HV_FLASH_MTD } hv_flash_kind;
+
+typedef struct hv_flash_target {
+    hv_flash_kind kind;
+    uint64_t size;
+    hv_flash_file file; /* kind HV_FLASH_FILE */
+    hv_flash_mtd mtd;   /* kind HV_FLASH_MTD  */
+} hv_flash_target;
+
+/* An MTD device (hv_flash_mtd_probe) or else a flash file. */
+int hv_flash_target_open(hv_flash_target *t, const char *path, bool read_only,
+                         hv_diag *diag);
+hv_flash_ops hv_flash_target_ops(hv_flash_target *t);
+/* After hv_device_open over the target's ops: use the device's erase
+ * block (hv_flash_mtd_bind for an MTD). */
+int hv_flash_target_bind(hv_flash_target *t, const hv_device *dev,
+                         hv_diag *diag);
+/* Every change on the medium before success is reported. */
+int hv_flash_target_sync(hv_flash_target *t, hv_diag *diag);
+void hv_flash_target_close(hv_flash_target *t);
 
 #endif /* HVUPDATE_H */

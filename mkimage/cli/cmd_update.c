@@ -1,7 +1,8 @@
 /*
  * update: field update of a device's flash through the updater library
- * (update/hvupdate.h), over a flash file written in place. The device's
- * trust comes from the flash's own boot stage, never from options.
+ * (update/hvupdate.h), over a flash file written in place or a Linux MTD
+ * device. The device's trust comes from the flash's own boot stage, never
+ * from options.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -26,8 +28,9 @@ static const char update_help[] =
     "       hvimage update --flash FLASH mark-bad [a|b]\n"
     "       hvimage update --flash FLASH rollback\n\n"
     "Update a device's flash (a flash file, written in place: it is the\n"
-    "device) with the boot stage's own rules. The device's keys, board, OEM,\n"
-    "floor and flash map are read from the stage's trust area in FLASH.\n"
+    "device; or a Linux MTD device, /dev/mtdN or /sys/class/mtd/mtdN) with\n"
+    "the boot stage's own rules. The device's keys, board, OEM, floor and\n"
+    "flash map are read from the stage's trust area in FLASH.\n"
     "  status    each slot: state, whether it verifies on this device, its\n"
     "            name and versions; the active slot, the floor, any pending\n"
     "            update\n"
@@ -42,7 +45,8 @@ static const char update_help[] =
     "  rollback  make the other slot active, if it is good or unknown and\n"
     "            verifies at the floor\n"
     "Exit 0 done, 1 image or transition refused (the boot state unchanged),\n"
-    "2 bad usage or FLASH not a provisioned flash of the right size, 3 I/O.\n";
+    "2 bad usage, or FLASH not a provisioned flash of the right size (an MTD:\n"
+    "not NOR, read-only, or erase blocks not the stage's), 3 I/O.\n";
 
 static char letter(uint32_t slot) { return slot ? 'B' : 'A'; }
 
@@ -195,11 +199,24 @@ static int status(const char *flash, hv_device *d, bool json)
 
 /* ---- install ------------------------------------------------------------ */
 
-static int install(hv_device *d, const char *flash, const char *image,
+/* Whether the image source |fd| is the flash target itself: the same file,
+ * or a node of the same MTD device (mtdN and mtdNro share it). */
+static bool same_medium(const hv_flash_target *t, int fd)
+{
+    struct stat fs, is;
+    int tfd = t->kind == HV_FLASH_MTD ? t->mtd.fd : t->file.fd;
+    if (fstat(tfd, &fs) != 0 || fstat(fd, &is) != 0)
+        return false;
+    if (S_ISCHR(fs.st_mode) && S_ISCHR(is.st_mode))
+        return major(fs.st_rdev) == major(is.st_rdev) &&
+               minor(fs.st_rdev) >> 1 == minor(is.st_rdev) >> 1;
+    return fs.st_dev == is.st_dev && fs.st_ino == is.st_ino;
+}
+
+static int install(hv_device *d, const hv_flash_target *t, const char *image,
                    bool activate, uint32_t tries)
 {
     hv_diag diag = {0};
-    struct stat fs, is;
     int fd = 0;
     if (strcmp(image, "-") != 0) {
         fd = open(image, O_RDONLY | O_CLOEXEC);
@@ -210,8 +227,7 @@ static int install(hv_device *d, const char *flash, const char *image,
     }
     /* The flash is written in place: an image that is the flash itself
      * would be overwritten while it is the source. */
-    if (stat(flash, &fs) == 0 && fstat(fd, &is) == 0 &&
-        fs.st_dev == is.st_dev && fs.st_ino == is.st_ino) {
+    if (same_medium(t, fd)) {
         if (fd)
             close(fd);
         return cli_usage_error("update", "IMAGE and --flash are the same "
@@ -313,27 +329,31 @@ int cmd_update(int argc, char **argv)
         return cli_usage_error("update", "slot must be a or b");
 
     hv_diag diag = {0};
-    hv_flash_file ff;
+    hv_flash_target *t = malloc(sizeof *t);
     hv_device *d = malloc(sizeof *d);
-    if (!d)
+    if (!t || !d) {
+        free(t);
+        free(d);
         return cli_report("update", &(hv_diag){"out of memory",
                                                HV_FAIL_INTERNAL});
-    if (hv_flash_file_open(&ff, flash, is_status, &diag) != 0) {
+    }
+    if (hv_flash_target_open(t, flash, is_status, &diag) != 0) {
+        free(t);
         free(d);
         return cli_report("update", &diag);
     }
-    hv_flash_ops ops = hv_flash_file_ops(&ff);
-    if (hv_device_open(d, &ops, ff.size, flash, &diag) != 0) {
+    hv_flash_ops ops = hv_flash_target_ops(t);
+    if (hv_device_open(d, &ops, t->size, flash, &diag) != 0 ||
+        hv_flash_target_bind(t, d, &diag) != 0) {
         rc = cli_report("update", &diag);
         goto out;
     }
-    ff.erase_block = d->erase_block;
     if (is_status) {
         rc = status(flash, d, json);
         goto out;
     }
     if (is_install) {
-        rc = install(d, flash, argv[optind], activate, (uint32_t)tries);
+        rc = install(d, t, argv[optind], activate, (uint32_t)tries);
     } else {
         int r;
         const char *what;
@@ -355,10 +375,11 @@ int cmd_update(int argc, char **argv)
             printf("slot %c %s\n", letter(slot), what);
     }
     /* Every change is on the device before success is reported. */
-    if (hv_flash_file_sync(&ff, &diag) != 0 && rc == HV_EXIT_OK)
+    if (hv_flash_target_sync(t, &diag) != 0 && rc == HV_EXIT_OK)
         rc = cli_report("update", &diag);
 out:
-    hv_flash_file_close(&ff);
+    hv_flash_target_close(t);
+    free(t);
     free(d);
     return rc;
 }

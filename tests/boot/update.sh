@@ -170,7 +170,7 @@ refused_unchanged "$T/f.bin" 2 "IMAGE and --flash are the same file" install "$T
 refused_unchanged "$T/f.bin" 2 "IMAGE and --flash are the same file" install - <"$T/f.bin"
 cp "$T/f.bin" "$T/small.bin"
 truncate -s -"$erase_block" "$T/small.bin"
-refused_unchanged "$T/small.bin" 2 "the file is [0-9]+ bytes, the device's trust area says its flash is [0-9]+ bytes" install "$T/b.hvi"
+refused_unchanged "$T/small.bin" 2 "the flash is [0-9]+ bytes, the device's trust area says its flash is [0-9]+ bytes" install "$T/b.hvi"
 cp "$T/f.bin" "$T/blank.bin"
 dd if=/dev/zero of="$T/blank.bin" bs=4096 seek=$((region_boot_stage_offset / 4096)) \
     count=$((region_boot_stage_size / 4096)) conv=notrunc status=none
