@@ -399,9 +399,11 @@ static int mtd_erase(void *user, uint64_t off)
 hv_flash_ops hv_flash_mtd_ops(hv_flash_mtd *m)
 {
     /* page_size only splits programs; the kernel's MTD layer programs a
-     * write of any length and alignment on a write-size-1 device. */
+     * write of any length and alignment on a write-size-1 device. Each
+     * program is a read and a write here, so 4 KiB pieces, as for a flash
+     * file, not the 256-byte page of SPI NOR. */
     hv_flash_ops f = {m, mtd_read, mtd_program, mtd_erase, m->erase_block,
-                      256};
+                      4096};
     return f;
 }
 

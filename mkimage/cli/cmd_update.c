@@ -235,6 +235,7 @@ static int install(hv_device *d, const hv_flash_target *t, const char *image,
     }
     hv_install_report rep;
     /* A regular file's length is checked against the header up front. */
+    struct stat is;
     uint64_t size = HV_UPDATE_SIZE_UNKNOWN;
     if (fstat(fd, &is) == 0 && S_ISREG(is.st_mode))
         size = (uint64_t)is.st_size;

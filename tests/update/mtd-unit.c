@@ -493,7 +493,7 @@ static void test_ops(void)
     CHECK(open_mtd(false) == 0);
     CHECK(hv_flash_mtd_bind(&m, 64 << 10, &d) == 0);
     hv_flash_ops f = hv_flash_mtd_ops(&m);
-    CHECK(f.erase_block == 64 << 10 && f.page_size == 256);
+    CHECK(f.erase_block == 64 << 10 && f.page_size == 4096);
     uint8_t buf[8];
 
     /* Program stores old AND new on a device that overwrites. */
