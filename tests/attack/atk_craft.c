@@ -332,10 +332,10 @@ void c_emit(ctx *c)
                (size_t)(blen < n - c->tbs_len ? blen : n - c->tbs_len));
     for (uint32_t i = 0; i < count; i++) {
         uint64_t off = in->sections[i].offset;
-        if (off <= n && c->m.tlen[i] <= n - off)
-            memcpy(c->out + off, c->m.tab[i], c->m.tlen[i]);
-        else
+        if (off > n || c->m.tlen[i] > n - off)
             continue;
+        if (c->m.tlen[i]) /* version 1: no table (tab NULL) */
+            memcpy(c->out + off, c->m.tab[i], c->m.tlen[i]);
         off += c->m.tlen[i];
         if (c->m.plen[i] <= n - off)
             memcpy(c->out + off, c->m.pay[i], c->m.plen[i]);
