@@ -368,8 +368,10 @@ static hv_result stream_section(const hv_ops *ops, const hv_crypto *c,
                 r = hv_zstd_stream_feed(&z, st->chunk, n, last, st->out,
                                         st->out_size, emit_section_bytes,
                                         &ectx);
+            /* A frame is judged whole, as hv_verify judges it: at the
+             * section's first stored byte, whichever chunk showed it. */
             if (r != HV_OK)
-                return fail(v, r, at);
+                return fail(v, r, r == HV_ERR_IO ? at : s->data_offset);
         } else if (s->compression == HV_COMPRESSION_NONE &&
                    emit_section_bytes(&ectx, st->chunk, n) != 0) {
             return fail(v, HV_ERR_IO, at);

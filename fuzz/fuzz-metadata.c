@@ -11,7 +11,8 @@
  *  - canonical form (FORMAT.md: "exactly one valid encoding"): metadata
  *    that parses is re-encoded by the builder's hv_encode_tbs() to the very
  *    same bytes;
- *  - the parsed values are inside the format's limits;
+ *  - the parsed values are inside the format's limits, and a section's
+ *    chunk table (format version 2) is what its signed sizes make it;
  *  - a valid signature block stays valid after the builder's
  *    hv_sig_block_insert() adds a key, with one more filled slot.
  *
@@ -39,7 +40,30 @@ static void check_info(const hv_image_info *info, const uint8_t *tbs,
             fuzz_fail("section %u placed at %llu (previous end %llu)", i,
                       (unsigned long long)s->offset,
                       (unsigned long long)end);
-        end = s->offset + s->stored_size;
+        /* Version 2: the chunk table first, sized by the signed sizes and
+         * within the verifier's buffer; version 1: none. */
+        uint64_t entries = info->chunk_log2
+                               ? hv_chunk_entries(s->compression,
+                                                  s->unpacked_size,
+                                                  info->chunk_log2)
+                               : 0;
+        if ((info->header.format_version == HV_FORMAT_VERSION_1) !=
+                (info->chunk_log2 == 0) ||
+            (info->chunk_log2 &&
+             (info->chunk_log2 < HV_MIN_CHUNK_LOG2 ||
+              info->chunk_log2 > HV_MAX_CHUNK_LOG2 ||
+              s->stored_size >
+                  hv_stored_bound(s->compression, s->unpacked_size))) ||
+            s->chunk_entries != entries ||
+            s->table_size != entries * hv_digest_size(info->digest_alg) ||
+            s->table_size > HV_MAX_CHUNK_TABLE_SIZE ||
+            s->data_offset != s->offset + s->table_size)
+            fuzz_fail("section %u: chunk table of %llu bytes, data at %llu "
+                      "(chunk_log2 %u, format %u)", i,
+                      (unsigned long long)s->table_size,
+                      (unsigned long long)s->data_offset, info->chunk_log2,
+                      info->header.format_version);
+        end = s->data_offset + s->stored_size;
     }
     if (end != info->header.image_size)
         fuzz_fail("last section ends at %llu, image at %llu",

@@ -7,7 +7,9 @@
  *     header checks, the signature block and the signature check as an
  *     attacker meets them;
  *  2. a re-signed copy: every section digest that can be placed is
- *     recomputed (OpenSSL) into the metadata, then header || metadata is
+ *     recomputed (OpenSSL) into the metadata (format version 2: each
+ *     chunk's digest into the section's chunk table, entries past the
+ *     last chunk zeroed, and the table's digest), then header || metadata is
  *     signed with the test key into slot 0 (and, if the input uses slot 1,
  *     into slot 1 under the key's alias id). A mutation of the metadata or of
  *     a section thus gets past the signature and the digests, so
@@ -29,7 +31,17 @@
  *    bytes give;
  *  - the re-signed copy never fails on a slot it signed, nor on a digest
  *    that was recomputed (OpenSSL and BearSSL agree);
- *  - one key trusted under two ids counts as one signer.
+ *  - one key trusted under two ids counts as one signer;
+ *  - hv_verify_stream agrees: each run is repeated through the stream
+ *    (one chunk buffer, no section memory), which must give hv_verify's
+ *    result, failed section and fail_offset, read each byte once in
+ *    order and, on HV_OK, pass every image byte to its sink once, in
+ *    order. Format version 1 images give HV_ERR_NOT_STREAMABLE instead
+ *    (unless refused before their version field counts); where hv_verify
+ *    had no RAM for a section the stream, needing none, decides on the
+ *    bytes; and a frame libzstd rejects may be named bad_compressed_data by
+ *    one and unpacked_size_mismatch by the other, at the same byte (the
+ *    one-shot and the streaming decoder meet the error in another order).
  *
  * Verdict (fuzz_verdict): the first run's, HV_OK or not.
  */
@@ -225,7 +237,7 @@ static void check_ok(const plat *p, const hv_verdict *v, const uint8_t *image)
                   (unsigned long long)p->next);
     for (uint32_t i = 0; i < info->section_count; i++) {
         const hv_section *s = &info->sections[i];
-        const uint8_t *src = image + s->offset;
+        const uint8_t *src = image + s->data_offset;
         if (!s->data && s->unpacked_size > 0)
             fuzz_fail("HV_OK but section %u has no data", i);
         if (s->compression == HV_COMPRESSION_NONE) {
@@ -257,6 +269,99 @@ static void check_result(hv_result r, const hv_verdict *v)
                           hv_result_name(r), i);
 }
 
+/* ---- the same image through hv_verify_stream -------------------------- */
+
+typedef struct stream_sink {
+    const uint8_t *image;
+    size_t len;
+    uint64_t next;
+} stream_sink;
+
+static int sink_image(void *user, uint64_t off, const uint8_t *p, size_t n)
+{
+    stream_sink *k = user;
+    if (off != k->next || off > k->len || n > k->len - off ||
+        memcmp(p, k->image + off, n) != 0)
+        fuzz_fail("image_bytes got [%llu, +%zu) after %llu, or not the "
+                  "image's bytes",
+                  (unsigned long long)off, n, (unsigned long long)k->next);
+    k->next = off + n;
+    return 0;
+}
+
+/* Both name a frame libzstd refuses; which one depends on the decoder's
+ * output buffer (see the oracles above). */
+static int zstd_refusal(hv_result r)
+{
+    return r == HV_ERR_DECOMPRESS || r == HV_ERR_UNPACKED_SIZE;
+}
+
+static void stream_agrees(const uint8_t *image, size_t len,
+                          const hv_ops *held_ops, const hv_policy *pol,
+                          hv_workspace *ws, const hv_verdict *v)
+{
+    static uint8_t *chunk, *out;
+    static void *zstd;
+    if (!chunk) {
+        chunk = fuzz_xmalloc((size_t)1 << HV_MAX_CHUNK_LOG2);
+        out = fuzz_xmalloc(64u << 10);
+        zstd = fuzz_xmalloc(HV_ZSTD_STREAM_WORKSPACE_SIZE);
+    }
+    const plat *held = held_ops->user;
+    plat p;
+    plat_init(&p, image, len, "", held->rollback);
+    memcpy(p.board, held->board, HV_BOARD_ID_SIZE);
+    hv_ops ops = *held_ops;
+    ops.user = &p;
+    ops.section_memory = NULL;
+    stream_sink k = {image, len, 0};
+    hv_stream st = {&k, chunk, (size_t)1 << HV_MAX_CHUNK_LOG2, zstd,
+                    HV_ZSTD_STREAM_WORKSPACE_SIZE, out, 64u << 10, 1,
+                    sink_image, NULL};
+    hv_verdict *sv = fuzz_xmalloc(sizeof *sv);
+    hv_result r = hv_verify_stream(&ops, &hv_crypto_bearssl, pol, ws, &st, sv);
+    if ((unsigned)r >= HV_RESULT_COUNT || sv->result != r)
+        fuzz_fail("stream result %d, verdict says %d", (int)r,
+                  (int)sv->result);
+
+    hv_result want = v->result;
+    uint64_t want_off = v->fail_offset;
+    uint32_t want_sec = v->failed_section;
+    int v1 = len >= HV_HEADER_SIZE &&
+             hv_le32(image + HV_HDR_OFF_FORMAT_VERSION) == HV_FORMAT_VERSION_1;
+    int before_version =
+        want == HV_ERR_MAGIC || want == HV_ERR_VERSION ||
+        want == HV_ERR_HEADER ||
+        (want != HV_OK && want_off == 0 &&
+         (want == HV_ERR_REGION || want == HV_ERR_IO));
+    if (v1 && !before_version) {
+        want = HV_ERR_NOT_STREAMABLE;
+        want_off = HV_HDR_OFF_FORMAT_VERSION;
+        want_sec = UINT32_MAX;
+    }
+    int agree = r == want && sv->fail_offset == want_off &&
+                sv->failed_section == want_sec;
+    if (!agree && !(want == HV_ERR_MEMORY && !v1) &&
+        !(zstd_refusal(r) && zstd_refusal(want) &&
+          sv->fail_offset == want_off && sv->failed_section == want_sec))
+        fuzz_fail("hv_verify_stream says %s (section %u, offset %llu), "
+                  "hv_verify %s (section %u, offset %llu)",
+                  hv_result_name(r), sv->failed_section,
+                  (unsigned long long)sv->fail_offset, hv_result_name(want),
+                  want_sec, (unsigned long long)want_off);
+    if (r == HV_OK) {
+        if (k.next != sv->info.header.image_size)
+            fuzz_fail("stream HV_OK but image_bytes got %llu of %llu bytes",
+                      (unsigned long long)k.next,
+                      (unsigned long long)sv->info.header.image_size);
+        for (uint32_t i = 0; i < HV_MAX_SECTIONS; i++)
+            if (sv->info.sections[i].data)
+                fuzz_fail("stream left section %u a data pointer", i);
+    }
+    free(sv);
+    plat_free(&p);
+}
+
 /* ---- the two runs ----------------------------------------------------- */
 
 static hv_result run(const uint8_t *image, size_t len, const char *board,
@@ -280,6 +385,8 @@ static hv_result run(const uint8_t *image, size_t len, const char *board,
     if (r == HV_OK)
         check_ok(&p, v, image);
     plat_free(&p);
+    /* The verdict |v| stays hv_verify's: the stream has its own. */
+    stream_agrees(image, len, &ops, &pol, ws, v);
     return r;
 }
 
@@ -306,17 +413,39 @@ static int resign(uint8_t *img, size_t len, char *board, size_t board_cap,
                                ? EVP_sha384()
                                : EVP_sha256();
         int all = 1;
+        size_t dsize = (size_t)EVP_MD_get_size(md);
         for (uint32_t i = 0; i < info->section_count; i++) {
             const hv_section *s = &info->sections[i];
-            if (s->offset > len || s->stored_size > len - s->offset) {
+            if (s->offset > len || s->table_size > len - s->offset ||
+                s->data_offset > len || s->stored_size > len - s->data_offset) {
                 all = 0;
                 continue;
             }
             uint8_t *field = img + HV_HEADER_SIZE + HV_META_FIXED_SIZE +
                              (size_t)i * HV_SECTION_ENTRY_SIZE +
                              HV_SEC_OFF_DIGEST;
-            if (sha(md, img + s->offset, (size_t)s->stored_size, NULL, 0,
-                    field) != 0)
+            const uint8_t *covered = img + s->data_offset;
+            size_t covered_len = (size_t)s->stored_size;
+            if (info->chunk_log2) {
+                /* Version 2: the table from the chunks, then its digest
+                 * (hv_parse_metadata bounded the table by 64 KiB). */
+                uint8_t *table = img + s->offset;
+                size_t chunk = (size_t)1 << info->chunk_log2;
+                memset(table, 0, (size_t)s->table_size);
+                for (size_t off = 0, e = 0;
+                     off < s->stored_size && (e + 1) * dsize <= s->table_size;
+                     off += chunk, e++) {
+                    size_t n = s->stored_size - off < chunk
+                                   ? (size_t)(s->stored_size - off)
+                                   : chunk;
+                    if (sha(md, img + s->data_offset + off, n, NULL, 0,
+                            table + e * dsize) != 0)
+                        fuzz_fail("digest failed in OpenSSL");
+                }
+                covered = table;
+                covered_len = (size_t)s->table_size;
+            }
+            if (sha(md, covered, covered_len, NULL, 0, field) != 0)
                 fuzz_fail("digest failed in OpenSSL");
         }
         *digests_fixed = all;

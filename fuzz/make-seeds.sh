@@ -120,9 +120,11 @@ sections:
   - {name: b-empty-zstd, path: empty.bin}
   - {name: c-stored, path: extra.txt, compress: false}
 EOF
-img() { # VERDICT NAME MANIFEST PROFILE: the verdict of fuzz-verify's first run
+img() { # VERDICT NAME MANIFEST PROFILE [FORMAT]: the verdict of fuzz-verify's
+    # first run; FORMAT the image format version (1 unless given: the
+    # first seeds predate version 2 and keep version 1 covered)
     "$hvimage" build -m "$w/$3.yaml" -p "$w/$4.yaml" -o "$w/$2.hvi" \
-        --key "$key" --threads 1 --quiet
+        --key "$key" --threads 1 --quiet --format-version "${5:-1}"
     cp "$w/$2.hvi" "$corpus/verify/$1-$2.hvi"
     # header + metadata + signature block: all parse, whatever the OEM
     python3 - "$w/$2.hvi" "$corpus/metadata/ok-$2.tbs" <<'EOF'
@@ -136,6 +138,11 @@ img ok core-sha256 m-core p-small
 img ok full-sha384-2slots m-full p-wide
 img ok extras-stored-empty m-extras p-small
 img bad other-oem m-core p-other
+# Format version 2 (chunk tables; what the builder writes by default).
+img ok v2-core-sha256 m-core p-small 2
+img ok v2-full-sha384-2slots m-full p-wide 2
+img ok v2-extras-stored-empty m-extras p-small 2
+img bad v2-other-oem m-core p-other 2
 # Slot 1 signed too, under the alias id fuzz-verify.c also trusts for the
 # test key (ff..fe): the same key under two ids, which must count once.
 python3 - "$corpus/verify/ok-full-sha384-2slots.hvi" \
@@ -157,6 +164,16 @@ img = open(c + '/verify/ok-core-sha256.hvi', 'rb').read()
 # The core's last stored byte changed behind a valid signature: digest.
 open(c + '/verify/bad-core-tampered.hvi', 'wb').write(
     img[:-1] + bytes([img[-1] ^ 1]))
+# Version 2: the core's last stored byte (its chunk's digest no longer
+# matches), and a byte of its chunk table (the table's digest does not).
+img = open(c + '/verify/ok-v2-core-sha256.hvi', 'rb').read()
+open(c + '/verify/bad-v2-core-tampered.hvi', 'wb').write(
+    img[:-1] + bytes([img[-1] ^ 1]))
+meta = int.from_bytes(img[12:16], 'little')
+core = int.from_bytes(img[64 + 256 + 40:64 + 256 + 48], 'little')
+t = bytearray(img)
+t[core + 3] ^= 0x10
+open(c + '/verify/bad-v2-chunk-table-tampered.hvi', 'wb').write(bytes(t))
 tbs = open(c + '/metadata/ok-core-sha256.tbs', 'rb').read()
 # A space in the image name (the format's text is [A-Za-z0-9._+-]).
 assert tbs.count(b'fuzz-core') == 1

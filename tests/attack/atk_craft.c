@@ -23,6 +23,7 @@ img IA, IB, IC;
 atk_keys KEYS;
 uint8_t *core_plain;
 size_t core_plain_len;
+uint32_t atk_format = HV_FORMAT_VERSION_2;
 
 void die(const char *what)
 {
@@ -79,8 +80,10 @@ void hash(uint32_t alg, const void *p, size_t n, uint8_t *out)
 
 void img_free(img *m)
 {
-    for (uint32_t i = 0; i < HV_MAX_SECTIONS; i++)
+    for (uint32_t i = 0; i < HV_MAX_SECTIONS; i++) {
         free(m->pay[i]);
+        free(m->tab[i]);
+    }
     memset(m, 0, sizeof *m);
 }
 
@@ -91,6 +94,8 @@ void img_copy(img *dst, const img *src)
     for (uint32_t i = 0; i < src->info.section_count; i++) {
         dst->pay[i] = dup_bytes(src->pay[i], src->plen[i]);
         dst->plen[i] = src->plen[i];
+        dst->tab[i] = dup_bytes(src->tab[i], src->tlen[i]);
+        dst->tlen[i] = src->tlen[i];
     }
 }
 
@@ -102,9 +107,59 @@ void img_from(img *m, const fixture *f)
         die("fixture image does not parse");
     for (uint32_t i = 0; i < m->info.section_count; i++) {
         const hv_section *s = &m->info.sections[i];
-        m->pay[i] = dup_bytes(f->image + s->offset, (size_t)s->stored_size);
+        m->pay[i] = dup_bytes(f->image + s->data_offset,
+                              (size_t)s->stored_size);
         m->plen[i] = (size_t)s->stored_size;
+        m->tab[i] = dup_bytes(f->image + s->offset, (size_t)s->table_size);
+        m->tlen[i] = (size_t)s->table_size;
     }
+}
+
+/* Larger tables are not made: only absurd declared sizes need them, and
+ * the parser refuses those before it sizes a table. */
+#define TABLE_MAKE_MAX ((size_t)4 << 20)
+
+void img_table(img *m, uint32_t i)
+{
+    hv_image_info *in = &m->info;
+    hv_section *s = &in->sections[i];
+    free(m->tab[i]);
+    m->tab[i] = NULL;
+    m->tlen[i] = 0;
+    s->table_size = 0;
+    memset(s->digest, 0, sizeof s->digest);
+    if (in->chunk_log2 == 0 || in->chunk_log2 > 40) {
+        hash(in->digest_alg, m->pay[i], m->plen[i], s->digest);
+        return;
+    }
+    size_t dsize = hv_digest_size(in->digest_alg);
+    uint64_t entries = s->unpacked_size <= HV_MAX_UNPACKED_SIZE
+                           ? hv_chunk_entries(s->compression, s->unpacked_size,
+                                              in->chunk_log2)
+                           : 0;
+    if (dsize == 0 || entries > TABLE_MAKE_MAX / dsize)
+        entries = 0;
+    size_t tlen = (size_t)entries * dsize;
+    uint8_t *t = calloc(tlen + 1, 1);
+    if (!t)
+        die("out of memory");
+    size_t chunk = (size_t)1 << in->chunk_log2;
+    for (size_t off = 0, e = 0; off < m->plen[i] && e < entries;
+         off += chunk, e++)
+        hash(in->digest_alg, m->pay[i] + off,
+             m->plen[i] - off < chunk ? m->plen[i] - off : chunk,
+             t + e * dsize);
+    m->tab[i] = t;
+    m->tlen[i] = tlen;
+    s->table_size = tlen;
+    hash(in->digest_alg, t, tlen, s->digest);
+}
+
+void img_format(img *m, uint32_t version, uint32_t chunk_log2)
+{
+    m->info.header.format_version = version;
+    m->info.chunk_log2 = version == HV_FORMAT_VERSION_1 ? 0 : chunk_log2;
+    img_layout(m);
 }
 
 /* Place sections by the layout rule, set sizes and digests. */
@@ -126,9 +181,9 @@ void img_layout(img *m)
         s->stored_size = m->plen[i];
         if (s->compression == HV_COMPRESSION_NONE)
             s->unpacked_size = m->plen[i];
-        memset(s->digest, 0, sizeof s->digest);
-        hash(in->digest_alg, m->pay[i], m->plen[i], s->digest);
-        pos = s->offset + s->stored_size;
+        img_table(m, i);
+        s->data_offset = s->offset + m->tlen[i];
+        pos = s->data_offset + s->stored_size;
     }
     in->header.image_size = pos;
 }
@@ -181,6 +236,20 @@ void c_load(ctx *c, const img *src)
 void c_std(ctx *c)
 {
     c_load(c, &IA);
+    img_layout(&c->m);
+}
+
+void c_std_v1(ctx *c)
+{
+    c_load(c, &IA);
+    img_format(&c->m, HV_FORMAT_VERSION_1, 0);
+}
+
+void c_chunks(ctx *c, uint32_t log2)
+{
+    if (c->m.info.chunk_log2 == 0)
+        return;
+    c->m.info.chunk_log2 = log2;
     img_layout(&c->m);
 }
 
@@ -246,7 +315,7 @@ void c_emit(ctx *c)
     const hv_image_info *in = &c->m.info;
     uint32_t count = in->section_count;
     for (uint32_t i = 0; i < count; i++) {
-        uint64_t end = in->sections[i].offset + c->m.plen[i];
+        uint64_t end = in->sections[i].offset + c->m.tlen[i] + c->m.plen[i];
         if (in->sections[i].offset < MAX_OUT && end < MAX_OUT && end > natural)
             natural = end;
     }
@@ -263,7 +332,12 @@ void c_emit(ctx *c)
                (size_t)(blen < n - c->tbs_len ? blen : n - c->tbs_len));
     for (uint32_t i = 0; i < count; i++) {
         uint64_t off = in->sections[i].offset;
-        if (off <= n && c->m.plen[i] <= n - off)
+        if (off > n || c->m.tlen[i] > n - off)
+            continue;
+        if (c->m.tlen[i]) /* version 1: no table (tab NULL) */
+            memcpy(c->out + off, c->m.tab[i], c->m.tlen[i]);
+        off += c->m.tlen[i];
+        if (c->m.plen[i] <= n - off)
             memcpy(c->out + off, c->m.pay[i], c->m.plen[i]);
     }
     c->spec.region = c->out_len;
@@ -321,13 +395,18 @@ void want_fail(ctx *c, uint32_t sec, uint64_t off)
 void c_no_sections(ctx *c)
 {
     for (uint32_t i = 0; i < c->m.info.section_count; i++)
-        c->m.plen[i] = 0;
+        c->m.plen[i] = c->m.tlen[i] = 0;
 }
 
 /* Section |i|'s offset after c_std(). */
 uint64_t sec_off(const ctx *c, uint32_t i)
 {
     return c->m.info.sections[i].offset;
+}
+
+uint64_t sec_data(const ctx *c, uint32_t i)
+{
+    return c->m.info.sections[i].offset + c->m.tlen[i];
 }
 
 /* ---- zstd helpers ------------------------------------------------------- */
@@ -532,7 +611,7 @@ void frame(ctx *c, const uint8_t *f, size_t n, uint64_t declared)
                           f, n, declared);
     img_layout(&c->m);
     c_finish(c);
-    want_fail(c, at, sec_off(c, at));
+    want_fail(c, at, sec_data(c, at));
 }
 
 /* ---- set-up ------------------------------------------------------------ */
@@ -578,9 +657,12 @@ static void setup_keys(void)
 /* see atk_craft.h */
 void atk_craft_setup(void)
 {
-    if (fixture_build(&FA, HV_SIG_ECDSA_P256_SHA256, 16, 2048) != 0 ||
-        fixture_build(&FB, HV_SIG_ECDSA_P256_SHA256, 16, 2048) != 0 ||
-        fixture_build(&FC, HV_SIG_ECDSA_P384_SHA384, 16, 2048) != 0)
+    if (fixture_build_format(&FA, HV_SIG_ECDSA_P256_SHA256, 16, 2048,
+                             atk_format) != 0 ||
+        fixture_build_format(&FB, HV_SIG_ECDSA_P256_SHA256, 16, 2048,
+                             atk_format) != 0 ||
+        fixture_build_format(&FC, HV_SIG_ECDSA_P384_SHA384, 16, 2048,
+                             atk_format) != 0)
         die("fixture build failed");
     load_signer(&FA, &SA);
     load_signer(&FB, &SB);

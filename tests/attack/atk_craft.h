@@ -47,10 +47,15 @@ enum {
 
 /* ---- the image model --------------------------------------------------- */
 
+/* A section's stored bytes are pay[i]; in format version 2 its chunk table
+ * tab[i] (tlen[i] bytes, img_layout() computes it) comes first, at the
+ * section's offset, and the stored bytes follow it. */
 typedef struct img {
     hv_image_info info;
     uint8_t *pay[HV_MAX_SECTIONS];
     size_t plen[HV_MAX_SECTIONS];
+    uint8_t *tab[HV_MAX_SECTIONS];
+    size_t tlen[HV_MAX_SECTIONS];
 } img;
 
 /* One case being crafted: its spec (what must come out), the model, the
@@ -108,8 +113,16 @@ void hash(uint32_t alg, const void *p, size_t n, uint8_t *out);
 void img_free(img *m);
 void img_copy(img *dst, const img *src);
 void img_from(img *m, const fixture *f);
-/* Place sections by the layout rule, set sizes and digests. */
+/* Place sections by the layout rule, set sizes, chunk tables (version 2)
+ * and digests. */
 void img_layout(img *m);
+/* Section |i|'s chunk table from its stored bytes, and its digest (the
+ * table's); version 2 only. A table too large to make (absurd declared
+ * sizes the parser refuses first) is left empty. */
+void img_table(img *m, uint32_t i);
+/* Turn the model into format version 1 (no chunk tables) or 2 with chunks
+ * of 1 << |chunk_log2| bytes, and lay it out again. */
+void img_format(img *m, uint32_t version, uint32_t chunk_log2);
 /* Insert a section keeping (type, name) order; payload copied. Returns its
  * index. */
 uint32_t img_add(img *m, uint32_t type, uint32_t comp, const char *name,
@@ -121,6 +134,11 @@ void img_set(img *m, uint32_t i, const void *p, size_t n);
 void c_load(ctx *c, const img *src);
 /* The usual start: fixture A, laid out again (offsets as built). */
 void c_std(ctx *c);
+/* Fixture A in format version 1, whatever the run's format. */
+void c_std_v1(ctx *c);
+/* Version 2 only: chunks of 1 << |log2| bytes, laid out again (the builder
+ * picks larger chunks for larger sections). No-op in version 1. */
+void c_chunks(ctx *c, uint32_t log2);
 /* Encode the model's header || metadata into c->tbs. */
 void c_encode(ctx *c);
 uint32_t c_slots(const ctx *c);
@@ -152,6 +170,14 @@ void want_fail(ctx *c, uint32_t sec, uint64_t off);
 void c_no_sections(ctx *c);
 /* Section |i|'s offset after c_std(). */
 uint64_t sec_off(const ctx *c, uint32_t i);
+/* Where section |i|'s stored bytes start: its offset, after its chunk table
+ * in version 2. */
+uint64_t sec_data(const ctx *c, uint32_t i);
+
+/* The format the families' images are crafted in (attack-verify
+ * --format-version; 2 unless told). Fixtures, models and controls follow
+ * it; the v2 family needs 2. */
+extern uint32_t atk_format;
 
 /* ---- zstd and ustar ---------------------------------------------------- */
 
@@ -208,6 +234,7 @@ ATK_FAMILY(mix);       /* attack-verify-mix.c        */
 ATK_FAMILY(policy);    /* attack-verify-policy.c     */
 ATK_FAMILY(zstd);      /* attack-verify-zstd.c       */
 ATK_FAMILY(extract);   /* attack-verify-extract.c    */
+ATK_FAMILY(chunks);    /* attack-verify-chunks.c     */
 #undef ATK_FAMILY
 
 #endif

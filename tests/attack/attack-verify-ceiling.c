@@ -87,12 +87,24 @@ static void ceil_meta_size_at(ctx *c)
 static void ceil_image_4g(ctx *c)
 {
     c_std(c);
+    /* Version 2: 16 MiB chunks, as the builder would pick, keep the
+     * table within HV_MAX_CHUNK_TABLE_SIZE. */
+    c_chunks(c, HV_MAX_CHUNK_LOG2);
     uint32_t at = img_add(&c->m, HV_SECTION_EXTRA, HV_COMPRESSION_NONE,
                           "huge", "", 0, 0);
     img_layout(&c->m);
     hv_section *s = &c->m.info.sections[at];
-    s->stored_size = HV_MAX_IMAGE_SIZE - s->offset;
-    s->unpacked_size = s->stored_size;
+    /* The table (version 2) depends on the size it precedes. */
+    size_t tl = 0;
+    for (;;) {
+        s->stored_size = HV_MAX_IMAGE_SIZE - s->offset - tl;
+        s->unpacked_size = s->stored_size;
+        img_table(&c->m, at);
+        if (c->m.tlen[at] == tl)
+            break;
+        tl = c->m.tlen[at];
+    }
+    s->data_offset = s->offset + tl;
     c->m.info.header.image_size = HV_MAX_IMAGE_SIZE;
     c_finish(c);
     c->spec.region = HV_MAX_IMAGE_SIZE;
@@ -113,9 +125,10 @@ static void ceil_image_4g_p1(ctx *c)
 static void ceil_unpacked_4g(ctx *c)
 {
     c_std(c);
+    c_chunks(c, HV_MAX_CHUNK_LOG2);
     uint32_t at = add_zstd_extra(c, "big", 64, 1, 64);
-    img_layout(&c->m);
     c->m.info.sections[at].unpacked_size = HV_MAX_UNPACKED_SIZE;
+    img_layout(&c->m);
     c_finish(c);
     want(c, at, c->m.info.sections[at].offset);
 }

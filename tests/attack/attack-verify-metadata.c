@@ -42,7 +42,11 @@ static void m_counts_shifted(ctx *c)
 }
 static void m_digest_0(ctx *c) { m_field32(c, HV_META_OFF_DIGEST_ALG, 0); }
 static void m_digest_3(ctx *c) { m_field32(c, HV_META_OFF_DIGEST_ALG, 3); }
-static void m_reserved(ctx *c) { m_field32(c, HV_META_OFF_RESERVED + 92, 1); }
+/* The last reserved word, just before min_security_version. */
+static void m_reserved(ctx *c)
+{
+    m_field32(c, HV_META_OFF_MIN_SECURITY_VERSION - 4, 1);
+}
 
 static void m_align(ctx *c, uint32_t align)
 {

@@ -138,7 +138,7 @@ static void pad_before_first(ctx *c)
 static void pad_between(ctx *c)
 {
     pad_layout(c);
-    uint64_t from = sec_off(c, 0) + c->m.plen[0];
+    uint64_t from = sec_data(c, 0) + c->m.plen[0];
     c->out[sec_off(c, 1) - 1] = 0x80;
     want(c, 1, from);
 }
@@ -146,7 +146,7 @@ static void pad_between(ctx *c)
 static void pad_hidden_section(ctx *c)
 {
     pad_layout(c);
-    uint64_t from = sec_off(c, 0) + c->m.plen[0];
+    uint64_t from = sec_data(c, 0) + c->m.plen[0];
     size_t room = (size_t)(sec_off(c, 1) - from);
     memcpy(c->out + from, c->m.pay[1], c->m.plen[1] < room ? c->m.plen[1] : room);
     want(c, 1, from);

@@ -11,8 +11,8 @@ image "$T/b.hvi" dev "$T/b.yaml"
 flash "$T/flash.bin" --key "$T/dev.pub.pem" --rollback 3 --slot-a "$T/a.hvi" \
     --slot-b "$T/b.hvi"
 sections "$T/a.hvi"
-drv=$sec_drivers_offset
-flip "$T/flash.bin" $((region_slot_a_offset + drv + 100))
+drv=$(chunk_at drivers 100)
+flip "$T/flash.bin" $((region_slot_a_offset + sec_drivers_data + 100))
 
 boot "$T/flash.bin" "$T/fallback.log"
 expect_status 33

@@ -70,12 +70,30 @@ json() {
 
 # sections IMAGE: set sec_<name>_offset and sec_<name>_stored from
 # hvimage inspect --json.
+# sec_NAME_data: where the stored bytes start, the offset itself in format
+# version 1, after the section's chunk table in version 2 (its size follows
+# from the signed sizes: include/hvimage/format.h hv_chunk_entries), and
+# chunk_log2 (0 in version 1).
 sections() {
     hv inspect --json "$1" >"$T/inspect.json" || die "inspect $1"
-    eval "$($PY - "$T/inspect.json" <<'PYEOF'
-import json, sys
-for s in json.load(open(sys.argv[1]))["metadata"]["sections"]:
-    print(f"sec_{s['name']}_offset={s['offset']} sec_{s['name']}_stored={s['stored_size']}")
+    eval "$($PY - "$T/inspect.json" "$1" <<'PYEOF'
+import json, struct, sys
+doc = json.load(open(sys.argv[1]))["metadata"]
+head = open(sys.argv[2], "rb").read(64 + 164)
+version = struct.unpack_from("<I", head, 8)[0]
+log2 = struct.unpack_from("<I", head, 64 + 160)[0] if version == 2 else 0
+dsize = {"sha256": 32, "sha384": 48}[doc["digest"]]
+print(f"chunk_log2={log2}")
+for s in doc["sections"]:
+    data = s.get("data_offset")
+    if data is None:
+        table = 0
+        if log2:
+            u = s["unpacked_size"]
+            bound = u if s["compression"] == "none" else u + (u >> 7) + 4096
+            table = ((bound + (1 << log2) - 1) >> log2) * dsize
+        data = s["offset"] + table
+    print(f"sec_{s['name']}_offset={s['offset']} sec_{s['name']}_stored={s['stored_size']} sec_{s['name']}_data={data}")
 PYEOF
 )" || die "sections of $1"
 }
@@ -89,6 +107,18 @@ patch() {
     # shellcheck disable=SC2059
     printf "$esc" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none ||
         die "patch $1"
+}
+
+# chunk_at NAME POS: the image offset a verifier names for a bad stored
+# byte POS bytes into section NAME (after `sections`): the section's offset
+# in version 1, the start of POS's chunk in version 2.
+chunk_at() {
+    eval "data=\$sec_$1_data"
+    if [ "$chunk_log2" -eq 0 ]; then
+        eval "echo \$sec_$1_offset"
+    else
+        echo $((data + ($2 >> chunk_log2 << chunk_log2)))
+    fi
 }
 
 # flip FILE OFFSET: invert one byte.

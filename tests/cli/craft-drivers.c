@@ -1,7 +1,8 @@
 /*
  * craft-drivers IN.hvi TAR OUT.hvi: a copy of IN whose drivers section is
  * the bytes of TAR, stored uncompressed, laid out and encoded again by the
- * builder's own encoder, with an empty signature block. Signing OUT with
+ * builder's own encoder (in IN's format version: chunk tables in version
+ * 2), with an empty signature block. Signing OUT with
  * `hvimage sign` then gives a validly signed image holding an archive the
  * builder would never have made (links through links, ...): what a
  * compromised or careless signer could ship, for the extract tests
@@ -82,33 +83,63 @@ int main(int argc, char **argv)
         }
         if (!s || s->type == HV_SECTION_DRIVERS)
             continue;
-        if (s->offset + s->stored_size > ilen)
+        if (s->data_offset + s->stored_size > ilen)
             die("a section lies outside the input");
         secs[n] = *s;
-        pay[n++] = image + s->offset;
+        pay[n++] = image + s->data_offset;
     }
     if (n > HV_MAX_SECTIONS)
         die("too many sections");
     memcpy(in.sections, secs, n * sizeof secs[0]);
     in.section_count = n;
 
-    /* The layout rule of docs/FORMAT.md, sizes and digests. */
+    /* The layout rule of docs/FORMAT.md, sizes and digests; format
+     * version 2 (the input's): each section's chunk table before its
+     * stored bytes, and the section digest the table's. */
     in.header.metadata_size = HV_META_FIXED_SIZE +
                               n * HV_SECTION_ENTRY_SIZE +
                               in.board_count * HV_BOARD_ID_SIZE;
     uint64_t pos = hv_data_start(in.header.metadata_size,
                                  in.header.signature_slots, in.section_align);
+    size_t dsize = hv_digest_size(in.digest_alg);
+    uint8_t *tables[HV_MAX_SECTIONS];
     for (uint32_t i = 0; i < n; i++) {
         hv_section *s = &in.sections[i];
         hv_hash_ctx h;
         pos = (pos + in.section_align - 1) & ~(uint64_t)(in.section_align - 1);
         s->offset = pos;
+        s->table_size = 0;
+        tables[i] = NULL;
+        if (in.chunk_log2) {
+            uint64_t chunk = (uint64_t)1 << in.chunk_log2;
+            s->chunk_entries = hv_chunk_entries(s->compression,
+                                                s->unpacked_size,
+                                                in.chunk_log2);
+            s->table_size = s->chunk_entries * dsize;
+            tables[i] = calloc(1, (size_t)s->table_size + 1);
+            if (!tables[i])
+                die("out of memory");
+            for (uint64_t off = 0, e = 0; off < s->stored_size;
+                 off += chunk, e++) {
+                if (hv_crypto_bearssl.hash_init(&h, in.digest_alg) != 0)
+                    die("digest algorithm");
+                hv_crypto_bearssl.hash_update(
+                    &h, pay[i] + off,
+                    (size_t)(s->stored_size - off < chunk ? s->stored_size - off
+                                                          : chunk));
+                hv_crypto_bearssl.hash_final(&h, tables[i] + e * dsize);
+            }
+        }
+        s->data_offset = s->offset + s->table_size;
         memset(s->digest, 0, sizeof s->digest);
         if (hv_crypto_bearssl.hash_init(&h, in.digest_alg) != 0)
             die("digest algorithm");
-        hv_crypto_bearssl.hash_update(&h, pay[i], (size_t)s->stored_size);
+        if (tables[i])
+            hv_crypto_bearssl.hash_update(&h, tables[i], (size_t)s->table_size);
+        else
+            hv_crypto_bearssl.hash_update(&h, pay[i], (size_t)s->stored_size);
         hv_crypto_bearssl.hash_final(&h, s->digest);
-        pos += s->stored_size;
+        pos = s->data_offset + s->stored_size;
     }
     in.header.image_size = pos;
 
@@ -118,9 +149,14 @@ int main(int argc, char **argv)
     if (!out)
         die("out of memory");
     memcpy(out, tbs, tbs_len); /* the signature block stays all zero */
-    for (uint32_t i = 0; i < n; i++)
-        memcpy(out + in.sections[i].offset, pay[i],
+    for (uint32_t i = 0; i < n; i++) {
+        if (tables[i])
+            memcpy(out + in.sections[i].offset, tables[i],
+                   (size_t)in.sections[i].table_size);
+        free(tables[i]);
+        memcpy(out + in.sections[i].data_offset, pay[i],
                (size_t)in.sections[i].stored_size);
+    }
     FILE *f = fopen(argv[3], "wb");
     if (!f || fwrite(out, 1, (size_t)pos, f) != pos || fclose(f) != 0)
         die(argv[3]);

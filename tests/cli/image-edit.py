@@ -4,8 +4,9 @@ CLI tests. Offsets come from include/hvimage/ through $HV_CONST.
 
   image-edit.py zstd-corrupt IMAGE SECTION   break the zstd frame of section
       SECTION (its magic) and write the digest of the broken bytes into the
-      metadata, so only decompression can tell (the image must be unsigned:
-      the metadata changes)
+      metadata (format version 2: into the chunk table, and the table's
+      digest into the metadata), so only decompression can tell (the image
+      must be unsigned: the metadata changes)
   image-edit.py junk-slot IMAGE SLOT         flip a byte of the signature in
       filled slot SLOT (its key id and sig_len stay)
   image-edit.py bad-sig-len IMAGE SLOT N     make filled slot SLOT hold N
@@ -43,12 +44,28 @@ def main():
             sys.exit(f"section {i} is not zstd")
         off = u64(img, e + K["HV_SEC_OFF_OFFSET"])
         size = u64(img, e + K["HV_SEC_OFF_STORED_SIZE"])
-        img[off] ^= 0xFF  # the frame magic: no decoder takes this frame
+        unpacked = u64(img, e + K["HV_SEC_OFF_UNPACKED_SIZE"])
         alg = u32(img, m + K["HV_META_OFF_DIGEST_ALG"])
         h = hashlib.sha384 if alg == K["HV_DIGEST_SHA384"] else hashlib.sha256
-        d = h(bytes(img[off:off + size])).digest()
         at = e + K["HV_SEC_OFF_DIGEST"]
-        img[at:at + len(d)] = d
+        version = u32(img, K["HV_HDR_OFF_FORMAT_VERSION"])
+        if version == K["HV_FORMAT_VERSION_1"]:
+            img[off] ^= 0xFF  # the frame magic: no decoder takes this frame
+            d = h(bytes(img[off:off + size])).digest()
+            img[at:at + len(d)] = d
+        else:
+            # format.h hv_stored_bound / hv_chunk_entries, zstd.
+            log2 = u32(img, m + K["HV_META_OFF_CHUNK_LOG2"])
+            chunk = 1 << log2
+            dsize = h().digest_size
+            bound = unpacked + (unpacked >> 7) + 4096
+            table = ((bound + chunk - 1) >> log2) * dsize
+            data = off + table
+            img[data] ^= 0xFF
+            d = h(bytes(img[data:data + min(size, chunk)])).digest()
+            img[off:off + dsize] = d
+            d = h(bytes(img[off:off + table])).digest()
+            img[at:at + len(d)] = d
     elif op in ("junk-slot", "bad-sig-len"):
         s = tbs_len + int(sys.argv[3]) * K["HV_SIG_SLOT_SIZE"]
         if op == "junk-slot":

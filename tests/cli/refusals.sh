@@ -32,8 +32,8 @@ for c in build sign tbs attach verify inspect extract keygen assemble; do
     expect 0 "usage: hvimage $c" hv $c --help
     expect 0 "usage: hvimage $c" hv help $c
 done
-expect 0 "^hvimage [0-9]+\.[0-9]+\.[0-9]+ \(image format 1\)" hv --version
-expect 0 "^hvimage [0-9]+\.[0-9]+\.[0-9]+ \(image format 1\)" hv -V
+expect 0 "^hvimage [0-9]+\.[0-9]+\.[0-9]+ \(image format 2; reads formats 1 and 2\)$" hv --version
+expect 0 "^hvimage [0-9]+\.[0-9]+\.[0-9]+ \(image format 2; reads formats 1 and 2\)$" hv -V
 expect 0 "usage: hvimage COMMAND" hv help
 expect 2 "unknown command 'nope'" hv help nope
 expect 2 "one command at a time" hv help build sign

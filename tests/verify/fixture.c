@@ -21,6 +21,12 @@ static int write_text(const char *path, const char *text)
 
 int fixture_build(fixture *f, uint32_t alg, uint32_t align, size_t core_size)
 {
+    return fixture_build_format(f, alg, align, core_size, 0);
+}
+
+int fixture_build_format(fixture *f, uint32_t alg, uint32_t align,
+                         size_t core_size, uint32_t format_version)
+{
     char path[400], text[2048];
     hv_diag diag;
     memset(f, 0, sizeof *f);
@@ -92,7 +98,8 @@ int fixture_build(fixture *f, uint32_t alg, uint32_t align, size_t core_size)
                        .output_path = f->image_path,
                        .signers = signers,
                        .signer_count = 1,
-                       .threads = 2};
+                       .threads = 2,
+                       .format_version = format_version};
     hv_build_report rep;
     int rc = hv_build(&o, &rep, &diag);
     hv_signer_free(s);

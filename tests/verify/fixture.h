@@ -28,6 +28,10 @@ typedef struct fixture {
 /* Build an image signed with a new key of |alg| (HV_SIG_*), sections
  * aligned to |align|, with |core_size| bytes of core. Returns 0. */
 int fixture_build(fixture *f, uint32_t alg, uint32_t align, size_t core_size);
+/* The same in image format |format_version| (HV_FORMAT_VERSION_1 or _2;
+ * fixture_build writes the builder's default, 2). */
+int fixture_build_format(fixture *f, uint32_t alg, uint32_t align,
+                         size_t core_size, uint32_t format_version);
 void fixture_free(fixture *f);
 
 /* Memory platform. */

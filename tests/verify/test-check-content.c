@@ -5,6 +5,7 @@
  * nobody trusts), and refuse what hv_verify refuses for content: the slot
  * structure, digests, padding, decompression, the region size.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,12 +34,15 @@ static hv_result check(const uint8_t *img, size_t len, size_t region,
     return r;
 }
 
-int main(void)
+/* The whole check on an image of format |format_version|. */
+static void run(uint32_t format_version)
 {
     fixture f;
     hv_verdict v;
     int twice;
-    CHECK(fixture_build(&f, HV_SIG_ECDSA_P256_SHA256, 64, 70000) == 0);
+    printf("format version %u\n", format_version);
+    CHECK(fixture_build_format(&f, HV_SIG_ECDSA_P256_SHA256, 64, 70000,
+                               format_version) == 0);
     const size_t n = f.image_len;
     const uint32_t meta = hv_le32(f.image + HV_HDR_OFF_METADATA_SIZE);
     const size_t block = HV_HEADER_SIZE + meta;
@@ -71,12 +75,16 @@ int main(void)
     img[block + HV_SIG_OFF_RESERVED] = 1;
     CHECK(check(img, n, n, &v, NULL) == HV_ERR_SIG_BLOCK);
 
-    /* Every stored byte of the core counts, as in hv_verify. */
+    /* Every byte of the core's area counts, as in hv_verify: its chunk
+     * table (version 2) and its stored bytes. */
     const hv_section *core = &v.info.sections[0];
     CHECK(check(f.image, n, n, &v, NULL) == HV_OK);
     uint64_t core_off = core->offset, core_size = core->stored_size;
+    uint64_t core_data = core->data_offset, table = core->table_size;
+    CHECK(core_data == core_off + table);
+    CHECK(format_version == HV_FORMAT_VERSION_1 ? table == 0 : table > 0);
     int missed = 0;
-    for (uint64_t i = 0; i < core_size; i += 97) {
+    for (uint64_t i = 0; i < table + core_size; i += 97) {
         memcpy(img, f.image, n);
         img[core_off + i] ^= 0x40;
         missed |= check(img, n, n, &v, NULL) != HV_ERR_DIGEST;
@@ -85,17 +93,26 @@ int main(void)
 
     /* A broken zstd frame whose digest matches: only decompression sees
      * it. The metadata changes, so this image could never be signed
-     * already; that is the point of checking before signing. */
+     * already; that is the point of checking before signing. Version 2:
+     * the chunk's entry (the core is one chunk) and the table's digest. */
     memcpy(img, f.image, n);
-    img[core_off] ^= 0xff; /* the frame magic */
+    img[core_data] ^= 0xff; /* the frame magic */
     hv_hash_ctx h;
+    uint8_t *digest_at =
+        img + HV_HEADER_SIZE + HV_META_FIXED_SIZE + HV_SEC_OFF_DIGEST;
+    CHECK(core_size <= (UINT64_C(1) << v.info.chunk_log2) ||
+          format_version == HV_FORMAT_VERSION_1);
     CHECK(hv_crypto_bearssl.hash_init(&h, HV_DIGEST_SHA256) == 0);
-    hv_crypto_bearssl.hash_update(&h, img + core_off, (size_t)core_size);
-    hv_crypto_bearssl.hash_final(&h, img + HV_HEADER_SIZE +
-                                         HV_META_FIXED_SIZE +
-                                         HV_SEC_OFF_DIGEST);
+    hv_crypto_bearssl.hash_update(&h, img + core_data, (size_t)core_size);
+    hv_crypto_bearssl.hash_final(&h, table ? img + core_off : digest_at);
+    if (table) {
+        CHECK(hv_crypto_bearssl.hash_init(&h, HV_DIGEST_SHA256) == 0);
+        hv_crypto_bearssl.hash_update(&h, img + core_off, (size_t)table);
+        hv_crypto_bearssl.hash_final(&h, digest_at);
+    }
     CHECK(check(img, n, n, &v, NULL) == HV_ERR_DECOMPRESS);
     CHECK(v.failed_section == 0);
+    CHECK(v.fail_offset == core_data);
 
     /* Padding between the signature block and the core must be zero. */
     CHECK(core_off > block + 2 * HV_SIG_SLOT_SIZE);
@@ -119,5 +136,11 @@ int main(void)
 
     free(img);
     fixture_free(&f);
+}
+
+int main(void)
+{
+    run(HV_FORMAT_VERSION_1);
+    run(HV_FORMAT_VERSION_2);
     return CHECK_DONE();
 }
