@@ -326,6 +326,19 @@ ITS = """\
 # The core of the image slot A holds in the update bench: small enough for
 # the bundled stage's RAM windows.
 SLOT_A_CORE = 1 * MIB
+# What the update bench installs: the 1 MiB core, the drivers and one
+# extra section of this much machine code. `update install` applies the
+# bundled stage's RAM windows (a 15 MiB core window, a 192 MiB payload
+# window for every section's stored and unpacked copy), so a 64 MiB core
+# cannot be installed on that device at all; 128 MiB of payload (plus its
+# ~40 MiB stored copy and the drivers) is about the most it takes.
+INSTALL_PAYLOADS = [16 * MIB, 64 * MIB, 128 * MIB]
+
+INSTALL_MANIFEST = MANIFEST + """\
+sections:
+  - name: payload
+    path: %s
+"""
 
 
 def core_frame(hv, img, core, out):
@@ -342,7 +355,8 @@ def core_frame(hv, img, core, out):
         if sec.get("compression") == "zstd":
             left = int(sec["stored_size"])
             with open(img, "rb") as f, open(out, "wb") as o:
-                f.seek(int(sec["offset"]))
+                # Version 2: the stored bytes follow the chunk table.
+                f.seek(int(sec.get("data_offset", sec["offset"])))
                 while left:
                     chunk = f.read(min(left, 8 * MIB))
                     if not chunk:
@@ -523,7 +537,8 @@ def main():
                     os.path.join(work, "drivers"), "-cf", drv_tar,
                     "bench-drv"], check=True)
     cores = {}
-    for s in sorted(set(sizes + [l19, SLOT_A_CORE])):
+    payloads = [64 * MIB] if a.quick else INSTALL_PAYLOADS
+    for s in sorted(set(sizes + [l19, SLOT_A_CORE] + payloads)):
         cores[s] = os.path.join(work, "core-%d.bin" % (s >> 20))
         gen_input(cores[s], s, files)
     keys = {}
@@ -540,6 +555,10 @@ def main():
     for s, path in cores.items():
         with open(os.path.join(work, "m-%d.yaml" % (s >> 20)), "w") as f:
             f.write(MANIFEST % os.path.basename(path))
+    for s in payloads:
+        with open(os.path.join(work, "mi-%d.yaml" % (s >> 20)), "w") as f:
+            f.write(INSTALL_MANIFEST % (os.path.basename(cores[SLOT_A_CORE]),
+                                        os.path.basename(cores[s])))
 
     def build_cmd(s, level, outp, threads=2):
         return [hv, "build", "-q", "-m",
@@ -777,8 +796,11 @@ def main():
         img = os.path.join(work, "img-%d.hvi" % (s >> 20))
         frames[s] = core_frame(hv, img, cores[s], os.path.join(
             work, "core-%d.zst" % (s >> 20)))
+        # --no-ram-check: the bundled stage's device (256 MiB of RAM)
+        # cannot hold these cores; verify's own work is what is timed.
         vcmd = [hv, "verify", "--key", pub, "--board", "bench-board",
-                "--oem", "bench-oem", "--no-rollback-check", img]
+                "--oem", "bench-oem", "--no-rollback-check", "--no-ram-check",
+                img]
         peer = ("openssl dgst -sha256 '%s' >/dev/null && "
                 "zstd -d -q -c '%s' >/dev/null" % (img, frames[s][0]))
         vs, ps = Series("hvimage verify"), Series("openssl dgst + zstd -d")
@@ -828,11 +850,17 @@ def main():
         # run does the same work.
         img_a = os.path.join(work, "img-slot-a.hvi")
         runner.run(build_cmd(SLOT_A_CORE, 3, img_a))
-        for s in sizes:
-            log("update install %s" % size_name(s))
+        for s in payloads:
+            log("update install, %s payload" % size_name(s))
+            img_i = os.path.join(work, "img-install-%d.hvi" % (s >> 20))
+            runner.run([hv, "build", "-q", "-m",
+                        os.path.join(work, "mi-%d.yaml" % (s >> 20)), "-p",
+                        os.path.join(work, "profile-l3.yaml"), "--key",
+                        keys["ecdsa-p256-sha256"], "-o", img_i])
             install_rows.append(bench_install(
-                runner, runs, hv, work, stage, pub, img_a,
-                os.path.join(work, "img-%d.hvi" % (s >> 20)), s, a.keep))
+                runner, runs, hv, work, stage, pub, img_a, img_i, s, a.keep))
+            if not a.keep:
+                rm(img_i)()
         rm(img_a)()
         emit("## Update: `hvimage update --flash FLASH install IMAGE` vs `dd` "
              "+ `sha256sum`")
@@ -845,7 +873,14 @@ def main():
              "conv=notrunc,fsync && sha256sum IMAGE`, TARGET a sparse file "
              "of the flash's size (`truncate`).")
         emit()
-        emit("| core | image MiB | slot MiB | hvimage install, s | dd + "
+        emit("The images: a 1 MiB core, the drivers and one extra section "
+             "(`payload`) of the size in the first column, level 3. The "
+             "bundled device (256 MiB of RAM) takes nothing much larger: "
+             "a 64 MiB core or more is refused before the flash changes "
+             "(its core window is 15 MiB), which is why these are not the "
+             "verify table's images; the streaming code is the same.")
+        emit()
+        emit("| payload | image MiB | slot MiB | hvimage install, s | dd + "
              "sha256sum, s | ratio | CPU s hvimage / peer | hvimage RSS | "
              "peer RSS |")
         emit("|---|---|---|---|---|---|---|---|---|")
@@ -977,8 +1012,8 @@ def main():
             else:
                 not_measured(name)
     for s, _, _, us, ps, _ in install_rows:
-        if s == main_size:
-            name = ("update install <= 1.2x dd + sha256sum (%s)" %
+        if s == max(r[0] for r in install_rows):
+            name = ("update install <= 1.2x dd + sha256sum (%s payload)" %
                     size_name(s))
             if us:
                 ri = us.med() / ps.med()
@@ -987,7 +1022,8 @@ def main():
                 not_measured(name)
     if runner.gnu_time:
         for s, _, _, us, _, _ in install_rows:
-            name = "update install peak RSS <= 64 MiB (%s)" % size_name(s)
+            name = ("update install peak RSS <= 64 MiB (%s payload)" %
+                    size_name(s))
             if us:
                 target(name, "%.1f MiB" % (us.rss_med() / 1024),
                        us.rss_med() <= 64 * 1024)
