@@ -182,14 +182,62 @@ typedef struct source {
     const uint8_t *mem; /* image in memory, or NULL: the flash at |base| */
     uint64_t base, len;
     uint64_t floor;
+    hv_write_gate *gate; /* the slot is still being written, or NULL */
     uint8_t *buffers[2 * HV_MAX_SECTIONS];
     size_t buffer_count;
 } source;
+
+/* see update_internal.h */
+void hv_write_gate_init(hv_write_gate *g)
+{
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->cv, NULL);
+    g->written = 0;
+    g->closed = false;
+}
+
+/* see update_internal.h */
+void hv_write_gate_advance(hv_write_gate *g, uint64_t written)
+{
+    pthread_mutex_lock(&g->mu);
+    g->written = written;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+}
+
+/* see update_internal.h */
+void hv_write_gate_close(hv_write_gate *g)
+{
+    pthread_mutex_lock(&g->mu);
+    g->closed = true;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+}
+
+/* see update_internal.h */
+void hv_write_gate_destroy(hv_write_gate *g)
+{
+    pthread_cond_destroy(&g->cv);
+    pthread_mutex_destroy(&g->mu);
+}
+
+/* Wait until [0, end) is written; -1 if the writer stopped short of it. */
+static int gate_wait(hv_write_gate *g, uint64_t end)
+{
+    pthread_mutex_lock(&g->mu);
+    while (g->written < end && !g->closed)
+        pthread_cond_wait(&g->cv, &g->mu);
+    int ok = g->written >= end;
+    pthread_mutex_unlock(&g->mu);
+    return ok ? 0 : -1;
+}
 
 static int src_read(void *user, uint64_t off, void *dst, size_t len)
 {
     source *s = user;
     if (off > s->len || len > s->len - off)
+        return -1;
+    if (s->gate && gate_wait(s->gate, off + len) != 0)
         return -1;
     if (s->mem) {
         memcpy(dst, s->mem + off, len);
@@ -403,11 +451,15 @@ static int check_slot(const hv_device *d, uint32_t slot, uint64_t floor,
 }
 
 /* see update_internal.h */
-int hv_device_check_slot_quick(const hv_device *d, uint32_t slot,
-                               uint64_t floor, hv_slot_check *out,
-                               hv_diag *diag)
+int hv_device_check_slot_gated(const hv_device *d, uint32_t slot,
+                               uint64_t floor, hv_write_gate *gate,
+                               hv_slot_check *out, hv_diag *diag)
 {
-    return check_slot(d, slot, floor, 0, out, diag);
+    memset(out, 0, sizeof *out);
+    out->present = true;
+    source s = {.dev = d, .base = d->slot[slot].offset,
+                .len = d->slot[slot].size, .floor = floor, .gate = gate};
+    return check(d, &s, 1, out, diag);
 }
 
 /* see hvupdate.h */

@@ -166,11 +166,13 @@ typedef struct hv_install_report {
  * a bad signature, another OEM or board, a version below the floor.
  * A version 2 image then streams in flat memory: the slot is recorded
  * empty (hv_bs_install_begin), and each chunk is authenticated by the boot
- * library, written, and decompressed to check it; a refusal or a cut from
- * there on leaves the slot empty. A version 1 image is held in memory and
- * verified whole before the slot is recorded empty and written. Then the
- * slot is read back and checked against its digests, and activated with
- * |tries| if |activate|; the active slot is never touched.
+ * library, then written; a second thread reads the slot back as it is
+ * written and verifies it in full with the boot library (every section
+ * decompressed), so the two passes overlap. A refusal or a cut from there
+ * on leaves the slot empty. A version 1 image is held in memory and
+ * verified whole before the slot is recorded empty and written, then read
+ * back and verified. Activated with |tries| if |activate|; the active slot
+ * is never touched.
  */
 #define HV_UPDATE_SIZE_UNKNOWN UINT64_MAX
 int hv_update_install(hv_device *dev, hv_update_reader rd, void *rd_user,

@@ -6,6 +6,7 @@
  * own trust and floor before the state points at it.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,7 @@ typedef struct streamed {
     bool truncated;     /* the reader ended before the image did */
     int rd_errno;
     hv_slot_writer w;   /* records the slot empty, erases, programs */
+    hv_write_gate *gate; /* tells the read-back how far the slot is written */
     bool write_failed;
     char ram_refusal[256]; /* the head does not fit the stage's RAM */
 } streamed;
@@ -212,7 +214,32 @@ static int streamed_write(void *user, uint64_t off, const uint8_t *p,
         s->write_failed = true;
         return -1;
     }
+    hv_write_gate_advance(s->gate, off + len);
     return 0;
+}
+
+/*
+ * The read-back, on a second thread: the whole slot verified from the
+ * flash with the boot library (streamed, every section decompressed), each
+ * byte read once the writer has written it. It trails the writer, so the
+ * install costs about the longer of the two passes, not their sum.
+ */
+typedef struct readback {
+    const hv_device *d;
+    uint32_t slot;
+    uint64_t floor;
+    hv_write_gate *gate;
+    hv_slot_check check;
+    hv_diag diag;
+    int rc;
+} readback;
+
+static void *readback_run(void *arg)
+{
+    readback *rb = arg;
+    rb->rc = hv_device_check_slot_gated(rb->d, rb->slot, rb->floor, rb->gate,
+                                        &rb->check, &rb->diag);
+    return NULL;
 }
 
 typedef struct streamed_platform {
@@ -262,18 +289,38 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
     hv_ops ops = {&pl, platform_read, platform_floor, platform_board, NULL};
     hv_policy pol = {d->keys, d->key_count, d->min_signatures, d->oem_id,
                      declared, 1};
+    hv_write_gate gate;
+    readback *rb = calloc(1, sizeof *rb);
     hv_update_buffers *b = hv_update_buffers_new();
     hv_verdict *v = malloc(sizeof *v);
+    pthread_t thread;
+    bool started = false;
     int rc = -1;
-    if (!b || !v) {
+    hv_write_gate_init(&gate);
+    s.gate = &gate;
+    if (!b || !v || !rb) {
         hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
         goto out;
     }
-    hv_stream st = hv_update_buffers_stream(b, 1);
+    *rb = (readback){.d = d, .slot = slot, .floor = floor, .gate = &gate};
+    if (pthread_create(&thread, NULL, readback_run, rb) != 0) {
+        hv_fail(diag, HV_FAIL_INTERNAL, "cannot start the read-back thread");
+        goto out;
+    }
+    started = true;
+    /* This pass authenticates and writes; the read-back decompresses. */
+    hv_stream st = hv_update_buffers_stream(b, 0);
     st.user = &pl;
     st.image_bytes = platform_write;
     hv_result r = hv_verify_stream(&ops, &hv_crypto_native, &pol, b->ws, &st,
                                    v);
+    hv_write_gate_close(&gate);
+    /* While the read-back finishes: the rest of the slot reads erased. */
+    int tail = r == HV_OK && !s.write_failed
+                   ? erase_rest(d, slot, declared, diag)
+                   : 0;
+    pthread_join(thread, NULL);
+    started = false;
     hv_device_fill_check(d, v, r, &rep->check);
     rep->check.present = true;
     if (s.ram_refusal[0]) {
@@ -293,10 +340,25 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
         hv_fail(diag, HV_FAIL_REJECTED, "%s: this device would not boot it: "
                 "%s%s", source, rep->check.reason,
                 s.w.begun ? "; the slot stays empty" : "");
+    } else if (tail != 0 ||
+               check_stream_end(rd, rd_user, source, declared, diag) != 0) {
+        /* |diag| says why: erasing failed, or the stream is over-long */
+    } else if (rb->rc != 0) {
+        *diag = rb->diag;
+    } else if (!rb->check.verified) {
+        hv_fail(diag, HV_FAIL_IO, "slot %c does not verify after writing "
+                "(%s); it stays empty", slot_letter(slot), rb->check.reason);
     } else {
-        rc = check_stream_end(rd, rd_user, source, declared, diag);
+        rep->check = rb->check;
+        rc = 0;
     }
 out:
+    if (started) {
+        hv_write_gate_close(&gate);
+        pthread_join(thread, NULL);
+    }
+    hv_write_gate_destroy(&gate);
+    free(rb);
     free(v);
     hv_update_buffers_free(b);
     return rc;
@@ -386,14 +448,16 @@ int hv_update_install(hv_device *d, hv_update_reader rd, void *rd_user,
                                 source, rep, diag)
                  : install_streamed(d, slot, floor, hdr, declared, rd,
                                     rd_user, source, rep, diag);
-    if (rc != 0 || erase_rest(d, slot, declared, diag) != 0)
+    if (rc != 0 || (version == HV_FORMAT_VERSION_1 &&
+                    erase_rest(d, slot, declared, diag) != 0))
         return -1;
-    /* Read back: what the flash now holds must be what was authenticated
-     * (every chunk against its table; a version 1 image verified whole). */
+    /* Read back a version 1 image: what the flash now holds must verify
+     * (a version 2 image was read back beside its writing). */
     hv_slot_check again;
-    if (hv_device_check_slot_quick(d, slot, floor, &again, diag) != 0)
+    if (version == HV_FORMAT_VERSION_1 &&
+        hv_device_check_slot(d, slot, floor, &again, diag) != 0)
         return -1;
-    if (!again.verified)
+    if (version == HV_FORMAT_VERSION_1 && !again.verified)
         return hv_fail(diag, HV_FAIL_IO, "slot %c does not verify after "
                        "writing (%s); it stays empty", slot_letter(slot),
                        again.reason);

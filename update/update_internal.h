@@ -5,6 +5,8 @@
 #ifndef HV_UPDATE_INTERNAL_H
 #define HV_UPDATE_INTERNAL_H
 
+#include <pthread.h>
+
 #include "hvupdate.h"
 
 /*
@@ -30,11 +32,28 @@ hv_stream hv_update_buffers_stream(hv_update_buffers *b, int unpack);
 void hv_device_fill_check(const hv_device *d, const hv_verdict *v,
                           hv_result r, hv_slot_check *out);
 
-/* hv_device_check_slot without decompressing a version 2 image: every
- * byte against its authenticated digest, for reading back a slot just
- * written from a stream that was decompressed as it arrived. */
-int hv_device_check_slot_quick(const hv_device *d, uint32_t slot,
-                               uint64_t floor, hv_slot_check *out,
-                               hv_diag *diag);
+/*
+ * How far a slot being written is written: a verification that trails the
+ * writer (hv_device_check_slot_gated) reads a byte only once the writer
+ * has written it, and stops when the writer closes the gate short of it.
+ */
+typedef struct hv_write_gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    uint64_t written; /* slot bytes written so far, from offset 0 */
+    bool closed;      /* the writer stopped: done or failed */
+} hv_write_gate;
+
+void hv_write_gate_init(hv_write_gate *g);
+void hv_write_gate_advance(hv_write_gate *g, uint64_t written);
+void hv_write_gate_close(hv_write_gate *g);
+void hv_write_gate_destroy(hv_write_gate *g);
+
+/* hv_device_check_slot (streamed, decompressed) of a slot still being
+ * written, each read waiting on |gate|; for the install's read-back,
+ * run beside the writer on a second thread. */
+int hv_device_check_slot_gated(const hv_device *d, uint32_t slot,
+                               uint64_t floor, hv_write_gate *gate,
+                               hv_slot_check *out, hv_diag *diag);
 
 #endif
