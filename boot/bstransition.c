@@ -46,28 +46,6 @@ int hv_bs_install_begin(const hv_flash_ops *f, const hv_bs_layout *l,
 }
 
 /* see hvbootstate.h */
-int hv_slot_writer_write(hv_slot_writer *w, uint64_t off, const void *data,
-                         size_t len)
-{
-    if (off != w->next)
-        return -1;
-    if (!w->begun) {
-        if (hv_bs_install_begin(w->f, w->l, w->slot) != 0)
-            return -1;
-        w->begun = 1;
-    }
-    while (w->erased < off + len) {
-        if (w->f->erase(w->f->user, w->base + w->erased) != 0)
-            return -1;
-        w->erased += w->f->erase_block;
-    }
-    if (hv_flash_program(w->f, w->base + off, data, len) != 0)
-        return -1;
-    w->next = off + len;
-    return 0;
-}
-
-/* see hvbootstate.h */
 int hv_bs_activate(const hv_flash_ops *f, const hv_bs_layout *l,
                    uint32_t slot, uint32_t tries)
 {

@@ -249,14 +249,15 @@ json_object *cli_info_json(const hv_image_info *in)
                                        ? "zstd"
                                        : "none"));
         json_object_object_add(j, "offset", json_object_new_uint64(s->offset));
-        json_object_object_add(j, "chunk_table_size",
-                               json_object_new_uint64(s->table_size));
-        json_object_object_add(j, "data_offset",
-                               json_object_new_uint64(s->data_offset));
         json_object_object_add(j, "stored_size",
                                json_object_new_uint64(s->stored_size));
         json_object_object_add(j, "unpacked_size",
                                json_object_new_uint64(s->unpacked_size));
+        /* Version 2: the chunk table at |offset|, the stored bytes after. */
+        json_object_object_add(j, "chunk_table_size",
+                               json_object_new_uint64(s->table_size));
+        json_object_object_add(j, "data_offset",
+                               json_object_new_uint64(s->data_offset));
         json_object_object_add(j, "ratio",
                                json_object_new_double_s(ratio(s), r));
         json_object_object_add(j, "load_address",

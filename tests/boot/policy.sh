@@ -143,6 +143,36 @@ d="section 'huge' needs 209715200 bytes, the payload RAM window [0x2000000, 0xe0
 verify_refuses payload-size "$T/huge.hvi" "$d"
 refusal payload-size "$T/huge.hvi" no_memory "$d" --key "$T/dev.pub.pem" --rollback 3
 
+# --no-ram-check waives the windows by name: the same three images verify
+# (signatures, digests and decompression all checked), the verdict says
+# what was not checked, in text and in JSON.
+for n in core-address core-size huge; do
+    out=$(hv verify --no-ram-check --key "$T/dev.pub.pem" --board "$BOARD" \
+        --oem acme-servers --rollback 3 "$T/$n.hvi" 2>&1)
+    got=$?
+    checks=$((checks + 1))
+    if [ "$got" -ne 0 ] || ! printf '%s\n' "$out" | grep -q "not checked: ram)$"; then
+        echo "FAIL: verify --no-ram-check $n: exit $got, or not named:"
+        echo "$out" | sed 's/^/    /'
+        fails=$((fails + 1))
+    fi
+done
+checks=$((checks + 1))
+got=$(hv verify --no-ram-check --json --key "$T/dev.pub.pem" --board "$BOARD" \
+    --any-oem --rollback 3 "$T/core-size.hvi" |
+    $PY -c 'import json,sys; print(json.load(sys.stdin)["not_checked"])')
+[ "$got" = "['oem', 'ram']" ] ||
+    { echo "FAIL: --no-ram-check --json not_checked: $got"; fails=$((fails + 1)); }
+# The waiver is for the windows only: a tampered image is still refused.
+cp "$T/core-size.hvi" "$T/core-size-flip.hvi"
+flip "$T/core-size-flip.hvi" $(( $(stat -c %s "$T/core-size-flip.hvi") - 1 ))
+checks=$((checks + 1))
+if hv verify --no-ram-check --key "$T/dev.pub.pem" --board "$BOARD" \
+        --oem acme-servers --rollback 3 "$T/core-size-flip.hvi" >/dev/null 2>&1; then
+    echo "FAIL: --no-ram-check accepted a tampered image"
+    fails=$((fails + 1))
+fi
+
 # 4. Wrong board: an image that lists only the profile's other board.
 sed 's/^boards: .*/boards: [acme-r760-mb1]/' "$PROFILE" >"$T/r760.yaml"
 image "$T/r760.hvi" dev "$MANIFEST" "$T/r760.yaml"

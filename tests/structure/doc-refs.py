@@ -59,8 +59,10 @@ root = os.path.abspath(sys.argv[1])
 
 
 def skip_dir(name):
+    # out/: what scripts/run-example.sh leaves (gitignored); the docs name
+    # files there that only a run makes.
     return name.startswith(".") or name.startswith("build") or name in (
-        "subprojects", "__pycache__")
+        "subprojects", "__pycache__", "out")
 
 
 def tree_files():
