@@ -294,7 +294,6 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
     hv_update_buffers *b = hv_update_buffers_new();
     hv_verdict *v = malloc(sizeof *v);
     pthread_t thread;
-    bool started = false;
     int rc = -1;
     hv_write_gate_init(&gate);
     s.gate = &gate;
@@ -307,7 +306,7 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
         hv_fail(diag, HV_FAIL_INTERNAL, "cannot start the read-back thread");
         goto out;
     }
-    started = true;
+    /* From here every path runs through the one join below. */
     /* This pass authenticates and writes; the read-back decompresses. */
     hv_stream st = hv_update_buffers_stream(b, 0);
     st.user = &pl;
@@ -320,7 +319,6 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
                    ? erase_rest(d, slot, declared, diag)
                    : 0;
     pthread_join(thread, NULL);
-    started = false;
     hv_device_fill_check(d, v, r, &rep->check);
     rep->check.present = true;
     if (s.ram_refusal[0]) {
@@ -353,10 +351,6 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
         rc = 0;
     }
 out:
-    if (started) {
-        hv_write_gate_close(&gate);
-        pthread_join(thread, NULL);
-    }
     hv_write_gate_destroy(&gate);
     free(rb);
     free(v);
