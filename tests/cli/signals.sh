@@ -39,6 +39,18 @@ for d in $delays; do
     HV_TEST_NO_TMPFILE=$named "$HVIMAGE" build -q -m "$T/m.yaml" -p "$T/p.yaml" \
         --key "$T/k.pem" --threads 1 -o "$out/image.hvi" &
     pid=$!
+    # A background job starts with SIGINT ignored (POSIX sh, no job
+    # control) until hvimage installs its handlers: a SIGINT in that window
+    # is lost and the build completes. So the random delay counts from the
+    # moment /proc shows SIGINT caught (its bit, 0x2, in SigCgt).
+    n=0
+    while [ $n -lt 500 ]; do
+        cgt=$(awk '/^SigCgt:/ { print substr($2, length($2)) }' \
+            "/proc/$pid/status" 2>/dev/null) || break
+        case $cgt in [2367abef]) break ;; "") break ;; esac
+        sleep 0.01
+        n=$((n + 1))
+    done
     sleep "$d"
     kill -s "$sig" "$pid" 2>/dev/null
     wait "$pid"
