@@ -111,15 +111,20 @@ hv_result hv_zstd_stream_feed(hv_zstd_stream *z, const uint8_t *src,
 {
     ZSTD_inBuffer in = {src, len, 0};
     hv_result r;
-    size_t ret = 1;
 
     /* A byte after the frame's end would be signed over yet mean nothing:
      * the format allows exactly one frame per section. */
     if (z->frame_done && len > 0)
         return HV_ERR_DECOMPRESS;
-    while (in.pos < in.size) {
+    /* Until this input is used up; with |last|, on until the frame ends:
+     * what zstd still holds comes out then, and a frame that needs more
+     * input than the section has makes no progress. */
+    for (;;) {
+        int more_in = in.pos < in.size;
+        if (!more_in && (!last || z->frame_done))
+            break;
         ZSTD_outBuffer ob = {out, out_size, 0};
-        ret = ZSTD_decompressStream(z->dstream, &ob, &in);
+        size_t ret = ZSTD_decompressStream(z->dstream, &ob, &in);
         if (ZSTD_isError(ret))
             return HV_ERR_DECOMPRESS;
         if ((r = stream_emit(z, out, ob.pos, emit, ctx)) != HV_OK)
@@ -128,23 +133,11 @@ hv_result hv_zstd_stream_feed(hv_zstd_stream *z, const uint8_t *src,
             z->frame_done = 1;
             if (in.pos < in.size)
                 return HV_ERR_DECOMPRESS;
+        } else if (!more_in && ob.pos == 0) {
+            return HV_ERR_DECOMPRESS;
         }
     }
     if (!last)
         return HV_OK;
-    /* All input is in; what zstd still holds comes out now. A frame that
-     * needs more input than the section has makes no progress. */
-    while (!z->frame_done) {
-        ZSTD_outBuffer ob = {out, out_size, 0};
-        ret = ZSTD_decompressStream(z->dstream, &ob, &in);
-        if (ZSTD_isError(ret))
-            return HV_ERR_DECOMPRESS;
-        if ((r = stream_emit(z, out, ob.pos, emit, ctx)) != HV_OK)
-            return r;
-        if (ret == 0)
-            z->frame_done = 1;
-        else if (ob.pos == 0)
-            return HV_ERR_DECOMPRESS;
-    }
     return z->produced == z->unpacked ? HV_OK : HV_ERR_UNPACKED_SIZE;
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd_io.h"
 #include "hvupdate.h"
 
 /* see hvupdate.h */
@@ -38,59 +39,24 @@ int hv_flash_file_open(hv_flash_file *ff, const char *path, bool read_only,
 static int ff_read(void *user, uint64_t off, void *dst, size_t len)
 {
     hv_flash_file *ff = user;
-    uint8_t *d = dst;
     if (off > ff->size || len > ff->size - off)
         return -1;
-    while (len) {
-        ssize_t n = pread(ff->fd, d, len, (off_t)off);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            return -1;
-        }
-        d += n;
-        off += (uint64_t)n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return hv_fd_read(pread, ff->fd, off, dst, len);
 }
 
 static int ff_write(hv_flash_file *ff, uint64_t off, const uint8_t *src,
                     size_t len)
 {
-    while (len) {
-        ssize_t n = pwrite(ff->fd, src, len, (off_t)off);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            return -1;
-        }
-        src += n;
-        off += (uint64_t)n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return hv_fd_write(pwrite, ff->fd, off, src, len);
 }
 
 /* NOR programming: the result is old AND new. */
 static int ff_program(void *user, uint64_t off, const void *src, size_t len)
 {
     hv_flash_file *ff = user;
-    uint8_t buf[4096];
-    const uint8_t *s = src;
-    while (len) {
-        size_t n = len < sizeof buf ? len : sizeof buf;
-        if (ff_read(ff, off, buf, n) != 0)
-            return -1;
-        for (size_t i = 0; i < n; i++)
-            buf[i] &= s[i];
-        if (ff_write(ff, off, buf, n) != 0)
-            return -1;
-        s += n;
-        off += n;
-        len -= n;
-    }
-    return 0;
+    if (off > ff->size || len > ff->size - off)
+        return -1;
+    return hv_fd_program(pread, pwrite, ff->fd, off, src, len);
 }
 
 static int ff_erase(void *user, uint64_t off)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "flash_mtd_sys.h"
+#include "fd_io.h"
 #include "hvupdate.h"
 
 /* The MTD character and block device majors (Linux, linux/major.h). */
@@ -301,38 +302,15 @@ int hv_flash_mtd_bind(hv_flash_mtd *m, uint64_t erase_block, hv_diag *diag)
 static int mtd_read(void *user, uint64_t off, void *dst, size_t len)
 {
     hv_flash_mtd *m = user;
-    uint8_t *d = dst;
     if (off > m->size || len > m->size - off)
         return -1;
-    while (len) {
-        ssize_t n = m->sys->pread(m->fd, d, len, (off_t)off);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            return -1;
-        }
-        d += n;
-        off += (uint64_t)n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return hv_fd_read(m->sys->pread, m->fd, off, dst, len);
 }
 
 static int mtd_write(hv_flash_mtd *m, uint64_t off, const uint8_t *src,
                      size_t len)
 {
-    while (len) {
-        ssize_t n = m->sys->pwrite(m->fd, src, len, (off_t)off);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            return -1;
-        }
-        src += n;
-        off += (uint64_t)n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return hv_fd_write(m->sys->pwrite, m->fd, off, src, len);
 }
 
 /* Programs old AND new: what NOR stores anyway, and what a RAM-backed MTD
@@ -341,23 +319,9 @@ static int mtd_write(hv_flash_mtd *m, uint64_t off, const uint8_t *src,
 static int mtd_program(void *user, uint64_t off, const void *src, size_t len)
 {
     hv_flash_mtd *m = user;
-    uint8_t buf[4096];
-    const uint8_t *s = src;
-    if (m->read_only)
+    if (m->read_only || off > m->size || len > m->size - off)
         return -1;
-    while (len) {
-        size_t n = len < sizeof buf ? len : sizeof buf;
-        if (mtd_read(m, off, buf, n) != 0)
-            return -1;
-        for (size_t i = 0; i < n; i++)
-            buf[i] &= s[i];
-        if (mtd_write(m, off, buf, n) != 0)
-            return -1;
-        s += n;
-        off += n;
-        len -= n;
-    }
-    return 0;
+    return hv_fd_program(m->sys->pread, m->sys->pwrite, m->fd, off, src, len);
 }
 
 /* The kernel's "not supported" (ENOTSUPP, 524) reaches user space from
