@@ -106,7 +106,7 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
     if (!all_zero(s->digest + digest_size, HV_DIGEST_MAX_SIZE - digest_size))
         return HV_ERR_METADATA;
 
-    /* The first three types carry their own names, extras none of those. */
+    /* Every type but extras carries its own name, extras none of those. */
     const char *must = hv_section_type_name(s->type);
     if (must && !text_equal(s->name, must))
         return HV_ERR_METADATA;
@@ -123,6 +123,7 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
     case HV_SECTION_BOOTCFG:
     case HV_SECTION_DRIVERS:
     case HV_SECTION_EXTRA:
+    case HV_SECTION_SBOM:
         if (s->load_address != 0 || s->entry_point != 0)
             return HV_ERR_METADATA;
         /* Reserved names stay with their types, so a name identifies one
@@ -130,7 +131,8 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
         if (s->type == HV_SECTION_EXTRA &&
             (text_equal(s->name, HV_SECTION_NAME_CORE) ||
              text_equal(s->name, HV_SECTION_NAME_BOOTCFG) ||
-             text_equal(s->name, HV_SECTION_NAME_DRIVERS)))
+             text_equal(s->name, HV_SECTION_NAME_DRIVERS) ||
+             text_equal(s->name, HV_SECTION_NAME_SBOM)))
             return HV_ERR_METADATA;
         break;
     default:

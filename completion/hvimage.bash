@@ -4,7 +4,7 @@
 # follow the commands' getopt tables (mkimage/cli/cmd_*.c);
 # tests/install/completion.sh fails when they drift apart.
 
-_hvimage_commands="build sign tbs attach verify inspect extract keygen assemble update"
+_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update"
 
 _hvimage_options()
 {
@@ -16,6 +16,7 @@ _hvimage_options()
     verify) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --json --progress --help" ;;
     inspect) echo "--json --help" ;;
     extract) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --output --json --progress --help" ;;
+    sbom) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --output --progress --help" ;;
     keygen) echo "--alg --output --pub --help" ;;
     assemble) echo "--profile --stage --key --min-signatures --board --rollback --slot-a --slot-b --active --allow-rejected --output --json --quiet --help" ;;
     update) echo "--flash --json --activate --tries --help" ;;

@@ -135,11 +135,14 @@
 #define HV_SECTION_DRIVERS 3u /* normalised ustar archive; at most one;       */
                               /* name "drivers"                               */
 #define HV_SECTION_EXTRA 4u   /* any number, unique names                     */
+#define HV_SECTION_SBOM 5u    /* CycloneDX 1.5 JSON: what went into the image */
+                              /* (docs/SUPPLY-CHAIN.md); at most one; "sbom"  */
 
-/* The names the first three types must carry, and extras may not. */
+/* The names the other types must carry, and extras may not. */
 #define HV_SECTION_NAME_CORE "core"
 #define HV_SECTION_NAME_BOOTCFG "bootcfg"
 #define HV_SECTION_NAME_DRIVERS "drivers"
+#define HV_SECTION_NAME_SBOM "sbom"
 
 #define HV_COMPRESSION_NONE 0u
 /* Exactly one zstd frame; a content size in its header, if present (the
@@ -329,6 +332,7 @@ static inline const char *hv_section_type_name(uint32_t type)
     case HV_SECTION_CORE: return HV_SECTION_NAME_CORE;
     case HV_SECTION_BOOTCFG: return HV_SECTION_NAME_BOOTCFG;
     case HV_SECTION_DRIVERS: return HV_SECTION_NAME_DRIVERS;
+    case HV_SECTION_SBOM: return HV_SECTION_NAME_SBOM;
     default: return 0;
     }
 }

@@ -28,6 +28,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_assemble(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+int cmd_sbom(int argc, char **argv);
 
 /* Print "hvimage CMD: message (see hvimage help CMD)" to stderr and return
  * HV_EXIT_USAGE. */
@@ -84,7 +85,21 @@ typedef struct cli_verify_opts {
     /* Stream a version 2 image in flat memory (hv_verify_stream); the
      * sections' data stay NULL. A version 1 image is held in memory. */
     bool stream;
+    /* Optional, when streaming: given each section's unpacked bytes as
+     * they are authenticated (hv_stream.section_bytes); act on them only
+     * once the image verified. */
+    int (*section_sink)(void *user, const hv_section *s, const uint8_t *p,
+                        size_t len);
+    void *sink_user;
 } cli_verify_opts;
+
+struct hv_profile;
+/* Parse the options verify, extract and sbom share (|out| NULL: no -o for
+ * this command); with --profile, load it into |prof|. Returns -1 to go on,
+ * or the exit code (usage printed). */
+int cli_verify_parse(const char *cmd, const char *help, int argc,
+                     char **argv, cli_verify_opts *o, struct hv_profile *prof,
+                     const char **out);
 
 /* Run hv_verify on |path|. The verdict and section buffers stay valid until
  * cli_verify_release(). Returns an exit code; |*verdict| is filled whenever
@@ -105,6 +120,10 @@ typedef struct cli_verify_run {
 } cli_verify_run;
 int cli_verify_file(const char *path, const cli_verify_opts *o,
                     cli_verify_run *run, hv_diag *diag);
+/* cli_verify_file with the waived checks applied and a refusal explained
+ * against the options given (which key, OEM, board or counter differed). */
+int cli_verify_checked(const char *path, const cli_verify_opts *o,
+                       cli_verify_run *run, hv_diag *diag);
 void cli_verify_release(cli_verify_run *run);
 int cli_exit_for_result(hv_result r);
 

@@ -286,8 +286,9 @@ static int host_memory(void *user, const hv_section *s, uint8_t **stored,
  */
 #define HOST_STREAM_OUT ((size_t)256 << 10)
 
-static hv_result host_verify_stream(cli_verify_run *run, const hv_ops *ops,
-                                    const hv_policy *pol)
+static hv_result host_verify_stream(cli_verify_run *run,
+                                    const cli_verify_opts *o,
+                                    const hv_ops *ops, const hv_policy *pol)
 {
     size_t chunk = (size_t)1 << HV_MAX_CHUNK_LOG2;
     run->stream_buffers[0] = malloc(chunk);
@@ -302,6 +303,8 @@ static hv_result host_verify_stream(cli_verify_run *run, const hv_ops *ops,
         .zstd_size = HV_ZSTD_STREAM_WORKSPACE_SIZE,
         .out = run->stream_buffers[2], .out_size = HOST_STREAM_OUT,
         .unpack = 1,
+        .user = o->sink_user,
+        .section_bytes = o->section_sink,
     };
     return hv_verify_stream(ops, &hv_crypto_native, pol, run->ws, &st,
                             &run->verdict);
@@ -347,7 +350,7 @@ int cli_verify_file(const char *path, const cli_verify_opts *o,
                      run->file_size, 1};
     hv_result r = HV_ERR_NOT_STREAMABLE;
     if (o->stream) {
-        r = host_verify_stream(run, &ops, &pol);
+        r = host_verify_stream(run, o, &ops, &pol);
         if (r == HV_ERR_MEMORY && !run->verdict.info_valid) {
             hv_diag_set(diag, "out of memory");
             return HV_EXIT_INTERNAL;

@@ -1,5 +1,6 @@
 /* inspect: show an image's contents without trusting them. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -7,13 +8,67 @@
 #include "hvimage/codec.h"
 #include "exit_codes.h"
 #include "image_file.h"
+#include "sbom_read.h"
 
 static const char help[] =
     "usage: hvimage inspect [--json] IMAGE\n\n"
     "Show everything in IMAGE: versions, OEM, boards, sections with sizes,\n"
-    "compression ratios and digests, and the key ids in the signature block.\n"
-    "Nothing is verified: use 'hvimage verify' before trusting any of it.\n"
-    "Exit 1 if the image is malformed (the byte offset is printed).\n";
+    "compression ratios and digests, the driver packages its SBOM section\n"
+    "lists (vendor, version, entries, acceptance level, signer) and the key\n"
+    "ids in the signature block.\n"
+    "Nothing is verified: use 'hvimage verify' (and 'hvimage sbom') before\n"
+    "trusting any of it. Exit 1 if the image or its SBOM is malformed (the\n"
+    "byte offset or the problem is printed).\n";
+
+/* The driver packages the (unverified) SBOM lists: 1 listed, 0 no SBOM
+ * section, -1 malformed (|diag| says why). */
+static int read_packages(hv_image_file *img, const hv_image_info *info,
+                         hv_sbom_summary *sum, hv_diag *diag)
+{
+    uint8_t *doc;
+    size_t len;
+    int got = hv_sbom_read_unverified(img->fp, img->file_size, info, &doc,
+                                      &len, diag);
+    if (got == 1 && hv_sbom_check(doc, len, info, sum, diag) != 0)
+        got = -1;
+    free(doc);
+    return got;
+}
+
+static json_object *packages_json(const hv_sbom_summary *sum)
+{
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; i < sum->package_count; i++) {
+        const hv_sbom_package *p = &sum->packages[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "vendor", json_object_new_string(p->vendor));
+        json_object_object_add(o, "version",
+                               json_object_new_string(p->version));
+        json_object_object_add(o, "entries",
+                               json_object_new_int64((int64_t)p->entries));
+        json_object_object_add(o, "acceptance",
+                               json_object_new_string(p->acceptance));
+        json_object_object_add(o, "signer",
+                               p->signer[0] ? json_object_new_string(p->signer)
+                                            : NULL);
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+static void packages_text(const hv_sbom_summary *sum)
+{
+    printf("drivers (from the sbom section, NOT verified): %zu package(s)\n",
+           sum->package_count);
+    for (size_t i = 0; i < sum->package_count; i++) {
+        const hv_sbom_package *p = &sum->packages[i];
+        printf("  %-20s %-12s %5llu entries  %-9s", p->vendor, p->version,
+               (unsigned long long)p->entries, p->acceptance);
+        if (p->signer[0])
+            printf("  signer %.16s...", p->signer);
+        putchar('\n');
+    }
+}
 
 /* The slot's u32 signature length, all four bytes of it. */
 static uint32_t slot_sig_len(const uint8_t *slot)
@@ -58,6 +113,9 @@ int cmd_inspect(int argc, char **argv)
         cli_print_error("inspect", diag.msg);
         return rc;
     }
+    static hv_sbom_summary sum;
+    hv_diag sbom_diag = {0};
+    int listed = read_packages(&img, &info, &sum, &sbom_diag);
     if (json) {
         json_object *j = json_object_new_object();
         json_object *sigs = json_object_new_array();
@@ -74,6 +132,8 @@ int cmd_inspect(int argc, char **argv)
             json_object_array_add(sigs, s);
         }
         json_object_object_add(j, "signatures", sigs);
+        json_object_object_add(j, "drivers",
+                               listed == 1 ? packages_json(&sum) : NULL);
         cli_json_print(stdout, j);
     } else {
         char shown[4096];
@@ -88,7 +148,19 @@ int cmd_inspect(int argc, char **argv)
             cli_hex(stdout, slot + HV_SIG_OFF_KEY_ID, HV_KEY_ID_SIZE);
             printf("  %u-byte signature\n", slot_sig_len(slot));
         }
+        if (listed == 1)
+            packages_text(&sum);
+        else if (listed == 0)
+            printf("drivers: not listed (no sbom section)\n");
     }
     hv_image_close(&img);
+    if (listed < 0) {
+        char msg[HV_DIAG_MAX + 64];
+        snprintf(msg, sizeof msg, "%s: %s", argv[optind], sbom_diag.msg);
+        cli_print_error("inspect", msg);
+        return sbom_diag.cls == HV_FAIL_IO || sbom_diag.cls == HV_FAIL_INTERNAL
+                   ? HV_EXIT_INTERNAL
+                   : HV_EXIT_REJECTED;
+    }
     return HV_EXIT_OK;
 }

@@ -1,4 +1,5 @@
-/* verify and extract: both run the boot verifier library, unchanged. */
+/* verify and extract: both run the boot verifier library, unchanged. The
+ * option parsing and the verifier run are shared with sbom (cli.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -93,11 +94,10 @@ static int apply_profile(const char *cmd, cli_verify_opts *o,
     return -1;
 }
 
-/* Parse the options shared by verify and extract; returns -1 on success
- * (keep going) or an exit code. */
-static int parse_opts(const char *cmd, const char *help, int argc,
-                      char **argv, cli_verify_opts *o, hv_profile *prof,
-                      const char **out)
+/* see cli.h */
+int cli_verify_parse(const char *cmd, const char *help, int argc,
+                     char **argv, cli_verify_opts *o, hv_profile *prof,
+                     const char **out)
 {
     static const struct option opts[] = {
         {"key", required_argument, 0, 'k'},
@@ -197,8 +197,6 @@ static int parse_opts(const char *cmd, const char *help, int argc,
         return cli_usage_error(cmd, "give exactly one of --rollback N (the "
                                     "device's rollback counter) and "
                                     "--no-rollback-check (not checked)");
-    if (out && !*out)
-        return cli_usage_error(cmd, "-o FOLDER is required");
     if (o->profile)
         return apply_profile(cmd, o, prof);
     return -1;
@@ -335,8 +333,9 @@ static void print_verdict_json(const char *path, const cli_verify_opts *o,
 
 /* Run the verifier; on rejection the message gains the expected and actual
  * values. Returns the exit code. */
-static int run_verify(const char *path, const cli_verify_opts *o,
-                      cli_verify_run *run, hv_diag *diag)
+/* see cli.h */
+int cli_verify_checked(const char *path, const cli_verify_opts *o,
+                       cli_verify_run *run, hv_diag *diag)
 {
     cli_verify_opts eff = *o;
     /* No counter given and the check waived: 0 accepts every version. */
@@ -353,7 +352,7 @@ int cmd_verify(int argc, char **argv)
     cli_verify_opts o;
     hv_profile prof;
     memset(&prof, 0, sizeof prof);
-    int rc = parse_opts("verify", verify_help, argc, argv, &o, &prof, NULL);
+    int rc = cli_verify_parse("verify", verify_help, argc, argv, &o, &prof, NULL);
     if (rc >= 0) {
         hv_profile_free(&prof);
         return rc;
@@ -363,7 +362,7 @@ int cmd_verify(int argc, char **argv)
     /* verify needs no section bytes: stream them (extract keeps them). */
     o.stream = true;
     hv_diag diag = {0};
-    rc = run_verify(path, &o, &run, &diag);
+    rc = cli_verify_checked(path, &o, &run, &diag);
     const hv_verdict *v = &run.verdict;
     if (o.json) {
         print_verdict_json(path, &o, &run, rc,
@@ -453,7 +452,8 @@ static int check_output_folder(const char *dir, hv_diag *diag)
 static int check_section_names(const hv_image_info *in, hv_diag *diag)
 {
     static const char *const taken[] = {"core.bin", "bootcfg.txt",
-                                        "drivers.tar", "drivers", ".", ".."};
+                                        "drivers.tar", "drivers", "sbom.json",
+                                        ".", ".."};
     for (uint32_t i = 0; i < in->section_count; i++)
         for (size_t j = 0; in->sections[i].type == HV_SECTION_EXTRA &&
                            j < sizeof taken / sizeof taken[0];
@@ -472,6 +472,7 @@ static const char *output_name(const hv_section *s)
     case HV_SECTION_CORE: return "core.bin";
     case HV_SECTION_BOOTCFG: return "bootcfg.txt";
     case HV_SECTION_DRIVERS: return "drivers.tar";
+    case HV_SECTION_SBOM: return "sbom.json";
     default: return s->name;
     }
 }
@@ -550,7 +551,7 @@ int cmd_extract(int argc, char **argv)
     hv_profile prof;
     const char *out = NULL;
     memset(&prof, 0, sizeof prof);
-    int rc = parse_opts("extract", extract_help, argc, argv, &o, &prof, &out);
+    int rc = cli_verify_parse("extract", extract_help, argc, argv, &o, &prof, &out);
     if (rc >= 0) {
         hv_profile_free(&prof);
         return rc;
@@ -590,7 +591,7 @@ int cmd_extract(int argc, char **argv)
     }
     int tmpfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     cli_verify_run run;
-    rc = run_verify(argv[optind], &o, &run, &diag);
+    rc = cli_verify_checked(argv[optind], &o, &run, &diag);
     if (rc == 0) {
         if (tmpfd < 0)
             hv_fail(&diag, HV_FAIL_IO, "%s: cannot open: %s", tmp,

@@ -18,6 +18,7 @@ static const struct {
     {"verify", cmd_verify, "verify an image with the boot verifier library"},
     {"inspect", cmd_inspect, "show everything in an image (not a verification)"},
     {"extract", cmd_extract, "verify, then unpack the sections into a folder"},
+    {"sbom", cmd_sbom, "verify, then print the image's signed SBOM (CycloneDX)"},
     {"keygen", cmd_keygen, "generate a signing key pair"},
     {"assemble", cmd_assemble, "lay out a factory flash image: stage, keys, slots"},
     {"update", cmd_update, "install, activate, confirm or roll back on a flash"},

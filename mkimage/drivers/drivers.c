@@ -42,6 +42,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "host_limits.h"
 
 #define TAR_BLOCK ((unsigned)HV_TAR_BLOCK)
@@ -767,6 +769,7 @@ typedef struct writer {
     FILE *out;
     uint64_t written;
     uint64_t mtime;
+    EVP_MD_CTX *md; /* hashes each file for the listing; NULL: none */
     hv_diag *diag;
 } writer;
 
@@ -853,11 +856,15 @@ static int w_header(writer *w, const char *name, char type, unsigned mode,
     return w_bytes(w, h, sizeof h);
 }
 
+/* Copy a file's bytes from the spool; with a listing, hash them on the way
+ * (the bytes written, so the SBOM describes exactly the section). */
 static int w_spooled(writer *w, FILE *spool, unsigned char *buf,
-                     const ent *e)
+                     const ent *e, uint8_t sha256[32])
 {
     uint64_t left = e->size;
 
+    if (w->md && EVP_DigestInit_ex(w->md, EVP_sha256(), NULL) != 1)
+        return hv_fail(w->diag, HV_FAIL_INTERNAL, "SHA-256 unavailable");
     if (e->off > (uint64_t)INT64_MAX ||
         fseeko(spool, (off_t)e->off, SEEK_SET) != 0)
         return hv_fail_errno(w->diag, errno, "the driver spool file",
@@ -869,8 +876,12 @@ static int w_spooled(writer *w, FILE *spool, unsigned char *buf,
                                  "the driver spool file", "read failed");
         if (w_bytes(w, buf, n) != 0)
             return -1;
+        if (w->md && EVP_DigestUpdate(w->md, buf, n) != 1)
+            return hv_fail(w->diag, HV_FAIL_INTERNAL, "SHA-256 failed");
         left -= n;
     }
+    if (w->md && EVP_DigestFinal_ex(w->md, sha256, NULL) != 1)
+        return hv_fail(w->diag, HV_FAIL_INTERNAL, "SHA-256 failed");
     return w_pad(w, e->size);
 }
 
@@ -888,9 +899,40 @@ static int cmp_pkg(const void *a, const void *b)
     return strcmp(x->vendor, y->vendor);
 }
 
+/* Record entry |e| of the archive in |l| (entries preallocated). */
+static int list_entry(hv_drivers_listing *l, const ent *e,
+                      const uint8_t sha256[32], hv_diag *diag)
+{
+    hv_driver_entry *d = &l->entries[l->count];
+    memset(d, 0, sizeof *d);
+    d->name = strdup(e->name);
+    d->link = e->link ? strdup(e->link) : NULL;
+    if (!d->name || (e->link && !d->link)) {
+        free(d->name);
+        free(d->link);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
+    }
+    d->size = e->type == T_FILE ? e->size : 0;
+    d->type = e->type;
+    if (e->type == T_FILE)
+        memcpy(d->sha256, sha256, 32);
+    l->count++;
+    return 0;
+}
+
+void hv_drivers_listing_free(hv_drivers_listing *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        free(l->entries[i].name);
+        free(l->entries[i].link);
+    }
+    free(l->entries);
+    memset(l, 0, sizeof *l);
+}
+
 static int write_archive(ctx *c, const hv_driver_pkg *const *pkgs,
                          size_t count, uint64_t mtime, FILE *out,
-                         hv_drivers_result *res)
+                         hv_drivers_result *res, hv_drivers_listing *list)
 {
     writer w = {.out = out, .mtime = mtime, .diag = c->diag};
     const ent **order = NULL;
@@ -901,7 +943,11 @@ static int write_archive(ctx *c, const hv_driver_pkg *const *pkgs,
     /* "VENDOR VERSION\n", each part <= 32 bytes */
     idx = malloc(count * (HV_SECTION_NAME_SIZE + HV_VERSION_SIZE + 2u) + 1u);
     order = malloc((c->n ? c->n : 1u) * sizeof *order);
-    if (!idx || !order) {
+    if (list) {
+        list->entries = calloc(c->n ? c->n : 1u, sizeof *list->entries);
+        w.md = EVP_MD_CTX_new();
+    }
+    if (!idx || !order || (list && (!list->entries || !w.md))) {
         hv_fail(c->diag, HV_FAIL_INTERNAL, "drivers archive: out of memory");
         goto out;
     }
@@ -923,7 +969,11 @@ static int write_archive(ctx *c, const hv_driver_pkg *const *pkgs,
         if (w_header(&w, e->name, e->type, mode,
                      e->type == T_FILE ? e->size : 0, e->link) != 0)
             goto out;
-        if (e->type == T_FILE && w_spooled(&w, c->spool, c->buf, e) != 0)
+        uint8_t sha256[32] = {0};
+        if (e->type == T_FILE &&
+            w_spooled(&w, c->spool, c->buf, e, sha256) != 0)
+            goto out;
+        if (list && list_entry(list, e, sha256, c->diag) != 0)
             goto out;
     }
     {
@@ -942,6 +992,9 @@ static int write_archive(ctx *c, const hv_driver_pkg *const *pkgs,
     }
     ret = 0;
 out:
+    EVP_MD_CTX_free(w.md);
+    if (ret != 0 && list)
+        hv_drivers_listing_free(list);
     free(order);
     free(idx);
     return ret;
@@ -954,6 +1007,17 @@ int hv_drivers_normalise(const hv_driver_pkg *pkgs, size_t count,
                          uint64_t mtime, FILE *out, hv_drivers_result *res,
                          hv_diag *diag)
 {
+    return hv_drivers_normalise_listed(pkgs, count, mtime, out, res, NULL,
+                                       diag);
+}
+
+int hv_drivers_normalise_listed(const hv_driver_pkg *pkgs, size_t count,
+                                uint64_t mtime, FILE *out,
+                                hv_drivers_result *res,
+                                hv_drivers_listing *listing, hv_diag *diag)
+{
+    if (listing)
+        memset(listing, 0, sizeof *listing);
     ctx c = {.diag = diag};
     const hv_driver_pkg **sorted = NULL;
     int ret = -1;
@@ -1023,7 +1087,7 @@ int hv_drivers_normalise(const hv_driver_pkg *pkgs, size_t count,
                       "write failed");
         goto out;
     }
-    ret = write_archive(&c, sorted, count, mtime, out, res);
+    ret = write_archive(&c, sorted, count, mtime, out, res, listing);
 out:
     for (size_t i = 0; i < c.n; i++) {
         free(c.ents[i].name);

@@ -42,6 +42,30 @@ int hv_drivers_normalise(const hv_driver_pkg *pkgs, size_t count,
                          uint64_t mtime, FILE *out, hv_drivers_result *res,
                          hv_diag *diag);
 
+/* One entry of the normalised archive after the index, as the SBOM lists
+ * it. */
+typedef struct hv_driver_entry {
+    char *name;  /* as stored: "VENDOR/PATH", a folder's ends in '/' */
+    char *link;  /* a symlink's normalised target, else NULL */
+    uint64_t size;
+    char type;   /* ustar typeflag: '0' file, '2' symlink, '5' folder */
+    uint8_t sha256[32]; /* of a file's bytes, hashed as they are written */
+} hv_driver_entry;
+
+typedef struct hv_drivers_listing {
+    hv_driver_entry *entries; /* in archive order */
+    size_t count;
+} hv_drivers_listing;
+
+/* hv_drivers_normalise that also fills |listing| (NULL: not wanted) with
+ * every entry after the index; free it with hv_drivers_listing_free(),
+ * which accepts a zeroed listing. On failure |listing| stays empty. */
+int hv_drivers_normalise_listed(const hv_driver_pkg *pkgs, size_t count,
+                                uint64_t mtime, FILE *out,
+                                hv_drivers_result *res,
+                                hv_drivers_listing *listing, hv_diag *diag);
+void hv_drivers_listing_free(hv_drivers_listing *listing);
+
 #define HV_TAR_BLOCK 512
 
 /*

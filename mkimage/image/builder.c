@@ -4,12 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "atomic_file.h"
 #include "drivers.h"
 #include "encode.h"
+#include "file_digest.h"
+#include "host_limits.h"
 #include "output_check.h"
 #include "plan.h"
+#include "sbom.h"
 #include "section_spool.h"
 #include "section_writer.h"
 #include "source.h"
@@ -46,6 +50,15 @@ typedef struct build {
     hv_spool spool; /* later sections compressed beside the core */
     /* Version 2: chunk table entries of each section, in image order. */
     uint64_t table_entries[HV_MAX_SECTIONS];
+    /* What the SBOM section records (sbom.h), gathered as the sources
+     * open; the document itself is generated last of them. */
+    const char *core_format;
+    uint8_t core_sha256[HV_SHA256_SIZE];
+    hv_sbom_driver sbom_drivers[HV_MAX_DRIVER_PACKAGES];
+    uint8_t extra_sha256[HV_MAX_EXTRA_SECTIONS][HV_SHA256_SIZE];
+    hv_drivers_listing listing;
+    char *sbom;
+    size_t sbom_len;
     hv_atomic_file out;
     uint8_t tbs[HV_TBS_MAX_SIZE];
     uint8_t block[HV_MAX_SIG_BLOCK_SIZE];
@@ -57,6 +70,8 @@ static void build_free(build *b)
     hv_manifest_free(&b->manifest);
     hv_profile_free(&b->profile);
     free(b->bootcfg);
+    hv_drivers_listing_free(&b->listing);
+    free(b->sbom);
     for (size_t i = 0; i < HV_MAX_SECTIONS; i++)
         hv_source_close(&b->later[i]);
     hv_atomic_abort(&b->out);
@@ -158,7 +173,7 @@ static int make_bootcfg(build *b, hv_diag *diag)
     return 0;
 }
 
-static int open_core(const build *b, hv_source *src, hv_section *s,
+static int open_core(build *b, hv_source *src, hv_section *s,
                      hv_diag *diag)
 {
     const hv_manifest *m = &b->manifest;
@@ -171,12 +186,14 @@ static int open_core(const build *b, hv_source *src, hv_section *s,
             return -1;
         fmt = elf ? HV_CORE_ELF : HV_CORE_RAW;
     }
+    b->core_format = fmt == HV_CORE_ELF ? "elf" : "raw";
     if (fmt == HV_CORE_ELF) {
         if (hv_source_open_elf(src, m->core_path, diag) != 0)
             return -1;
         s->load_address = src->base;
         s->entry_point = src->entry;
-        return 0;
+        s->unpacked_size = src->size; /* for the SBOM; set again once */
+        return 0;                     /* the section is written         */
     }
     if (!m->has_load_address || !m->has_entry_point)
         return hv_diag_set(diag, "%s:%u:%u: error: core '%s' is not ELF, so "
@@ -187,6 +204,7 @@ static int open_core(const build *b, hv_source *src, hv_section *s,
         return -1;
     s->load_address = m->load_address;
     s->entry_point = m->entry_point;
+    s->unpacked_size = src->size;
     if (src->size == 0 || s->entry_point < s->load_address ||
         s->entry_point - s->load_address >= src->size ||
         s->load_address > UINT64_MAX - src->size) {
@@ -330,8 +348,15 @@ static hv_section *add_section(hv_image_info *info, uint32_t type,
     return s;
 }
 
+/* Version 1 images carry no SBOM: their stages predate the section type
+ * and refuse it (docs/FORMAT.md). */
+static bool has_sbom(const hv_image_info *info)
+{
+    return info->header.format_version >= HV_FORMAT_VERSION_2;
+}
+
 /* The sections after the core, in image order: boot configuration,
- * drivers, extras. Their entries are added before any is written. */
+ * drivers, extras, SBOM. Their entries are added before any is written. */
 static void add_later_sections(const build *b, hv_image_info *info)
 {
     const hv_manifest *m = &b->manifest;
@@ -341,6 +366,54 @@ static void add_later_sections(const build *b, hv_image_info *info)
         add_section(info, HV_SECTION_DRIVERS, HV_SECTION_NAME_DRIVERS);
     for (size_t i = 0; i < m->extra_count; i++)
         add_section(info, HV_SECTION_EXTRA, m->extras[i].name);
+    if (has_sbom(info))
+        add_section(info, HV_SECTION_SBOM, HV_SECTION_NAME_SBOM);
+}
+
+/*
+ * The SBOM section's document, from what the other sources recorded: it
+ * comes last, after the drivers archive was normalised (its entries and
+ * their digests). Inputs are hashed as given, each read once more here;
+ * a package folder, which has no bytes of its own, is described by its
+ * entries' digests.
+ */
+static int make_sbom(build *b, const hv_image_info *info, hv_diag *diag)
+{
+    const hv_manifest *m = &b->manifest;
+    if (hv_file_sha256(m->core_path, b->core_sha256, NULL, diag) != 0)
+        return -1;
+    for (size_t i = 0; i < m->driver_count; i++) {
+        hv_sbom_driver *d = &b->sbom_drivers[i];
+        d->pkg = &m->drivers[i];
+        d->acceptance = "community";
+        struct stat st;
+        d->has_package_sha256 = stat(d->pkg->path, &st) == 0 &&
+                                S_ISREG(st.st_mode);
+        if (d->has_package_sha256 &&
+            hv_file_sha256(d->pkg->path, d->package_sha256, NULL,
+                           diag) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < m->extra_count; i++)
+        if (hv_file_sha256(m->extras[i].path, b->extra_sha256[i], NULL,
+                           diag) != 0)
+            return -1;
+    hv_sbom_input in = {
+        .info = info,
+        .core = &info->sections[0],
+        .core_path = m->core_path,
+        .core_format = b->core_format,
+        .boot_config = m->boot_config,
+        .boot_config_count = m->boot_config_count,
+        .drivers = b->sbom_drivers,
+        .driver_count = m->driver_count,
+        .listing = &b->listing,
+        .extras = m->extras,
+        .extra_sha256 = (const uint8_t(*)[HV_SHA256_SIZE])b->extra_sha256,
+        .extra_count = m->extra_count,
+    };
+    memcpy(in.core_sha256, b->core_sha256, HV_SHA256_SIZE);
+    return hv_sbom_generate(&in, &b->sbom, &b->sbom_len, diag);
 }
 
 /*
@@ -369,9 +442,9 @@ static int open_later_sources(build *b, hv_image_info *info,
                 return hv_fail_errno(diag, errno, "the drivers archive",
                                      "cannot create a temporary file");
             }
-            if (hv_drivers_normalise(m->drivers, m->driver_count,
-                                     info->build_epoch, tar, &dr,
-                                     diag) != 0) {
+            if (hv_drivers_normalise_listed(m->drivers, m->driver_count,
+                                            info->build_epoch, tar, &dr,
+                                            &b->listing, diag) != 0) {
                 fclose(tar);
                 return -1;
             }
@@ -382,6 +455,12 @@ static int open_later_sources(build *b, hv_image_info *info,
             rep->driver_packages = (uint32_t)m->driver_count;
             break;
         }
+        case HV_SECTION_SBOM:
+            if (make_sbom(b, info, diag) != 0)
+                return -1;
+            hv_source_open_mem(src, "SBOM", (const uint8_t *)b->sbom,
+                               b->sbom_len);
+            break;
         default: {
             const hv_extra_section *e = &m->extras[extra++];
             b->later_compress[i] = e->compress;
@@ -579,7 +658,8 @@ int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
     for (size_t i = 0; i < p->board_count; i++)
         snprintf(info->boards[i], sizeof info->boards[i], "%s", p->boards[i]);
     uint32_t sections = 1 + (m->boot_config_count > 0) +
-                        (m->driver_count > 0) + (uint32_t)m->extra_count;
+                        (m->driver_count > 0) + (uint32_t)m->extra_count +
+                        (o->format_version != HV_FORMAT_VERSION_1);
     if (sections > HV_MAX_SECTIONS) {
         hv_diag_set(diag, "%s: %u sections, more than the format's %u",
                     m->file, sections, HV_MAX_SECTIONS);

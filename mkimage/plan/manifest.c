@@ -346,7 +346,8 @@ static int load_sections(loader *l, const hv_ynode *root)
 {
     static const char *const keys[] = {"name", "path", "compress", NULL};
     static const char *const reserved[] = {
-        HV_SECTION_NAME_CORE, HV_SECTION_NAME_BOOTCFG, HV_SECTION_NAME_DRIVERS};
+        HV_SECTION_NAME_CORE, HV_SECTION_NAME_BOOTCFG, HV_SECTION_NAME_DRIVERS,
+        HV_SECTION_NAME_SBOM};
     const hv_ydoc *doc = l->doc;
     hv_manifest *m = l->m;
     const hv_ynode *seq = hv_ymap_get(root, "sections");
@@ -383,7 +384,7 @@ static int load_sections(loader *l, const hv_ynode *root)
             if (strcmp(x->name, reserved[j]) == 0)
                 return hv_yerror(doc, v, l->diag,
                                  "section name '%s' is reserved (core, "
-                                 "bootcfg and drivers are built in)",
+                                 "bootcfg, drivers and sbom are built in)",
                                  x->name);
         }
         for (size_t j = 0; j < i; j++) {

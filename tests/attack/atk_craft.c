@@ -218,6 +218,26 @@ uint32_t img_add(img *m, uint32_t type, uint32_t comp, const char *name,
     return at;
 }
 
+void img_remove(img *m, uint32_t i)
+{
+    hv_image_info *in = &m->info;
+    if (i >= in->section_count)
+        die("no such section");
+    free(m->pay[i]);
+    free(m->tab[i]);
+    uint32_t rest = in->section_count - i - 1;
+    memmove(&in->sections[i], &in->sections[i + 1], rest * sizeof in->sections[0]);
+    memmove(&m->pay[i], &m->pay[i + 1], rest * sizeof m->pay[0]);
+    memmove(&m->plen[i], &m->plen[i + 1], rest * sizeof m->plen[0]);
+    memmove(&m->tab[i], &m->tab[i + 1], rest * sizeof m->tab[0]);
+    memmove(&m->tlen[i], &m->tlen[i + 1], rest * sizeof m->tlen[0]);
+    in->section_count--;
+    m->pay[in->section_count] = NULL;
+    m->tab[in->section_count] = NULL;
+    m->plen[in->section_count] = 0;
+    m->tlen[in->section_count] = 0;
+}
+
 void img_set(img *m, uint32_t i, const void *p, size_t n)
 {
     free(m->pay[i]);

@@ -128,6 +128,8 @@ void img_format(img *m, uint32_t version, uint32_t chunk_log2);
 uint32_t img_add(img *m, uint32_t type, uint32_t comp, const char *name,
                  const void *p, size_t n, uint64_t unpacked);
 void img_set(img *m, uint32_t i, const void *p, size_t n);
+/* Remove section |i| (the model is not laid out again). */
+void img_remove(img *m, uint32_t i);
 
 /* ---- crafting steps ---------------------------------------------------- */
 

@@ -233,25 +233,29 @@ static void s_size_wraps(ctx *c)
     s_field64_v1(c, 1, HV_SEC_OFF_STORED_SIZE,
                  (UINT64_MAX - sec_off(c, 1)) + 1 + 16);
 }
+/* The last section one byte longer: it ends past the image. */
 static void s_size_plus1(ctx *c)
 {
     c_std(c);
-    s_field64(c, 1, HV_SEC_OFF_STORED_SIZE, c->m.plen[1] + 1);
+    uint32_t last = c->m.info.section_count - 1;
+    s_field64(c, last, HV_SEC_OFF_STORED_SIZE, c->m.plen[last] + 1);
 }
 static void s_size_minus1(ctx *c)
 {
     c_std(c);
-    s_field64(c, 1, HV_SEC_OFF_STORED_SIZE, c->m.plen[1] - 1);
+    uint32_t last = c->m.info.section_count - 1;
+    s_field64(c, last, HV_SEC_OFF_STORED_SIZE, c->m.plen[last] - 1);
 }
 /* An uncompressed last section of 0 bytes: the image then ends early. */
 static void s_size_0_last(ctx *c)
 {
     c_std(c);
-    c->m.info.sections[1].compression = HV_COMPRESSION_NONE;
+    uint32_t last = c->m.info.section_count - 1;
+    c->m.info.sections[last].compression = HV_COMPRESSION_NONE;
     img_layout(&c->m);
     c_encode(c);
-    put64(entry(c, 1) + HV_SEC_OFF_STORED_SIZE, 0);
-    put64(entry(c, 1) + HV_SEC_OFF_UNPACKED_SIZE, 0);
+    put64(entry(c, last) + HV_SEC_OFF_STORED_SIZE, 0);
+    put64(entry(c, last) + HV_SEC_OFF_UNPACKED_SIZE, 0);
     c_resign(c);
 }
 static void s_unpacked_u64max(ctx *c)

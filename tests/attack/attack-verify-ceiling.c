@@ -90,6 +90,11 @@ static void ceil_image_4g(ctx *c)
     /* Version 2: 16 MiB chunks, as the builder would pick, keep the
      * table within HV_MAX_CHUNK_TABLE_SIZE. */
     c_chunks(c, HV_MAX_CHUNK_LOG2);
+    /* "huge" must be the last section: without the fixture's SBOM (type
+     * 5, which sorts after every extra). */
+    if (c->m.info.sections[c->m.info.section_count - 1].type ==
+        HV_SECTION_SBOM)
+        img_remove(&c->m, c->m.info.section_count - 1);
     uint32_t at = img_add(&c->m, HV_SECTION_EXTRA, HV_COMPRESSION_NONE,
                           "huge", "", 0, 0);
     img_layout(&c->m);

@@ -23,7 +23,7 @@ sections:
 EOF
 cp "$SRC/oem-profiles/acme-servers.yaml" "$T/p.yaml"
 expect 0 "" hv keygen -o "$T/k.pem"
-expect 0 "3 sections" hv build -m "$T/m.yaml" -p "$T/p.yaml" --key "$T/k.pem" -o "$T/e.hvi"
+expect 0 "4 sections" hv build -m "$T/m.yaml" -p "$T/p.yaml" --key "$T/k.pem" -o "$T/e.hvi"
 expect 0 "load 0x400000 entry $entry" hv inspect "$T/e.hvi"
 expect 0 '"name":"calibration","type":"extra","compression":"zstd"' hv inspect --json "$T/e.hvi"
 expect 0 '"name":"microcode","type":"extra","compression":"none","offset":[0-9]+,"stored_size":5000,"unpacked_size":5000' \

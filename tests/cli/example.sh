@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 M=$SRC/manifests/example.yaml
 expect 0 "" hv keygen -o "$T/k.pem"
-expect 0 "^built $T/ex.hvi: [0-9]+ bytes, 3 sections, 3 driver packages" \
+expect 0 "^built $T/ex.hvi: [0-9]+ bytes, 4 sections, 3 driver packages" \
     hv build -m "$M" -p "$SRC/oem-profiles/acme-servers.yaml" --key "$T/k.pem" -o "$T/ex.hvi"
 expect 0 "verified \(example-hv 1.4.2, security version 3, board acme-r760-mb1" \
     hv verify --key "$T/k.pub.pem" --board acme-r760-mb1 --oem acme-servers --rollback 3 "$T/ex.hvi"

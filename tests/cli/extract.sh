@@ -6,10 +6,10 @@
 # before any work); refused content exits 1.
 #
 # The archives are written with Python's tarfile, put into a copy of a
-# real image by craft-drivers (the builder's own encoder) and signed with
+# real image by craft-section (the builder's own encoder) and signed with
 # `hvimage sign`: the signer vouches for bytes, not for what they do.
 . "$(dirname "$0")/lib.sh"
-: "${CRAFT_DRIVERS:?}"
+: "${CRAFT_SECTION:?}"
 expect 0 "" hv keygen -o "$T/k.pem"
 expect 0 "" hv build -q -m "$SRC/manifests/example.yaml" \
     -p "$SRC/oem-profiles/acme-servers.yaml" --key "$T/k.pem" -o "$T/base.hvi"
@@ -45,7 +45,7 @@ image() {
     n=$1
     shift
     mktar "$T/$n.tar" "$@"
-    "$CRAFT_DRIVERS" "$T/base.hvi" "$T/$n.tar" "$T/$n.hvi" &&
+    "$CRAFT_SECTION" "$T/base.hvi" drivers "$T/$n.tar" "$T/$n.hvi" &&
         hv sign --key "$T/k.pem" "$T/$n.hvi" > /dev/null ||
         { echo "FAIL: cannot craft $n"; fails=$((fails + 1)); }
 }
@@ -130,7 +130,7 @@ for seed in range(1, count + 1):
 PY
 random_kept=0 random_refused=0
 for seed in $(seq 1 $N_RANDOM); do
-    "$CRAFT_DRIVERS" "$T/base.hvi" "$T/rand/$seed.tar" "$T/rand/$seed.hvi" &&
+    "$CRAFT_SECTION" "$T/base.hvi" drivers "$T/rand/$seed.tar" "$T/rand/$seed.hvi" &&
         hv sign --key "$T/k.pem" "$T/rand/$seed.hvi" > /dev/null ||
         { echo "FAIL: cannot craft random-$seed"; fails=$((fails + 1)); }
     if hv extract $X -o "$T/w/random-$seed" "$T/rand/$seed.hvi" > "$T/random.out" 2>&1; then

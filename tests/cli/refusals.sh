@@ -18,8 +18,8 @@ expect 1 '"verified":false,"result":"rollback"' hv verify --json $K $P --board a
 cp "$T/i.hvi" "$T/c.hvi"
 size=$(stat -c %s "$T/c.hvi")
 printf '\001' | dd of="$T/c.hvi" bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null
-expect 1 "in section 'drivers': section digest mismatch" hv verify $K $P --board acme-r750-mb2 --rollback 3 "$T/c.hvi"
-expect 1 "in section 'drivers': section digest mismatch" hv tbs "$T/c.hvi" -o "$T/c.tbs"
+expect 1 "in section 'sbom': section digest mismatch" hv verify $K $P --board acme-r750-mb2 --rollback 3 "$T/c.hvi"
+expect 1 "in section 'sbom': section digest mismatch" hv tbs "$T/c.hvi" -o "$T/c.tbs"
 check "no tbs written for a corrupted image" test ! -e "$T/c.tbs"
 printf 'x' >> "$T/c.hvi"
 expect 1 "header says [0-9]+ bytes, the file has" hv inspect "$T/c.hvi"

@@ -126,7 +126,7 @@ expect() {
     fi
 }
 if [ -x "$ex" ]; then
-    expect 0 "^verified: example-hv 1.4.2 for acme-servers, security version 3, 3 sections" \
+    expect 0 "^verified: example-hv 1.4.2 for acme-servers, security version 3, 4 sections" \
         "$T/ex.hvi" "$T/k.pub.der" acme-r750-mb2 acme-servers 3
     # The key id the program computes is the one keygen printed.
     id=$("$ex" "$T/ex.hvi" "$T/k.pub.der" acme-r750-mb2 acme-servers 3 |

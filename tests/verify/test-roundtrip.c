@@ -33,7 +33,7 @@ int main(int argc, char **argv)
                   hv_result_name(r));
         CHECK(v.signers == 1);
         CHECK(memcmp(v.signer_ids[0], f.pub.key_id, HV_KEY_ID_SIZE) == 0);
-        CHECK(v.info.section_count == 2);
+        CHECK(v.info.section_count == 3); /* core, bootcfg, sbom */
         CHECK(strcmp(v.info.name, "tamper-test") == 0);
         CHECK(v.info.security_version == 7);
         CHECK(v.info.build_epoch == 1700000000);
@@ -44,6 +44,7 @@ int main(int argc, char **argv)
         CHECK(v.info.sections[1].type == HV_SECTION_BOOTCFG);
         CHECK(v.info.sections[1].unpacked_size ==
               strlen("console=ttyS0\nmode=test\n"));
+        CHECK(v.info.sections[2].type == HV_SECTION_SBOM);
         CHECK(v.info.digest_alg == (alg == HV_SIG_ECDSA_P384_SHA384
                                         ? HV_DIGEST_SHA384 : HV_DIGEST_SHA256));
         fixture_free(&f);

@@ -169,7 +169,7 @@ static void check_has_padding(const fixture *f)
                   i);
         pos = info.sections[i].offset + info.sections[i].stored_size;
     }
-    CHECK(info.section_count == 2);
+    CHECK(info.section_count == 3); /* core, bootcfg, sbom */
 }
 
 int main(void)

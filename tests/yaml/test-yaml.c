@@ -1221,6 +1221,8 @@ static const bad_case bad_cases[] = {
      "'sections[0].compress' must be true or false, found 'yes'"},
     {"m-reserved-section.yaml", 11, 11,
      "section name 'bootcfg' is reserved"},
+    {"m-reserved-sbom.yaml", 11, 11,
+     "section name 'sbom' is reserved (core, bootcfg, drivers and sbom"},
     {"m-dup-section.yaml", 12, 12,
      "duplicate section name 'a' (first at line 11, column 5)"},
     {"m-too-many-sections.yaml", 11, 3,

@@ -1,12 +1,13 @@
 /*
- * craft-drivers IN.hvi TAR OUT.hvi: a copy of IN whose drivers section is
- * the bytes of TAR, stored uncompressed, laid out and encoded again by the
+ * craft-section IN.hvi drivers|sbom FILE OUT.hvi: a copy of IN whose drivers
+ * (or SBOM) section is the bytes of FILE, stored uncompressed, laid out and encoded again by the
  * builder's own encoder (in IN's format version: chunk tables in version
  * 2), with an empty signature block. Signing OUT with
  * `hvimage sign` then gives a validly signed image holding an archive the
- * builder would never have made (links through links, ...): what a
- * compromised or careless signer could ship, for the extract tests
- * (tests/cli/extract.sh). The verifier accepts such an image: it vouches
+ * builder would never have made (links through links, ..., or an SBOM that
+ * is no CycloneDX document): what a compromised or careless signer could
+ * ship, for the extract tests (tests/cli/extract.sh) and the sbom tests
+ * (tests/supply/sbom.sh). The verifier accepts such an image: it vouches
  * for bytes, not for what an archive does to a disk.
  */
 #include <stdio.h>
@@ -18,7 +19,7 @@
 
 static void die(const char *what)
 {
-    fprintf(stderr, "craft-drivers: %s\n", what);
+    fprintf(stderr, "craft-section: %s\n", what);
     exit(2);
 }
 
@@ -49,11 +50,14 @@ static uint32_t get32(const uint8_t *p)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4)
-        die("usage: craft-drivers IN.hvi TAR OUT.hvi");
+    if (argc != 5 || (strcmp(argv[2], "drivers") != 0 &&
+                      strcmp(argv[2], "sbom") != 0))
+        die("usage: craft-section IN.hvi drivers|sbom FILE OUT.hvi");
+    uint32_t type = strcmp(argv[2], "drivers") == 0 ? HV_SECTION_DRIVERS
+                                                    : HV_SECTION_SBOM;
     size_t ilen, tlen;
     uint8_t *image = read_all(argv[1], &ilen);
-    uint8_t *tar = read_all(argv[2], &tlen);
+    uint8_t *tar = read_all(argv[3], &tlen);
     static hv_image_info in;
     if (ilen < HV_HEADER_SIZE)
         die("input too short");
@@ -62,26 +66,25 @@ int main(int argc, char **argv)
         hv_parse_metadata(image, HV_HEADER_SIZE + meta, &in) != HV_OK)
         die("input metadata does not parse");
 
-    /* Payloads as stored; the drivers section replaced (or added after
-     * the boot config, the format's order: core, bootcfg, drivers,
-     * extras). */
+    /* Payloads as stored; the section of |type| replaced (or added where
+     * the format's order puts it: core, bootcfg, drivers, extras, sbom). */
     const uint8_t *pay[HV_MAX_SECTIONS];
     hv_section secs[HV_MAX_SECTIONS];
     uint32_t n = 0;
     int placed = 0;
     for (uint32_t i = 0; i <= in.section_count; i++) {
         const hv_section *s = i < in.section_count ? &in.sections[i] : NULL;
-        if (!placed && (!s || s->type >= HV_SECTION_DRIVERS)) {
+        if (!placed && (!s || s->type >= type)) {
             hv_section *d = &secs[n];
             memset(d, 0, sizeof *d);
-            d->type = HV_SECTION_DRIVERS;
+            d->type = type;
             d->compression = HV_COMPRESSION_NONE;
-            snprintf(d->name, sizeof d->name, "drivers");
+            snprintf(d->name, sizeof d->name, "%s", argv[2]);
             d->stored_size = d->unpacked_size = tlen;
             pay[n++] = tar;
             placed = 1;
         }
-        if (!s || s->type == HV_SECTION_DRIVERS)
+        if (!s || s->type == type)
             continue;
         if (s->data_offset + s->stored_size > ilen)
             die("a section lies outside the input");
@@ -157,9 +160,9 @@ int main(int argc, char **argv)
         memcpy(out + in.sections[i].data_offset, pay[i],
                (size_t)in.sections[i].stored_size);
     }
-    FILE *f = fopen(argv[3], "wb");
+    FILE *f = fopen(argv[4], "wb");
     if (!f || fwrite(out, 1, (size_t)pos, f) != pos || fclose(f) != 0)
-        die(argv[3]);
+        die(argv[4]);
     free(out);
     free(image);
     free(tar);
