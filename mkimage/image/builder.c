@@ -1,6 +1,7 @@
 #include "builder.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,14 +60,32 @@ typedef struct build {
     hv_drivers_listing listing;
     char *sbom;
     size_t sbom_len;
+    uint32_t sbom_index; /* of the SBOM among the later sections */
+    bool has_sbom;
+    /* The input files the SBOM names by digest (core, extras) are hashed
+     * by a thread of their own while the core is compressed, so the build
+     * reads them beside zstd instead of in a pass before it. */
+    pthread_t digest_thread;
+    bool digest_running;
+    int digest_rc;
+    hv_diag digest_diag;
     hv_atomic_file out;
     uint8_t tbs[HV_TBS_MAX_SIZE];
     uint8_t block[HV_MAX_SIG_BLOCK_SIZE];
 } build;
 
+static void join_digests(build *b)
+{
+    if (b->digest_running) {
+        pthread_join(b->digest_thread, NULL);
+        b->digest_running = false;
+    }
+}
+
 static void build_free(build *b)
 {
     hv_spool_free(&b->spool); /* first: its thread may use the rest */
+    join_digests(b);
     hv_manifest_free(&b->manifest);
     hv_profile_free(&b->profile);
     free(b->bootcfg);
@@ -370,18 +389,42 @@ static void add_later_sections(const build *b, hv_image_info *info)
         add_section(info, HV_SECTION_SBOM, HV_SECTION_NAME_SBOM);
 }
 
+/* The digest thread: core, then extras, each file read once. */
+static void *digest_inputs(void *arg)
+{
+    build *b = arg;
+    const hv_manifest *m = &b->manifest;
+    b->digest_rc = hv_file_sha256(m->core_path, b->core_sha256, NULL,
+                                  &b->digest_diag);
+    for (size_t i = 0; b->digest_rc == 0 && i < m->extra_count; i++)
+        b->digest_rc = hv_file_sha256(m->extras[i].path, b->extra_sha256[i],
+                                      NULL, &b->digest_diag);
+    return NULL;
+}
+
+static int start_digests(build *b, hv_diag *diag)
+{
+    int err = pthread_create(&b->digest_thread, NULL, digest_inputs, b);
+    if (err != 0)
+        return hv_fail(diag, HV_FAIL_INTERNAL, "cannot start a thread: %s",
+                       strerror(err));
+    b->digest_running = true;
+    return 0;
+}
+
 /*
- * The SBOM section's document, from what the other sources recorded: it
- * comes last, after the drivers archive was normalised (its entries and
- * their digests). Inputs are hashed as given, each read once more here;
- * a package folder, which has no bytes of its own, is described by its
- * entries' digests.
+ * The SBOM section's document (sbom.h), from what the other sources
+ * recorded: the drivers archive's entries and their digests, and the input
+ * files' digests. Its length does not depend on the digests' values (each
+ * is 64 hex digits), so it is made twice: first with the input digests
+ * zero, before the core is compressed, which fixes the section's size and
+ * chunk table; then, once the core is written and the digest thread is
+ * done, with the real ones, into the same bytes. A package folder, which
+ * has no bytes of its own, is described by its entries' digests.
  */
 static int make_sbom(build *b, const hv_image_info *info, hv_diag *diag)
 {
     const hv_manifest *m = &b->manifest;
-    if (hv_file_sha256(m->core_path, b->core_sha256, NULL, diag) != 0)
-        return -1;
     for (size_t i = 0; i < m->driver_count; i++) {
         hv_sbom_driver *d = &b->sbom_drivers[i];
         d->pkg = &m->drivers[i];
@@ -394,10 +437,6 @@ static int make_sbom(build *b, const hv_image_info *info, hv_diag *diag)
                            diag) != 0)
             return -1;
     }
-    for (size_t i = 0; i < m->extra_count; i++)
-        if (hv_file_sha256(m->extras[i].path, b->extra_sha256[i], NULL,
-                           diag) != 0)
-            return -1;
     hv_sbom_input in = {
         .info = info,
         .core = &info->sections[0],
@@ -413,7 +452,36 @@ static int make_sbom(build *b, const hv_image_info *info, hv_diag *diag)
         .extra_count = m->extra_count,
     };
     memcpy(in.core_sha256, b->core_sha256, HV_SHA256_SIZE);
-    return hv_sbom_generate(&in, &b->sbom, &b->sbom_len, diag);
+    char *doc;
+    size_t len;
+    if (hv_sbom_generate(&in, &doc, &len, diag) != 0)
+        return -1;
+    if (!b->sbom) {
+        b->sbom = doc;
+        b->sbom_len = len;
+        return 0;
+    }
+    /* The second time: the same length, into the bytes the section's
+     * source reads. */
+    int rc = 0;
+    if (len != b->sbom_len)
+        rc = hv_fail(diag, HV_FAIL_INTERNAL, "internal error: the SBOM "
+                     "changed length with its digests");
+    else
+        memcpy(b->sbom, doc, len);
+    free(doc);
+    return rc;
+}
+
+/* The SBOM with the real input digests, just before it is written. */
+static int finish_sbom(build *b, const hv_image_info *info, hv_diag *diag)
+{
+    join_digests(b);
+    if (b->digest_rc != 0) {
+        *diag = b->digest_diag;
+        return -1;
+    }
+    return make_sbom(b, info, diag);
 }
 
 /*
@@ -456,7 +524,11 @@ static int open_later_sources(build *b, hv_image_info *info,
             break;
         }
         case HV_SECTION_SBOM:
-            if (make_sbom(b, info, diag) != 0)
+            /* Not spooled: made again, with the input digests, after the
+             * core (finish_sbom). */
+            b->sbom_index = i;
+            b->has_sbom = true;
+            if (start_digests(b, diag) != 0 || make_sbom(b, info, diag) != 0)
                 return -1;
             hv_source_open_mem(src, "SBOM", (const uint8_t *)b->sbom,
                                b->sbom_len);
@@ -530,10 +602,15 @@ static int write_sections(build *b, const hv_build_opts *o,
         o->progress_total(o->progress.ctx, total);
     }
 
-    /* Only compressed sections are spooled (section_spool.h). */
+    /* Only compressed sections are spooled (section_spool.h), and not the
+     * SBOM, which waits for the input digests (finish_sbom). */
+    bool spooled[HV_MAX_SECTIONS];
     bool any_compressed = false;
-    for (size_t i = 0; i < later; i++)
-        any_compressed |= b->later_compress[i];
+    for (size_t i = 0; i < later; i++) {
+        spooled[i] = b->later_compress[i] &&
+                     !(b->has_sbom && i == b->sbom_index);
+        any_compressed |= spooled[i];
+    }
     rep->overlapped = threads >= 2 && any_compressed &&
                       hv_section_level_is_slow(b->profile.compression_level,
                                                src.size);
@@ -542,7 +619,7 @@ static int write_sections(build *b, const hv_build_opts *o,
         hv_section_params sp = {true, b->profile.compression_level, 1,
                                 info->digest_alg, info->chunk_log2, 0,
                                 false, o->output_path, o->progress};
-        if (hv_spool_start(&b->spool, later, b->later_compress, &sp,
+        if (hv_spool_start(&b->spool, later, spooled, &sp,
                            b->table_entries + 1, take_later, b,
                            diag) != 0) {
             hv_source_close(&src);
@@ -556,9 +633,12 @@ static int write_sections(build *b, const hv_build_opts *o,
         if (hv_spool_finish(&b->spool, diag) != 0)
             return -1;
         for (uint32_t i = 0; i < later; i++) {
-            if (!b->later_compress[i]) { /* stored: straight from its file */
-                if (emit_section(b, o, info, i + 1, &b->later[i], false,
-                                 threads, &pos, diag) != 0)
+            if (!spooled[i]) { /* stored, or the SBOM: written here */
+                if ((b->has_sbom && i == b->sbom_index &&
+                     finish_sbom(b, info, diag) != 0) ||
+                    emit_section(b, o, info, i + 1, &b->later[i],
+                                 b->later_compress[i], threads, &pos,
+                                 diag) != 0)
                     return -1;
                 continue;
             }
@@ -578,7 +658,9 @@ static int write_sections(build *b, const hv_build_opts *o,
         }
     } else {
         for (uint32_t i = 0; i < later; i++)
-            if (emit_section(b, o, info, i + 1, &b->later[i],
+            if ((b->has_sbom && i == b->sbom_index &&
+                 finish_sbom(b, info, diag) != 0) ||
+                emit_section(b, o, info, i + 1, &b->later[i],
                              b->later_compress[i], threads, &pos, diag) != 0)
                 return -1;
     }

@@ -139,6 +139,15 @@ def main():
         check(p.get("hvimage:acceptance", [None])[0] in
               ("certified", "accepted", "partner", "community"),
               d["vendor"] + ": acceptance level")
+    for x in man.get("sections", []):
+        c = comps.get("extra:" + x["name"])
+        if not c:
+            check(False, "component for extra section " + x["name"])
+            continue
+        with open(os.path.join(base, x["path"]), "rb") as f:
+            check(c["hashes"] == [{"alg": "SHA-256",
+                                   "content": sha256(f.read())}],
+                  "extra %s: digest equals the file's" % x["name"])
     tool = bom["metadata"]["tools"]["components"][0]
     check(tool["name"] == "hvimage", "tool name")
     print("%d checks, %d failed" % (checks, failed))

@@ -12,6 +12,10 @@
 SCHEMA=$SRC/tests/vectors/cyclonedx
 P=$SRC/oem-profiles/acme-servers.yaml
 expect 0 "" hv keygen --alg ecdsa-p384-sha384 -o "$T/k.pem"
+# RSA signatures are deterministic: two builds can be compared whole.
+sed 's/algorithms: \[ecdsa-p384-sha384\]/algorithms: [ecdsa-p384-sha384, rsa3072-pkcs1-sha256]/' \
+    "$SRC/oem-profiles/acme-servers.yaml" > "$T/acme-rsa.yaml"
+expect 0 "" hv keygen --alg rsa3072-pkcs1-sha256 -o "$T/rsa.pem"
 expect 0 "" hv keygen --alg ecdsa-p384-sha384 -o "$T/other.pem"
 expect 0 "" hv build -q -m "$SRC/manifests/example.yaml" -p "$P" \
     --key "$T/k.pem" -o "$T/e.hvi"
@@ -58,6 +62,31 @@ printf x >> "$f"
 expect 0 "" hv sbom --key "$T/other.pub.pem" $Y -o "$T/r3.json" "$T/r3.hvi"
 check "a changed package file changes the SBOM" \
     sh -c "! cmp -s '$T/r3.json' '$T/r2.json'"
+
+# The SBOM is written after the core, once the input digests are in (they
+# are hashed beside zstd): the overlapped build (level 19, a second thread
+# compressing the later sections beside the core) and the serial one give
+# the same image, and its digests, extras included, are the files'.
+cp -r "$SRC/manifests" "$T/c2"
+# A 6 MiB raw core: large enough that level 9 compresses beside it.
+for f in /usr/bin/*; do [ -f "$f" ] && cat "$f"; done 2>/dev/null |
+    head -c 6291456 > "$T/c2/core.bin"
+head -c 300000 /dev/urandom > "$T/c2/calibration.bin"
+printf 'x' > "$T/c2/stored.bin"
+sed -e 's|^  path: example/monitor.elf.*|  path: core.bin|' \
+    -e 's|^  format: elf.*|  format: raw\n  load_address: 0x100000\n  entry_point: 0x100000|' \
+    "$SRC/manifests/example.yaml" > "$T/c2/m.yaml"
+printf '%s\n' 'sections:' '  - {name: calibration, path: calibration.bin}' \
+    '  - {name: raw, path: stored.bin, compress: false}' >> "$T/c2/m.yaml"
+sed -i 's/compression_level: 19/compression_level: 9/' "$T/acme-rsa.yaml"
+expect 0 "beside the core" hv build -m "$T/c2/m.yaml" -p "$T/acme-rsa.yaml" --key "$T/rsa.pem" \
+    --threads 2 -o "$T/o2.hvi"
+expect 0 "" hv build -q -m "$T/c2/m.yaml" -p "$T/acme-rsa.yaml" --key "$T/rsa.pem" \
+    --threads 1 -o "$T/o1.hvi"
+check "overlapped and serial builds are identical" cmp -s "$T/o1.hvi" "$T/o2.hvi"
+expect 0 "" hv sbom --key "$T/rsa.pub.pem" $Y -o "$T/o2.json" "$T/o2.hvi"
+expect 0 "0 failed" "$PY_DEBIAN" "$SRC/tests/supply/sbom-check.py" "$SCHEMA" \
+    "$T/o2.json" "$T/c2/m.yaml"
 
 # 3. inspect lists the packages (text and JSON), saying it is unverified.
 expect 0 "acme-nic +2\.1\.0 +[0-9]+ entries +community" hv inspect "$T/e.hvi"
