@@ -28,6 +28,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_assemble(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+int cmd_driver(int argc, char **argv); /* Issue 12, vendor signatures */
 
 /* Print "hvimage CMD: message (see hvimage help CMD)" to stderr and return
  * HV_EXIT_USAGE. */

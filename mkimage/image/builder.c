@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acceptance.h"
 #include "atomic_file.h"
 #include "drivers.h"
 #include "encode.h"
@@ -49,6 +50,8 @@ typedef struct build {
     hv_atomic_file out;
     uint8_t tbs[HV_TBS_MAX_SIZE];
     uint8_t block[HV_MAX_SIG_BLOCK_SIZE];
+    /* Each driver package's admission, in manifest (vendor) order. */
+    hv_package_trust trust[HV_MAX_DRIVER_PACKAGES];
 } build;
 
 static void build_free(build *b)
@@ -63,9 +66,15 @@ static void build_free(build *b)
     free(b);
 }
 
-/* The profile decides which vendors may ship drivers on this OEM's boards. */
-static int check_vendors(const build *b, hv_diag *diag)
+/* The profile decides which vendors may ship drivers on this OEM's boards,
+ * and how far each package must be vouched for (acceptance.h): each
+ * package's level, digest and signers are kept for the report. A refused
+ * package is bad input to the build (exit 2), not a rejected image. */
+static int check_vendors(build *b, hv_build_report *rep, hv_diag *diag)
 {
+    hv_trust_keys keys;
+    int rc = 0;
+
     for (size_t i = 0; i < b->manifest.driver_count; i++) {
         const hv_driver_pkg *d = &b->manifest.drivers[i];
         bool ok = false;
@@ -77,6 +86,21 @@ static int check_vendors(const build *b, hv_diag *diag)
                                d->origin.file, d->origin.line,
                                d->origin.column, d->vendor, b->profile.file);
     }
+    if (b->manifest.driver_count == 0)
+        return 0;
+    if (hv_trust_keys_load(&b->profile, &keys, diag) != 0)
+        return -1;
+    for (size_t i = 0; rc == 0 && i < b->manifest.driver_count; i++) {
+        rc = hv_package_admit_with(&b->profile, &keys, &b->manifest.drivers[i],
+                                   &b->trust[i], diag);
+        if (rc != 0 && diag->cls == HV_FAIL_REJECTED)
+            diag->cls = HV_FAIL_INPUT;
+    }
+    hv_trust_keys_free(&keys);
+    if (rc != 0)
+        return -1;
+    memcpy(rep->trust, b->trust, b->manifest.driver_count * sizeof *b->trust);
+    rep->trust_count = b->manifest.driver_count;
     return 0;
 }
 
@@ -559,7 +583,7 @@ int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
     if (hv_manifest_load(o->manifest_path, &b->manifest, diag) != 0 ||
         hv_profile_load(o->profile_path, &b->profile, diag) != 0 ||
         check_output_is_no_input(b, o, diag) != 0 ||
-        check_vendors(b, diag) != 0 || check_signers(b, o, diag) != 0 ||
+        check_vendors(b, rep, diag) != 0 || check_signers(b, o, diag) != 0 ||
         make_bootcfg(b, diag) != 0)
         goto out;
 
