@@ -184,6 +184,18 @@ static key_match match_key(const admit *a, const uint8_t *id)
     return m;
 }
 
+/* Whether the key with |id| signed: hv_dsse_verify marks a key listed twice
+ * (a vendor key that is also an OEM key, or one key in two encodings) at
+ * its first place only. */
+static bool id_signed(const hv_trust_keys *k, const bool *valid,
+                      const uint8_t *id)
+{
+    for (size_t i = 0; i < k->count; i++)
+        if (valid[i] && memcmp(k->pubs[i].key_id, id, HV_KEY_ID_SIZE) == 0)
+            return true;
+    return false;
+}
+
 /* Whether the profile says anything about who may sign this vendor's
  * packages: keys for the vendor, or partner keys. */
 static bool has_opinion(const admit *a)
@@ -285,7 +297,7 @@ static int check_signers(admit *a, const hv_dsse_envelope *env)
         for (size_t j = 0; j < k->count; j++) {
             if (memcmp(k->pubs[j].key_id, env->sigs[i].key_id,
                        HV_KEY_ID_SIZE) != 0 ||
-                valid[j])
+                id_signed(k, valid, k->pubs[j].key_id))
                 continue;
             hv_key_id_hex(env->sigs[i].key_id, hex);
             rc = refuse(a, HV_FAIL_REJECTED,
@@ -330,7 +342,8 @@ static int check_signers(admit *a, const hv_dsse_envelope *env)
     t->has_signer = true;
     memcpy(t->signer_key_id, k->pubs[signer].key_id, HV_KEY_ID_SIZE);
     for (size_t j = 0; j < k->count; j++) {
-        if (k->roles[j] != HV_KEY_OEM || !valid[j] ||
+        if (k->roles[j] != HV_KEY_OEM ||
+            !id_signed(k, valid, k->pubs[j].key_id) ||
             memcmp(k->pubs[j].key_id, t->signer_key_id, HV_KEY_ID_SIZE) == 0)
             continue;
         t->has_countersigner = true;

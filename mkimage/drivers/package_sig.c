@@ -150,10 +150,20 @@ static int copy_string(json_object *obj, const char *key, char *buf,
     return 0;
 }
 
+/* 'TEXT' (control bytes escaped), or "missing" for NULL. */
+static const char *quote(const char *s, char *shown, size_t shown_size,
+                         char *out, size_t out_size)
+{
+    if (!s)
+        return "missing";
+    snprintf(out, out_size, "'%s'", hv_printable(s, shown, shown_size));
+    return out;
+}
+
 static int decode_fields(const char *src, json_object *root,
                          hv_package_statement *st, hv_diag *diag)
 {
-    char shown[160], hexbuf[2 * HV_PACKAGE_DIGEST_SIZE + 1];
+    char shown[160], quoted[170], hexbuf[2 * HV_PACKAGE_DIGEST_SIZE + 1];
     json_object *subject, *item, *digest, *pred;
     const char *s;
     size_t len = 0;
@@ -164,16 +174,16 @@ static int decode_fields(const char *src, json_object *root,
     if (!s || strcmp(s, HV_INTOTO_STATEMENT_TYPE) != 0)
         return hv_diag_set(diag,
                            "%s: statement _type is %s, expected '%s'", src,
-                           s ? hv_printable(s, shown, sizeof shown)
-                             : "missing",
+                           quote(s, shown, sizeof shown, quoted,
+                                 sizeof quoted),
                            HV_INTOTO_STATEMENT_TYPE);
     s = get_string(root, "predicateType", &len);
     if (!s || strcmp(s, HV_PACKAGE_PREDICATE_TYPE) != 0)
         return hv_diag_set(diag,
                            "%s: statement predicateType is %s, expected '%s'",
                            src,
-                           s ? hv_printable(s, shown, sizeof shown)
-                             : "missing",
+                           quote(s, shown, sizeof shown, quoted,
+                                 sizeof quoted),
                            HV_PACKAGE_PREDICATE_TYPE);
     if (!json_object_object_get_ex(root, "subject", &subject) ||
         !json_object_is_type(subject, json_type_array) ||
