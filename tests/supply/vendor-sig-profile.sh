@@ -34,6 +34,9 @@ bad "p.yaml:$L:32: error: duplicate key file 'acme.pub.pem' \(first at line $L, 
     "  partner_keys: [acme.pub.pem, acme.pub.pem]"
 bad "p.yaml:$L:3: error: unknown key 'vendor_key' in 'drivers'" \
     "  vendor_key: {}"
+mkdir "$T/adir.pem"
+bad "p.yaml:$L:18: error: 'partner_keys\[0\]' refers to '$T/adir.pem', which is not a regular file" \
+    "  partner_keys: [adir.pem]"
 # A key file that is no public key: named with its place in the profile.
 printf 'not a key\n' > "$T/junk.pem"
 bad "p.yaml:$L:18: error: $T/junk.pem: no PEM public or private key found" \

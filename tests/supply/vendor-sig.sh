@@ -163,6 +163,24 @@ expect 0 "" vsign acme acme-nic 1.0 "$T/elsewhere.sig"
 manifest "$T/m-sig.yaml" "    signature: elsewhere.sig"
 M=$T/m-sig.yaml expect 0 "built" build "$T/p.yaml"
 
+# PATH.sig that is not a file; an envelope without signatures.
+mkdir "$SIG"
+refused "m.yaml:4:5: error: signature $SIG of package $PKG is not a regular file" "$T/p.yaml"
+rmdir "$SIG"
+expect 0 "" vsign acme
+python3 -c "import json,sys; e=json.load(open(sys.argv[1])); e['signatures']=[]; json.dump(e, open(sys.argv[1],'w'), separators=(',',':'))" "$SIG"
+refused "m.yaml:4:5: error: .*acme-nic-1.0.tar.gz.sig: the envelope holds no signature" "$T/p.yaml"
+# A signature path longer than a report keeps (HV_PACKAGE_SIG_PATH_MAX).
+long=$T/$(printf 'd%.0s' $(seq 1 200))/$(printf 'e%.0s' $(seq 1 200))/$(printf 'f%.0s' $(seq 1 200))/$(printf 'g%.0s' $(seq 1 200))/$(printf 'h%.0s' $(seq 1 200))
+mkdir -p "$long"
+expect 0 "" vsign acme acme-nic 1.0 "$long/s.sig"
+manifest "$T/m-long.yaml" "    signature: $long/s.sig"
+M=$T/m-long.yaml refused "m-long.yaml:4:5: error: signature path .* is longer than 1023 bytes" "$T/p.yaml"
+# countersign checks the statement against --package first.
+expect 0 "" vsign acme
+expect 1 "the statement is not about $T/pkg.orig2 \(other sha256\)" sh -c "cp '$PKG' '$T/pkg.orig2' && printf y >> '$T/pkg.orig2' && '$HVIMAGE' driver countersign --key '$T/oem.pem' --vendor-pub '$T/acme.pub.pem' --package '$T/pkg.orig2' '$SIG' -o '$T/cs2.sig'"
+check "no envelope from a countersign of other bytes" test ! -e "$T/cs2.sig"
+
 # ---- thresholds: a key counts once ----------------------------------------
 # The same signature twice is no countersignature.
 expect 0 "" vsign acme
