@@ -33,7 +33,7 @@ static const char driver_help[] =
     "                           | --envelope PKG.sig) -o PAE.bin|-\n"
     "       hvimage driver attach --pub PUB --signature SIG\n"
     "                           (--vendor V --version VER [--license EXPR] PKG\n"
-    "                           | --envelope PKG.sig) [-o OUT]\n"
+    "                           | --envelope PKG.sig --vendor-pub PUB) [-o OUT]\n"
     "       hvimage driver check --profile PROFILE --vendor V --version VER\n"
     "                           [--signature SIG] PKG\n\n"
     "Sign a driver package (a file or a folder) as its vendor: the signature\n"
@@ -455,9 +455,11 @@ static int read_detached(const char *path, uint8_t *buf, size_t *len,
 
 static int driver_attach(int argc, char **argv)
 {
-    static const int allowed[] = {O_VENDOR, O_VERSION,   O_LICENSE, O_ENVELOPE,
-                                  O_PUB,    O_SIGNATURE, O_OUT,     0};
+    static const int allowed[] = {O_VENDOR,  O_VERSION, O_LICENSE,
+                                  O_ENVELOPE, O_PUB,   O_SIGNATURE,
+                                  O_OUT,     O_VENDOR_PUB, 0};
     const char *cmd = "driver attach";
+    hv_pubkey vpubs[MAX_VENDOR_PUBS];
     hv_package_statement st;
     hv_dsse_envelope env = {0};
     uint8_t raw[MAX_DETACHED_SIG];
@@ -472,6 +474,14 @@ static int driver_attach(int argc, char **argv)
         return rc < 0 ? HV_EXIT_OK : rc;
     if (!o.pub || !o.signature)
         return cli_usage_error(cmd, "--pub and --signature are required");
+    /* An offline countersignature, like countersign, vouches only for a
+     * vendor signature it has checked. */
+    if (o.envelope && o.nvendor_pubs == 0)
+        return cli_usage_error(cmd, "--envelope needs --vendor-pub (the "
+                               "vendor's key, checked before the "
+                               "countersignature is added)");
+    if (!o.envelope && o.nvendor_pubs > 0)
+        return cli_usage_error(cmd, "--vendor-pub goes with --envelope");
     const char *pkg = o.envelope ? NULL : optind < argc ? argv[optind] : NULL;
     if (!o.out && o.envelope)
         o.out = o.envelope; /* a countersignature goes in place */
@@ -481,11 +491,20 @@ static int driver_attach(int argc, char **argv)
     }
     if (!o.out)
         return cli_usage_error(cmd, "needs exactly one PKG (or --envelope)");
-    const char *inputs[] = {pkg, o.pub, o.signature,
-                            o.out == o.envelope ? NULL : o.envelope};
-    rc = cli_check_output(cmd, "--output", o.out, inputs, 4);
+    const char *inputs[MAX_VENDOR_PUBS + 4] = {
+        pkg, o.pub, o.signature, o.out == o.envelope ? NULL : o.envelope};
+    for (size_t i = 0; i < o.nvendor_pubs; i++)
+        inputs[4 + i] = o.vendor_pubs[i];
+    rc = cli_check_output(cmd, "--output", o.out, inputs,
+                          4 + o.nvendor_pubs);
     if (rc == 0)
         rc = tbs_envelope(cmd, argc, argv, &o, &env, &st, &diag);
+    for (size_t i = 0; rc == 0 && i < o.nvendor_pubs; i++)
+        if (hv_pubkey_load(o.vendor_pubs[i], &vpubs[i], &diag) != 0)
+            rc = report(cmd, &diag);
+    if (rc == 0 && o.envelope &&
+        check_vendor_sig(o.envelope, &env, vpubs, o.nvendor_pubs, &diag) != 0)
+        rc = report(cmd, &diag);
     if (rc == 0 &&
         (hv_pubkey_load(o.pub, &pub, &diag) != 0 ||
          read_detached(o.signature, raw, &raw_len, &diag) != 0 ||

@@ -235,7 +235,11 @@ expect 0 "license +GPL-2.0-only OR MIT" check_lvl "$T/p.yaml"
 expect 0 "" hv driver tbs --envelope "$SIG" -o "$T/c.pae"
 check "countersignature covers the same bytes" cmp "$T/c.pae" "$T/d.pae"
 openssl dgst -sha256 -sign "$T/oem.pem" -out "$T/c.sig" "$T/c.pae"
-expect 0 "" hv driver attach --pub "$T/oem.pub.pem" --signature "$T/c.sig" --envelope "$SIG"
+expect 2 "--envelope needs --vendor-pub" hv driver attach --pub "$T/oem.pub.pem" --signature "$T/c.sig" --envelope "$SIG"
+cp "$SIG" "$T/before.sig"
+expect 1 "does not verify with any --vendor-pub key" hv driver attach --pub "$T/oem.pub.pem" --signature "$T/c.sig" --envelope "$SIG" --vendor-pub "$T/zenith.pub.pem"
+check "a refused countersignature leaves the envelope as it was" cmp "$SIG" "$T/before.sig"
+expect 0 "" hv driver attach --pub "$T/oem.pub.pem" --signature "$T/c.sig" --envelope "$SIG" --vendor-pub "$T/acme.pub.pem"
 expect 0 "certified" check_lvl "$T/p.yaml"
 
 # ---- usage -----------------------------------------------------------------
