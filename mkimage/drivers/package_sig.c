@@ -270,7 +270,8 @@ int hv_package_statement_decode(const char *src, const uint8_t *payload,
      * escapes) could read differently elsewhere. */
     if (hv_package_statement_encode(st, &canon, &canon_len, diag) != 0)
         return -1;
-    rc = canon_len == len && memcmp(canon, payload, len) == 0;
+    rc = canon && payload && canon_len == len &&
+         memcmp(canon, payload, len) == 0;
     free(canon);
     if (!rc)
         return hv_diag_set(diag,

@@ -494,7 +494,7 @@ static int load_key_list(loader *l, const hv_ynode *seq, const char *name,
 
 static bool vendor_allowed(const hv_profile *p, const char *vendor)
 {
-    for (size_t i = 0; i < p->allow_vendor_count; i++)
+    for (size_t i = 0; p->allow_vendors && i < p->allow_vendor_count; i++)
         if (strcmp(p->allow_vendors[i], vendor) == 0)
             return true;
     return false;

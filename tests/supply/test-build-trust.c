@@ -61,8 +61,10 @@ int main(int argc, char **argv)
     hv_build_opts o;
     hv_diag d;
 
-    if (argc != 3 || !rep)
+    if (argc != 3 || !rep) {
+        free(rep);
         return 2;
+    }
     snprintf(src, sizeof src, "%s", argv[1]);
     snprintf(tmp, sizeof tmp, "%s", argv[2]);
     path(manifest, sizeof manifest, src, "manifests/example.yaml");
