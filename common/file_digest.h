@@ -7,6 +7,7 @@
 #define HV_FILE_DIGEST_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "diag.h"
 
@@ -17,5 +18,10 @@
  * I/O). */
 int hv_file_sha256(const char *path, uint8_t out[HV_SHA256_SIZE],
                    uint64_t *size, hv_diag *diag);
+
+/* The same over what |f| holds from its position on; |what| names it in
+ * messages. */
+int hv_stream_sha256(FILE *f, const char *what, uint8_t out[HV_SHA256_SIZE],
+                     uint64_t *size, hv_diag *diag);
 
 #endif

@@ -4,7 +4,7 @@
 # follow the commands' getopt tables (mkimage/cli/cmd_*.c);
 # tests/install/completion.sh fails when they drift apart.
 
-_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update"
+_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update driver"
 
 _hvimage_options()
 {
@@ -20,6 +20,7 @@ _hvimage_options()
     keygen) echo "--alg --output --pub --help" ;;
     assemble) echo "--profile --stage --key --min-signatures --board --rollback --slot-a --slot-b --active --allow-rejected --output --json --quiet --help" ;;
     update) echo "--flash --json --activate --tries --help" ;;
+    driver) echo "--key --vendor --version --license --output --package --envelope --signature --pub --profile --vendor-pub --help" ;;
     esac
 }
 
@@ -61,7 +62,9 @@ _hvimage()
             COMPREPLY=($(compgen -f -- "$cur"))
         fi
         return 0 ;;
-    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|-m|-p|-k|-s|-f)
+    --vendor|--version|--license)
+        return 0 ;;
+    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|--package|--envelope|--vendor-pub|-m|-p|-k|-s|-f)
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
     esac
@@ -85,6 +88,21 @@ _hvimage()
         install) ;;
         *) return 0 ;;
         esac
+    fi
+
+    # driver's subcommand first (Issue 12, vendor signatures).
+    if [[ $cmd == driver && $cur != -* ]]; then
+        local dsub=""
+        for ((i = i + 1; i < COMP_CWORD; i++)); do
+            case ${COMP_WORDS[i]} in
+            -*) ;;
+            *) dsub=${COMP_WORDS[i]}; break ;;
+            esac
+        done
+        if [[ -z $dsub ]]; then
+            COMPREPLY=($(compgen -W "sign countersign tbs attach check" -- "$cur"))
+            return 0
+        fi
     fi
 
     if [[ $cur == -* ]]; then

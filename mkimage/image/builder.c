@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "acceptance.h"
 #include "atomic_file.h"
 #include "drivers.h"
 #include "encode.h"
@@ -56,6 +56,8 @@ typedef struct build {
     const char *core_format;
     uint8_t core_sha256[HV_SHA256_SIZE];
     hv_sbom_driver sbom_drivers[HV_MAX_DRIVER_PACKAGES];
+    char signer_hex[HV_MAX_DRIVER_PACKAGES][2 * HV_KEY_ID_SIZE + 1];
+    char countersigner_hex[HV_MAX_DRIVER_PACKAGES][2 * HV_KEY_ID_SIZE + 1];
     uint8_t extra_sha256[HV_MAX_EXTRA_SECTIONS][HV_SHA256_SIZE];
     hv_drivers_listing listing;
     char *sbom;
@@ -72,6 +74,8 @@ typedef struct build {
     hv_atomic_file out;
     uint8_t tbs[HV_TBS_MAX_SIZE];
     uint8_t block[HV_MAX_SIG_BLOCK_SIZE];
+    /* Each driver package's admission, in manifest (vendor) order. */
+    hv_package_trust trust[HV_MAX_DRIVER_PACKAGES];
 } build;
 
 static void join_digests(build *b)
@@ -97,9 +101,15 @@ static void build_free(build *b)
     free(b);
 }
 
-/* The profile decides which vendors may ship drivers on this OEM's boards. */
-static int check_vendors(const build *b, hv_diag *diag)
+/* The profile decides which vendors may ship drivers on this OEM's boards,
+ * and how far each package must be vouched for (acceptance.h): each
+ * package's level, digest and signers are kept for the report. A refused
+ * package is bad input to the build (exit 2), not a rejected image. */
+static int check_vendors(build *b, hv_build_report *rep, hv_diag *diag)
 {
+    hv_trust_keys keys;
+    int rc = 0;
+
     for (size_t i = 0; i < b->manifest.driver_count; i++) {
         const hv_driver_pkg *d = &b->manifest.drivers[i];
         bool ok = false;
@@ -111,6 +121,21 @@ static int check_vendors(const build *b, hv_diag *diag)
                                d->origin.file, d->origin.line,
                                d->origin.column, d->vendor, b->profile.file);
     }
+    if (b->manifest.driver_count == 0)
+        return 0;
+    if (hv_trust_keys_load(&b->profile, &keys, diag) != 0)
+        return -1;
+    for (size_t i = 0; rc == 0 && i < b->manifest.driver_count; i++) {
+        rc = hv_package_admit_with(&b->profile, &keys, &b->manifest.drivers[i],
+                                   &b->trust[i], diag);
+        if (rc != 0 && diag->cls == HV_FAIL_REJECTED)
+            diag->cls = HV_FAIL_INPUT;
+    }
+    hv_trust_keys_free(&keys);
+    if (rc != 0)
+        return -1;
+    memcpy(rep->trust, b->trust, b->manifest.driver_count * sizeof *b->trust);
+    rep->trust_count = b->manifest.driver_count;
     return 0;
 }
 
@@ -419,23 +444,26 @@ static int start_digests(build *b, hv_diag *diag)
  * is 64 hex digits), so it is made twice: first with the input digests
  * zero, before the core is compressed, which fixes the section's size and
  * chunk table; then, once the core is written and the digest thread is
- * done, with the real ones, into the same bytes. A package folder, which
- * has no bytes of its own, is described by its entries' digests.
+ * done, with the real ones, into the same bytes.
  */
 static int make_sbom(build *b, const hv_image_info *info, hv_diag *diag)
 {
     const hv_manifest *m = &b->manifest;
+    /* Each package as admission found it (acceptance.h): its digest (a
+     * folder's is that of its normalised archive, what vendors sign),
+     * level, signers and declared licence. */
     for (size_t i = 0; i < m->driver_count; i++) {
+        const hv_package_trust *t = &b->trust[i];
         hv_sbom_driver *d = &b->sbom_drivers[i];
         d->pkg = &m->drivers[i];
-        d->acceptance = "community";
-        struct stat st;
-        d->has_package_sha256 = stat(d->pkg->path, &st) == 0 &&
-                                S_ISREG(st.st_mode);
-        if (d->has_package_sha256 &&
-            hv_file_sha256(d->pkg->path, d->package_sha256, NULL,
-                           diag) != 0)
-            return -1;
+        memcpy(d->package_sha256, t->sha256, HV_SHA256_SIZE);
+        d->acceptance = hv_acceptance_name(t->level);
+        hv_key_id_hex(t->signer_key_id, b->signer_hex[i]);
+        hv_key_id_hex(t->countersigner_key_id, b->countersigner_hex[i]);
+        d->signer = t->has_signer ? b->signer_hex[i] : NULL;
+        d->countersigner = t->has_countersigner ? b->countersigner_hex[i]
+                                                : NULL;
+        d->license = t->license[0] ? t->license : NULL;
     }
     hv_sbom_input in = {
         .info = info,
@@ -720,7 +748,7 @@ int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
     if (hv_manifest_load(o->manifest_path, &b->manifest, diag) != 0 ||
         hv_profile_load(o->profile_path, &b->profile, diag) != 0 ||
         check_output_is_no_input(b, o, diag) != 0 ||
-        check_vendors(b, diag) != 0 || check_signers(b, o, diag) != 0 ||
+        check_vendors(b, rep, diag) != 0 || check_signers(b, o, diag) != 0 ||
         make_bootcfg(b, diag) != 0)
         goto out;
 

@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acceptance.h"
 #include "diag.h"
+#include "host_limits.h"
 #include "hvboot.h"
 #include "section_writer.h"
 #include "signing.h"
@@ -38,6 +40,10 @@ typedef struct hv_build_report {
     uint32_t driver_packages;
     uint32_t signatures;
     bool overlapped; /* later sections compressed beside the core */
+    /* Each driver package's acceptance level, digest and signers, in the
+     * manifest's (vendor) order: trust_count == driver_packages. */
+    hv_package_trust trust[HV_MAX_DRIVER_PACKAGES];
+    size_t trust_count;
 } hv_build_report;
 
 /* Returns 0, or -1 with |diag| naming the file and place and classing the

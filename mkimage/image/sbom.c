@@ -227,8 +227,7 @@ static json_object *driver_component(doc *d, const hv_sbom_input *in,
     put(d, c, "supplier", supplier);
     put(d, c, "name", str(d, pkg->vendor));
     put(d, c, "version", str(d, pkg->version));
-    if (drv->has_package_sha256)
-        put(d, c, "hashes", sha256_hashes(d, drv->package_sha256));
+    put(d, c, "hashes", sha256_hashes(d, drv->package_sha256));
     if (drv->license) {
         json_object *lic = arr(d), *expr = obj(d);
         put(d, expr, "expression", str(d, drv->license));

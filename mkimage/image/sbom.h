@@ -23,8 +23,9 @@
 /* What one driver package contributed, beside its manifest entry. */
 typedef struct hv_sbom_driver {
     const hv_driver_pkg *pkg;
-    uint8_t package_sha256[HV_SHA256_SIZE]; /* of the package as given */
-    bool has_package_sha256;
+    /* hv_package_digest(): of the file as given, or of a folder's
+     * normalised single-package archive (what its vendor signs) */
+    uint8_t package_sha256[HV_SHA256_SIZE];
     const char *acceptance;     /* "certified" ... "community" */
     const char *signer;         /* hex key id, NULL if unsigned */
     const char *countersigner;  /* hex key id, NULL if none */

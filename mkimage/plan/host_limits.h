@@ -20,6 +20,10 @@
 #define HV_MAX_DRIVER_PATH 255u           /* bytes of one normalised path    */
 #define HV_MAX_DRIVER_BYTES (UINT64_C(1) << 30) /* sum of file sizes         */
 
+/* Vendor signatures (mkimage/drivers/acceptance.h). */
+#define HV_MAX_PROFILE_KEYS 16u           /* keys in one profile key list    */
+#define HV_MAX_PACKAGE_SIG_SIZE (64u * 1024u) /* bytes of one .sig envelope  */
+
 /* Boot configuration handed to the monitor. */
 #define HV_MAX_BOOT_CONFIG_ENTRIES 256u
 #define HV_MAX_EXTRA_SECTIONS 8u

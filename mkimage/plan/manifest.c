@@ -24,11 +24,10 @@ static hv_origin origin_of(const hv_manifest *m, const hv_ynode *n)
     return o;
 }
 
-/* |rel| against the folder holding the manifest, so a manifest builds the
- * same from any working directory. Absolute paths are kept. */
-static char *resolve_path(const char *manifest, const char *rel)
+/* see plan.h */
+char *hv_plan_resolve_path(const char *base, const char *rel)
 {
-    const char *slash = strrchr(manifest, '/');
+    const char *slash = strrchr(base, '/');
     size_t dlen, rlen = strlen(rel);
     char *out;
 
@@ -38,13 +37,13 @@ static char *resolve_path(const char *manifest, const char *rel)
             memcpy(out, rel, rlen + 1);
         return out;
     }
-    dlen = (size_t)(slash - manifest) + 1; /* keeps the slash */
+    dlen = (size_t)(slash - base) + 1; /* keeps the slash */
     if (rlen > SIZE_MAX - dlen - 1)
         return NULL;
     out = malloc(dlen + rlen + 1);
     if (!out)
         return NULL;
-    memcpy(out, manifest, dlen);
+    memcpy(out, base, dlen);
     memcpy(out + dlen, rel, rlen + 1);
     return out;
 }
@@ -56,7 +55,7 @@ static int get_resolved_path(loader *l, const hv_ynode *node, const char *name,
 
     if (hv_yget_path(l->doc, node, name, &rel, l->diag) != 0)
         return -1;
-    *out = resolve_path(l->m->file, rel);
+    *out = hv_plan_resolve_path(l->m->file, rel);
     free(rel);
     if (!*out)
         return hv_yerror(l->doc, node, l->diag, "out of memory");
@@ -211,7 +210,8 @@ static int load_core(loader *l, const hv_ynode *root)
 
 static int load_drivers(loader *l, const hv_ynode *root)
 {
-    static const char *const keys[] = {"vendor", "version", "path", NULL};
+    static const char *const keys[] = {"vendor", "version", "path",
+                                       "signature", NULL};
     const hv_ydoc *doc = l->doc;
     hv_manifest *m = l->m;
     const hv_ynode *seq = hv_ymap_get(root, "drivers");
@@ -263,6 +263,13 @@ static int load_drivers(loader *l, const hv_ynode *root)
         if (hv_ymap_need(doc, e, what, "path", &v, l->diag) != 0 ||
             get_resolved_path(l, v, name, &d->path) != 0)
             return -1;
+        v = hv_ymap_get(e, "signature");
+        snprintf(name, sizeof name, "%s.signature", what);
+        if (v) {
+            if (get_resolved_path(l, v, name, &d->signature) != 0)
+                return -1;
+            d->signature_origin = origin_of(m, v);
+        }
     }
     return 0;
 }
@@ -425,6 +432,13 @@ static int check_files(loader *l, const hv_ynode *root)
         if (check_path(l, hv_ymap_get(seq->items[i], "path"), name,
                        l->m->drivers[i].path, true) != 0)
             return -1;
+        /* A signature named but missing is refused here, with its place;
+         * an implicit PATH.sig is looked for at admission. */
+        snprintf(name, sizeof name, "drivers[%zu].signature", i);
+        if (l->m->drivers[i].signature &&
+            check_path(l, hv_ymap_get(seq->items[i], "signature"), name,
+                       l->m->drivers[i].signature, false) != 0)
+            return -1;
     }
     seq = hv_ymap_get(root, "sections");
     for (size_t i = 0; i < l->m->extra_count; i++) {
@@ -501,8 +515,10 @@ void hv_manifest_free(hv_manifest *m)
         return;
     free(m->file);
     free(m->core_path);
-    for (size_t i = 0; m->drivers && i < m->driver_count; i++)
+    for (size_t i = 0; m->drivers && i < m->driver_count; i++) {
         free(m->drivers[i].path);
+        free(m->drivers[i].signature);
+    }
     free(m->drivers);
     for (size_t i = 0; m->boot_config && i < m->boot_config_count; i++) {
         free(m->boot_config[i].key);

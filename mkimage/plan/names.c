@@ -59,3 +59,28 @@ uint32_t hv_digest_alg_from_name(const char *name)
             return digest_algs[i].id;
     return 0;
 }
+
+static const char *const acceptance_names[] = {
+    [HV_ACCEPT_COMMUNITY] = "community",
+    [HV_ACCEPT_PARTNER] = "partner",
+    [HV_ACCEPT_ACCEPTED] = "accepted",
+    [HV_ACCEPT_CERTIFIED] = "certified",
+};
+
+const char *hv_acceptance_name(hv_acceptance level)
+{
+    if ((unsigned)level >= COUNT(acceptance_names))
+        return NULL;
+    return acceptance_names[level];
+}
+
+int hv_acceptance_from_name(const char *name, hv_acceptance *out)
+{
+    for (size_t i = 0; name && i < COUNT(acceptance_names); i++) {
+        if (strcmp(acceptance_names[i], name) == 0) {
+            *out = (hv_acceptance)i;
+            return 0;
+        }
+    }
+    return -1;
+}

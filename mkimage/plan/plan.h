@@ -36,6 +36,11 @@ typedef struct hv_driver_pkg {
     char version[HV_VERSION_SIZE + 1];
     char *path;       /* resolved against the manifest's folder */
     hv_origin origin; /* of the package's entry in the manifest */
+    /* The package's signature envelope named by 'signature:' (resolved,
+     * checked to exist), or NULL: then PATH.sig is used if it exists
+     * (mkimage/drivers/acceptance.h), else the package is unsigned. */
+    char *signature;
+    hv_origin signature_origin;
 } hv_driver_pkg;
 
 typedef struct hv_kv {
@@ -77,6 +82,34 @@ typedef struct hv_manifest {
     size_t extra_count;
 } hv_manifest;
 
+/*
+ * How far a driver package is vouched for, lowest first, so levels compare
+ * as numbers (docs/SUPPLY-CHAIN.md): unsigned; signed by a partner key;
+ * signed by a key the profile lists for the package's vendor; that and
+ * countersigned by an OEM key.
+ */
+typedef enum hv_acceptance {
+    HV_ACCEPT_COMMUNITY = 0,
+    HV_ACCEPT_PARTNER,
+    HV_ACCEPT_ACCEPTED,
+    HV_ACCEPT_CERTIFIED,
+} hv_acceptance;
+
+/* A public key file the profile lists (PEM, or a PKCS#11 URI), resolved
+ * against the profile's folder; loaded and checked at admission. */
+typedef struct hv_profile_key {
+    char *path;
+    hv_origin origin; /* of the path in the profile */
+} hv_profile_key;
+
+/* The keys a vendor signs its packages with (drivers.vendor_keys). */
+typedef struct hv_vendor_keys {
+    char vendor[HV_SECTION_NAME_SIZE + 1];
+    hv_profile_key *keys; /* at least one */
+    size_t key_count;
+    hv_origin origin; /* of the vendor's name */
+} hv_vendor_keys;
+
 typedef struct hv_flash_region {
     uint64_t offset;
     uint64_t size;
@@ -107,6 +140,17 @@ typedef struct hv_profile {
 
     char (*allow_vendors)[HV_SECTION_NAME_SIZE + 1]; /* empty: none allowed */
     size_t allow_vendor_count;
+
+    /* Vendor signatures (docs/PROFILE.md, drivers). Each vendor of
+     * |vendor_keys| is one of |allow_vendors|; sorted by vendor. */
+    hv_acceptance min_acceptance; /* default HV_ACCEPT_COMMUNITY */
+    hv_origin min_acceptance_origin; /* line 0 when not given */
+    hv_vendor_keys *vendor_keys;
+    size_t vendor_key_count;
+    hv_profile_key *partner_keys;
+    size_t partner_key_count;
+    hv_profile_key *oem_keys; /* countersignatures: certified */
+    size_t oem_key_count;
 } hv_profile;
 
 /*
@@ -117,6 +161,16 @@ int hv_manifest_load(const char *path, hv_manifest *out, hv_diag *diag);
 void hv_manifest_free(hv_manifest *m);
 int hv_profile_load(const char *path, hv_profile *out, hv_diag *diag);
 void hv_profile_free(hv_profile *p);
+
+/* |rel| against the folder holding the file |base| (a manifest or a
+ * profile), so a file means the same from any working directory; absolute
+ * paths are kept. A heap copy, or NULL if out of memory. */
+char *hv_plan_resolve_path(const char *base, const char *rel);
+
+/* Acceptance levels as written in profiles and printed ("certified", ...);
+ * the name of an unknown value is NULL; from_name returns -1 if unknown. */
+const char *hv_acceptance_name(hv_acceptance level);
+int hv_acceptance_from_name(const char *name, hv_acceptance *out);
 
 /* Algorithm names as written in profiles and on the command line. */
 const char *hv_sig_alg_name(uint32_t sig_alg);   /* NULL if unknown */

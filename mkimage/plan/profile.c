@@ -1,8 +1,10 @@
 /* see plan.h; the schema is documented in docs/PROFILE.md */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "host_limits.h"
 #include "plan.h"
@@ -423,10 +425,149 @@ static int load_keys(loader *l, const hv_ynode *root)
     return load_key_ids(l, k);
 }
 
+static hv_origin origin_of(const loader *l, const hv_ynode *n)
+{
+    hv_origin o = {l->p->file, n->line, n->column};
+    return o;
+}
+
+/* One key file: a path resolved against the profile's folder that must
+ * exist now, so a typo is reported at its place rather than at the first
+ * build that needs the key. PKCS#11 URIs are kept as they are. */
+static int load_key_path(loader *l, const hv_ynode *v, const char *name,
+                         hv_profile_key *out)
+{
+    struct stat st;
+    char *rel;
+
+    if (hv_yget_path(l->doc, v, name, &rel, l->diag) != 0)
+        return -1;
+    out->origin = origin_of(l, v);
+    if (strncmp(rel, "pkcs11:", 7) == 0) {
+        out->path = rel;
+        return 0;
+    }
+    out->path = hv_plan_resolve_path(l->p->file, rel);
+    free(rel);
+    if (!out->path)
+        return hv_yerror(l->doc, v, l->diag, "out of memory");
+    if (stat(out->path, &st) != 0)
+        return hv_yerror(l->doc, v, l->diag,
+                         "'%s' refers to '%s', which cannot be read: %s", name,
+                         out->path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return hv_yerror(l->doc, v, l->diag,
+                         "'%s' refers to '%s', which is not a regular file",
+                         name, out->path);
+    return 0;
+}
+
+/* A sequence of key files, unique as written (the same key under two
+ * spellings is caught at admission, by key id). */
+static int load_key_list(loader *l, const hv_ynode *seq, const char *name,
+                         hv_profile_key **out, size_t *count)
+{
+    char item[96];
+
+    if (hv_yseq_check(l->doc, seq, name, l->diag) != 0)
+        return -1;
+    if (seq->count == 0)
+        return hv_yerror(l->doc, seq, l->diag,
+                         "'%s' must list at least one public key file "
+                         "(leave the key out for none)",
+                         name);
+    if (seq->count > HV_MAX_PROFILE_KEYS)
+        return hv_yerror(l->doc, seq, l->diag,
+                         "'%s' lists %zu keys, more than the limit of %u",
+                         name, seq->count, (unsigned)HV_MAX_PROFILE_KEYS);
+    *out = calloc(seq->count, sizeof **out);
+    if (!*out)
+        return hv_yerror(l->doc, seq, l->diag, "out of memory");
+    *count = seq->count;
+    for (size_t i = 0; i < seq->count; i++) {
+        snprintf(item, sizeof item, "%s[%zu]", name, i);
+        if (load_key_path(l, seq->items[i], item, &(*out)[i]) != 0)
+            return -1;
+    }
+    return check_unique(l, seq, "key file");
+}
+
+static bool vendor_allowed(const hv_profile *p, const char *vendor)
+{
+    for (size_t i = 0; p->allow_vendors && i < p->allow_vendor_count; i++)
+        if (strcmp(p->allow_vendors[i], vendor) == 0)
+            return true;
+    return false;
+}
+
+static int cmp_vendor_keys(const void *a, const void *b)
+{
+    return strcmp(((const hv_vendor_keys *)a)->vendor,
+                  ((const hv_vendor_keys *)b)->vendor);
+}
+
+/* vendor_keys: {VENDOR: [PEM, ...], ...}. Map keys are unique (yaml_doc). */
+static int load_vendor_keys(loader *l, const hv_ynode *map)
+{
+    hv_profile *p = l->p;
+    char d[HV_YDESCRIBE_SIZE], name[96];
+
+    if (map->kind != HV_Y_MAP)
+        return hv_yerror(l->doc, map, l->diag,
+                         "'vendor_keys' must be a map of vendor names to "
+                         "lists of public key files, found %s",
+                         hv_ydescribe(map, d, sizeof d));
+    if (map->count == 0)
+        return 0;
+    p->vendor_keys = calloc(map->count, sizeof *p->vendor_keys);
+    if (!p->vendor_keys)
+        return hv_yerror(l->doc, map, l->diag, "out of memory");
+    p->vendor_key_count = map->count;
+    for (size_t i = 0; i < map->count; i++) {
+        const hv_ynode *k = map->items[2 * i], *v = map->items[2 * i + 1];
+        hv_vendor_keys *vk = &p->vendor_keys[i];
+
+        if (hv_yget_text(l->doc, k, "vendor_keys", vk->vendor,
+                         sizeof vk->vendor, l->diag) != 0)
+            return -1;
+        vk->origin = origin_of(l, k);
+        /* A key for a vendor the profile does not admit is a typo or a
+         * leftover: either way the profile does not say what it means. */
+        if (!vendor_allowed(p, vk->vendor))
+            return hv_yerror(l->doc, k, l->diag,
+                             "'vendor_keys' lists keys for vendor '%s', which "
+                             "'allow_vendors' does not admit",
+                             vk->vendor);
+        snprintf(name, sizeof name, "vendor_keys.%s", vk->vendor);
+        if (load_key_list(l, v, name, &vk->keys, &vk->key_count) != 0)
+            return -1;
+    }
+    qsort(p->vendor_keys, p->vendor_key_count, sizeof *p->vendor_keys,
+          cmp_vendor_keys);
+    return 0;
+}
+
+static int load_min_acceptance(loader *l, const hv_ynode *v)
+{
+    char d[HV_YDESCRIBE_SIZE];
+
+    if (v->kind != HV_Y_SCALAR || strlen(v->text) != v->len ||
+        hv_acceptance_from_name(v->text, &l->p->min_acceptance) != 0)
+        return hv_yerror(l->doc, v, l->diag,
+                         "'min_acceptance' must be one of certified, "
+                         "accepted, partner, community, found %s",
+                         hv_ydescribe(v, d, sizeof d));
+    l->p->min_acceptance_origin = origin_of(l, v);
+    return 0;
+}
+
 static int load_drivers(loader *l, const hv_ynode *root)
 {
-    static const char *const keys[] = {"allow_vendors", NULL};
-    const hv_ynode *drv, *seq;
+    static const char *const keys[] = {"allow_vendors", "min_acceptance",
+                                       "vendor_keys",   "partner_keys",
+                                       "oem_keys",      NULL};
+    hv_profile *p = l->p;
+    const hv_ynode *drv, *seq, *v;
     char *rows;
     int r;
 
@@ -438,9 +579,29 @@ static int load_drivers(loader *l, const hv_ynode *root)
         return -1;
     r = load_text_list(l, seq, "allow_vendors", "vendor",
                        HV_SECTION_NAME_SIZE + 1, &rows);
-    l->p->allow_vendors = (char(*)[HV_SECTION_NAME_SIZE + 1])rows;
-    l->p->allow_vendor_count = seq->count;
-    return r;
+    p->allow_vendors = (char(*)[HV_SECTION_NAME_SIZE + 1])rows;
+    p->allow_vendor_count = seq->count;
+    if (r != 0)
+        return r;
+    if ((v = hv_ymap_get(drv, "min_acceptance")) && load_min_acceptance(l, v))
+        return -1;
+    if ((v = hv_ymap_get(drv, "vendor_keys")) && load_vendor_keys(l, v) != 0)
+        return -1;
+    if ((v = hv_ymap_get(drv, "partner_keys")) &&
+        load_key_list(l, v, "partner_keys", &p->partner_keys,
+                      &p->partner_key_count) != 0)
+        return -1;
+    if ((v = hv_ymap_get(drv, "oem_keys")) &&
+        load_key_list(l, v, "oem_keys", &p->oem_keys, &p->oem_key_count) != 0)
+        return -1;
+    return 0;
+}
+
+static void free_keys(hv_profile_key *keys, size_t count)
+{
+    for (size_t i = 0; keys && i < count; i++)
+        free(keys[i].path);
+    free(keys);
 }
 
 int hv_profile_load(const char *path, hv_profile *out, hv_diag *diag)
@@ -488,5 +649,10 @@ void hv_profile_free(hv_profile *p)
     free(p->accept_algs);
     free(p->accept_key_ids);
     free(p->allow_vendors);
+    for (size_t i = 0; p->vendor_keys && i < p->vendor_key_count; i++)
+        free_keys(p->vendor_keys[i].keys, p->vendor_keys[i].key_count);
+    free(p->vendor_keys);
+    free_keys(p->partner_keys, p->partner_key_count);
+    free_keys(p->oem_keys, p->oem_key_count);
     memset(p, 0, sizeof *p);
 }

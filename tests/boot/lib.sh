@@ -15,6 +15,9 @@ fi
 fails=0
 checks=0
 T=$(mktemp -d /tmp/hvboot-XXXXXX)
+# Profiles derived from the bundled ones into $T name their vendor keys
+# relative to their own folder (keys/*.pub.pem, docs/PROFILE.md).
+cp -R "$SRC/oem-profiles/keys" "$T/keys"
 [ -n "${HVBOOT_KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
 PROFILE=$SRC/oem-profiles/acme-servers.yaml
 MANIFEST=$SRC/manifests/example.yaml

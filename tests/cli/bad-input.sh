@@ -37,5 +37,8 @@ mkdir -p "$T/evil/src"
 echo x > "$T/evil/src/f"
 tar -C "$T/evil/src" --transform 's,^f$,../../escape,' -cf "$T/evil/evil.tar" f
 good | sed "s#example/drivers/acme-nic-2.1.0.tar.gz#$T/evil/evil.tar#" > "$T/in/evil.yaml"
-case_m evil "evil.tar: entry '\.\./\.\./escape'"
+# (Unsigned: a profile admitting community packages, so the archive itself
+# is what the build refuses.)
+sed 's/min_acceptance: accepted/min_acceptance: community/' "$P" > "$T/community.yaml"
+case_m evil "evil.tar: entry '\.\./\.\./escape'" "$T/community.yaml"
 finish

@@ -8,6 +8,9 @@ set -u
 fails=0
 checks=0
 T=$(mktemp -d /tmp/hvcli-XXXXXX)
+# Profiles derived from the bundled ones into $T name their vendor keys
+# relative to their own folder (keys/*.pub.pem, docs/PROFILE.md).
+cp -R "$SRC/oem-profiles/keys" "$T/keys"
 trap 'rm -rf "$T"' EXIT
 
 # expect CODE PATTERN CMD...: run CMD, require exit CODE and (unless PATTERN

@@ -25,6 +25,26 @@ X="--key $T/k.pub.pem --board acme-r750-mb2 --profile $P --rollback 3"
 expect 0 "" hv sbom $X -o "$T/sbom.json" "$T/e.hvi"
 expect 0 "0 failed" "$PY_DEBIAN" "$SRC/tests/supply/sbom-check.py" "$SCHEMA" \
     "$T/sbom.json" "$SRC/manifests/example.yaml"
+# Levels and signers as the example's signatures make them: acme-nic
+# countersigned by the OEM (certified), the others signed by their vendors
+# (accepted); key ids computed here with the openssl CLI from the profile's
+# public keys, licences as the signatures declare them.
+kid() { openssl pkey -pubin -in "$SRC/oem-profiles/keys/$1.pub.pem" -outform DER |
+    sha256sum | cut -c1-64; }
+for v in acme-nic:certified zenith-storage:accepted cobalt-gpu:accepted; do
+    vendor=${v%%:*} level=${v#*:}
+    check "$vendor: $level, signed by its key$([ "$level" = certified ] && echo ', countersigned by the OEM')" \
+        "$PY_DEBIAN" - "$T/sbom.json" "$vendor" "$level" "$(kid "$vendor")" \
+        "$(kid acme-servers-oem)" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+c = [c for c in b["components"] if c.get("bom-ref") == "driver:" + sys.argv[2]][0]
+p = {x["name"]: x["value"] for x in c["properties"]}
+ok = (p["hvimage:acceptance"] == sys.argv[3] and p["hvimage:signer"] == sys.argv[4]
+      and p.get("hvimage:countersigner") == (sys.argv[5] if sys.argv[3] == "certified" else None))
+sys.exit(0 if ok else 1)
+PY
+done
 # stdout carries exactly the document, nothing else.
 hv sbom $X "$T/e.hvi" > "$T/stdout.json" 2> "$T/stderr"
 check "stdout is the document" cmp -s "$T/stdout.json" "$T/sbom.json"
@@ -54,13 +74,18 @@ find "$T/copy" -exec touch -d '2001-02-03 04:05:06' {} +
 Y="--board acme-r750-mb2 --any-oem --no-rollback-check"
 expect 0 "" hv sbom --key "$T/other.pub.pem" $Y -o "$T/r2.json" "$T/r2.hvi"
 check "same inputs, same SBOM" cmp -s "$T/r2.json" "$T/sbom.json"
-# A changed input changes the SBOM: one byte of a driver package's file.
-f=$(find "$T/copy/example/drivers/cobalt-gpu" -type f | sort | head -1)
-printf x >> "$f"
+# A changed input changes the SBOM: a boot configuration value. (A changed
+# byte in a signed package is refused before anything is built.)
+sed -i 's/log_level: info/log_level: debug/' "$T/copy/example.yaml"
 (cd "$T/copy" && "$HVIMAGE" build -q -m example.yaml -p "$P" \
     --key "$T/other.pem" -o "$T/r3.hvi") || echo "FAIL: build of the changed copy"
 expect 0 "" hv sbom --key "$T/other.pub.pem" $Y -o "$T/r3.json" "$T/r3.hvi"
-check "a changed package file changes the SBOM" \
+check "the changed value is in the SBOM" grep -q '"value": "debug"' "$T/r3.json"
+f=$(find "$T/copy/example/drivers/cobalt-gpu" -type f | sort | head -1)
+printf x >> "$f"
+expect 2 "cobalt-gpu" sh -c "cd '$T/copy' && '$HVIMAGE' build -q -m example.yaml \
+    -p '$P' --key '$T/other.pem' -o '$T/r4.hvi'"
+check "a changed boot configuration changes the SBOM" \
     sh -c "! cmp -s '$T/r3.json' '$T/r2.json'"
 
 # The SBOM is written after the core, once the input digests are in (they
@@ -89,7 +114,8 @@ expect 0 "0 failed" "$PY_DEBIAN" "$SRC/tests/supply/sbom-check.py" "$SCHEMA" \
     "$T/o2.json" "$T/c2/m.yaml"
 
 # 3. inspect lists the packages (text and JSON), saying it is unverified.
-expect 0 "acme-nic +2\.1\.0 +[0-9]+ entries +community" hv inspect "$T/e.hvi"
+expect 0 "acme-nic +2\.1\.0 +[0-9]+ entries +certified +signer $(kid acme-nic | cut -c1-16)" \
+    hv inspect "$T/e.hvi"
 expect 0 "drivers \(from the sbom section, NOT verified\)" hv inspect "$T/e.hvi"
 hv inspect --json "$T/e.hvi" > "$T/inspect.json"
 check "inspect --json lists the packages as the SBOM does" "$PY_DEBIAN" -c "
@@ -170,7 +196,7 @@ sed 's/"version": "1.4.2"/"version": "9.9.9"/' "$T/sbom.json" > "$T/ver.json"
 crafted ver "$T/ver.json"
 refused 1 "metadata.component.version is '9.9.9' but the image's signed metadata says '1.4.2'" \
     $X "$T/ver.hvi"
-sed 's/"value": "community"/"value": "vendor-approved"/' "$T/sbom.json" > "$T/lvl.json"
+sed 's/"value": "certified"/"value": "vendor-approved"/' "$T/sbom.json" > "$T/lvl.json"
 crafted lvl "$T/lvl.json"
 refused 1 "hvimage:acceptance must be" $X "$T/lvl.hvi"
 "$PY_DEBIAN" -c "print('[' * 40 + ']' * 40)" > "$T/deep.json"

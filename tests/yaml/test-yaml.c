@@ -1172,7 +1172,7 @@ static const bad_case bad_cases[] = {
     {"m-unknown-top.yaml", 10, 1,
      "unknown key 'extras' at the top level (expected one of: image, core, drivers, boot_config, sections)"},
     {"m-unknown-driver-key.yaml", 14, 5,
-     "unknown key 'sha' in 'drivers[0]' (expected one of: vendor, version, path)"},
+     "unknown key 'sha' in 'drivers[0]' (expected one of: vendor, version, path, signature)"},
     {"m-wrong-type.yaml", 4, 21,
      "'security_version' must be an unsigned integer, found 'abc'"},
     {"m-quoted-int.yaml", 4, 21,
