@@ -4,7 +4,7 @@
 # follow the commands' getopt tables (mkimage/cli/cmd_*.c);
 # tests/install/completion.sh fails when they drift apart.
 
-_hvimage_commands="build sign tbs attach verify inspect extract keygen assemble update"
+_hvimage_commands="build sign tbs attach verify inspect extract keygen assemble update package"
 
 _hvimage_options()
 {
@@ -19,6 +19,7 @@ _hvimage_options()
     keygen) echo "--alg --output --pub --help" ;;
     assemble) echo "--profile --stage --key --min-signatures --board --rollback --slot-a --slot-b --active --allow-rejected --output --json --quiet --help" ;;
     update) echo "--flash --json --activate --tries --help" ;;
+    package) echo "--cab --manifest --pub --oem --profile --any-oem --key --cert --no-ram-check --help" ;;
     esac
 }
 
@@ -60,7 +61,7 @@ _hvimage()
             COMPREPLY=($(compgen -f -- "$cur"))
         fi
         return 0 ;;
-    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|-m|-p|-k|-s|-f)
+    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|--cab|--cert|-m|-p|-k|-s|-f)
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
     esac
