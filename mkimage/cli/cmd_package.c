@@ -356,8 +356,7 @@ int cmd_package(int argc, char **argv)
 fail:
     rc = cli_report("package", &diag);
 done:
-    if (run.ws)
-        cli_verify_release(&run);
+    cli_verify_release(&run); /* safe on a zeroed run */
     snapshot_release(&snap);
     hv_profile_free(&prof);
     hv_manifest_free(&m);

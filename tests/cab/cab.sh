@@ -11,7 +11,7 @@ mkdir -p "$HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME" \
          "$XDG_DATA_HOME"
 # fwupd's tools are part of the test: missing, they fail it (scripts/deps.sh
 # installs them), never skip it.
-for tool in fwupdtool gcab jcat-tool xmllint openssl; do
+for tool in fwupdtool gcab jcat-tool xmllint openssl appstreamcli; do
     check "$tool is installed" command -v "$tool"
 done
 P=$SRC/oem-profiles/acme-servers.yaml
@@ -51,6 +51,9 @@ mkdir "$T/x" "$T/xr" "$T/xe"
     (cd "$T/xe" && gcab -x "$T/ec.cab")
 check "the cabinet holds the image unchanged" cmp -s "$T/x/firmware.hvi" "$T/ex.hvi"
 expect 0 "" xmllint --noout "$T/x/firmware.metainfo.xml"
+# AppStream's own validator (LVFS's checksum tags are an extension it
+# notes as unknown, not an error).
+expect 0 "Validation was successful" appstreamcli validate --no-net "$T/x/firmware.metainfo.xml"
 
 # The metainfo's fields, against the image, the manifest and fwupd's GUID
 # rule (UUIDv5 in the DNS namespace, as Python's uuid5 computes it).
@@ -281,6 +284,12 @@ refuse 2 "exactly one of --oem" nooem -m "$T/m.yaml" --pub "$T/k.pub.pem" "$T/ex
 refuse 2 "no trusted key" nokey -m "$T/m.yaml" --any-oem "$T/ex.hvi"
 refuse 2 "needs exactly one IMAGE" noimage $(std)
 refuse 2 "$T/none.hvi: cannot open" noinput $(std) "$T/none.hvi"
+# Past the largest image a cabinet takes (a sparse file: refused by its
+# size before a byte is read).
+truncate -s $(((1 << 30) + 1)) "$T/big.hvi"
+refuse 2 "big.hvi: 1073741825 bytes, more than a cabinet takes \(1073741824\)" big \
+    $(std) "$T/big.hvi"
+rm -f "$T/big.hvi"
 # The output is an input: refused before any work, the input untouched.
 cp "$T/ex.hvi" "$T/keep.hvi"
 expect 2 "--cab" hv package --cab "$T/ex.hvi" $(std) "$T/ex.hvi"
