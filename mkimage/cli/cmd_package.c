@@ -252,24 +252,32 @@ static int verify_snapshot(const package_opts *po, const hv_profile *prof,
     return rc;
 }
 
-/* The manifest's release block must be there and describe this image. */
-static int check_manifest(const package_opts *po, const hv_manifest *m,
-                          const hv_image_info *info, hv_diag *diag)
+/* The manifest has a release block: checked before the image is read, so
+ * a manifest without one fails at once. */
+static int need_release(const package_opts *po, const hv_manifest *m,
+                        hv_diag *diag)
 {
-    if (!m->release.present)
-        return hv_diag_set(diag, "%s: error: no 'release' block: hvimage "
-                                 "package needs the component id, summary, "
-                                 "developer, licence and release notes "
-                                 "(docs/MANIFEST.md \"release\")",
-                           po->manifest);
-    if (strcmp(m->name, info->name) != 0 ||
-        strcmp(m->version, info->version) != 0)
-        return hv_diag_set(diag, "%s: error: the manifest describes %s %s, "
-                                 "but %s is %s %s: its release notes are "
-                                 "for another image",
-                           po->manifest, m->name, m->version, po->image,
-                           info->name, info->version);
-    return 0;
+    if (m->release.present)
+        return 0;
+    return hv_diag_set(diag, "%s: error: no 'release' block: hvimage "
+                             "package needs the component id, summary, "
+                             "developer, licence and release notes "
+                             "(docs/MANIFEST.md \"release\")",
+                       po->manifest);
+}
+
+/* The manifest describes this image: its notes are for this release. */
+static int check_describes(const package_opts *po, const hv_manifest *m,
+                           const hv_image_info *info, hv_diag *diag)
+{
+    if (strcmp(m->name, info->name) == 0 &&
+        strcmp(m->version, info->version) == 0)
+        return 0;
+    return hv_diag_set(diag, "%s: error: the manifest describes %s %s, but "
+                             "%s is %s %s: its release notes are for another "
+                             "image",
+                       po->manifest, m->name, m->version, po->image,
+                       info->name, info->version);
 }
 
 int cmd_package(int argc, char **argv)
@@ -305,15 +313,9 @@ int cmd_package(int argc, char **argv)
     snap.fd = -1;
     snap.map = NULL;
 
-    if (hv_manifest_load(po.manifest, &m, &diag) != 0)
+    if (hv_manifest_load(po.manifest, &m, &diag) != 0 ||
+        need_release(&po, &m, &diag) != 0)
         goto fail;
-    /* The release block is checked before the image is read: a manifest
-     * without one fails fast. */
-    if (!m.release.present) {
-        hv_image_info none = {0};
-        check_manifest(&po, &m, &none, &diag);
-        goto fail;
-    }
     if (po.profile && hv_profile_load(po.profile, &prof, &diag) != 0)
         goto fail;
     for (size_t i = 0; i < po.pub_count; i++) {
@@ -332,7 +334,7 @@ int cmd_package(int argc, char **argv)
         goto done;
     }
     const hv_image_info *info = &run.verdict.info;
-    if (check_manifest(&po, &m, info, &diag) != 0)
+    if (check_describes(&po, &m, info, &diag) != 0)
         goto fail;
     hv_cab_request req = {
         .release = &m.release, .info = info, .image = snap.map,
