@@ -37,6 +37,10 @@ static const char package_help[] =
 
 #define MAX_PUBS 16
 
+/* A usage error: printed, and the exit code as a constant, so every caller
+ * (and the static analyzer) sees that parse() never succeeds with one. */
+#define USAGE(...) (cli_usage_error("package", __VA_ARGS__), HV_EXIT_USAGE)
+
 typedef struct package_opts {
     const char *cab, *manifest, *profile, *oem, *key, *cert, *image;
     const char *pubs[MAX_PUBS];
@@ -70,7 +74,7 @@ static int parse(int argc, char **argv, package_opts *o)
             break;
         case 'P':
             if (o->pub_count == MAX_PUBS)
-                return cli_usage_error("package", "at most %d --pub keys",
+                return USAGE("at most %d --pub keys",
                                        MAX_PUBS);
             o->pubs[o->pub_count++] = optarg;
             break;
@@ -83,32 +87,32 @@ static int parse(int argc, char **argv, package_opts *o)
         case 'C': rc = cli_set_once("package", "--cert", &o->cert, optarg); break;
         case 'W': o->ram_waived = true; break;
         case 'h': fputs(package_help, stdout); return -1;
-        default: return cli_usage_error("package", "bad option");
+        default: return USAGE("bad option");
         }
     }
     if (rc != 0)
         return rc;
     if (optind != argc - 1)
-        return cli_usage_error("package", "needs exactly one IMAGE");
+        return USAGE("needs exactly one IMAGE");
     o->image = argv[optind];
     if (!o->cab)
-        return cli_usage_error("package", "--cab OUT.cab is required (the "
+        return USAGE("--cab OUT.cab is required (the "
                                           "only package kind so far)");
     if (!o->manifest)
-        return cli_usage_error("package", "--manifest is required (its "
+        return USAGE("--manifest is required (its "
                                           "release: block)");
     if (o->pub_count == 0)
-        return cli_usage_error("package", "no trusted key: give --pub "
+        return USAGE("no trusted key: give --pub "
                                           "PUB.pem");
     if ((o->oem != NULL) + (o->profile != NULL) + o->any_oem != 1)
-        return cli_usage_error("package", "give exactly one of --oem OEM, "
+        return USAGE("give exactly one of --oem OEM, "
                                           "--profile PROFILE and --any-oem");
     if ((o->key != NULL) != (o->cert != NULL))
-        return cli_usage_error("package", "--key and --cert come together "
+        return USAGE("--key and --cert come together "
                                           "(the Jcat signature carries the "
                                           "certificate)");
     if (o->key && hv_p11_is_uri(o->key))
-        return cli_usage_error("package", "--key: the Jcat signature needs a "
+        return USAGE("--key: the Jcat signature needs a "
                                           "PEM key file: libjcat takes the "
                                           "key as bytes, not from a PKCS#11 "
                                           "token (docs/SUPPLY-CHAIN.md "
