@@ -4,7 +4,7 @@
 # follow the commands' getopt tables (mkimage/cli/cmd_*.c);
 # tests/install/completion.sh fails when they drift apart.
 
-_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update driver"
+_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update driver package"
 
 _hvimage_options()
 {
@@ -21,6 +21,7 @@ _hvimage_options()
     assemble) echo "--profile --stage --key --min-signatures --board --rollback --slot-a --slot-b --active --allow-rejected --output --json --quiet --help" ;;
     update) echo "--flash --json --activate --tries --help" ;;
     driver) echo "--key --vendor --version --license --output --package --envelope --signature --pub --profile --vendor-pub --help" ;;
+    package) echo "--cab --manifest --pub --oem --profile --any-oem --key --cert --no-ram-check --help" ;;
     esac
 }
 
@@ -64,7 +65,7 @@ _hvimage()
         return 0 ;;
     --vendor|--version|--license)
         return 0 ;;
-    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|--package|--envelope|--vendor-pub|-m|-p|-k|-s|-f)
+    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|--package|--envelope|--vendor-pub|--cab|--cert|-m|-p|-k|-s|-f)
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
     esac

@@ -22,8 +22,8 @@ static const struct {
     {"keygen", cmd_keygen, "generate a signing key pair"},
     {"assemble", cmd_assemble, "lay out a factory flash image: stage, keys, slots"},
     {"update", cmd_update, "install, activate, confirm or roll back on a flash"},
-    /* Issue 12, vendor signatures (helper A). */
     {"driver", cmd_driver, "sign, countersign or check a vendor driver package"},
+    {"package", cmd_package, "verify, then write an LVFS cabinet for fwupd"},
 };
 
 static void usage(FILE *f)

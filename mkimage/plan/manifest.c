@@ -7,6 +7,7 @@
 
 #include "host_limits.h"
 #include "plan.h"
+#include "release.h"
 #include "yaml_doc.h"
 
 #define BOOT_CONFIG_KEY_MAX 64u
@@ -470,7 +471,8 @@ static int cmp_extra(const void *a, const void *b)
 int hv_manifest_load(const char *path, hv_manifest *out, hv_diag *diag)
 {
     static const char *const keys[] = {"image", "core", "drivers",
-                                       "boot_config", "sections", NULL};
+                                       "boot_config", "sections",
+                                       "release", NULL};
     hv_ydoc doc;
     loader l;
     int rc = -1;
@@ -489,7 +491,9 @@ int hv_manifest_load(const char *path, hv_manifest *out, hv_diag *diag)
         load_image(&l, doc.root) != 0 || load_core(&l, doc.root) != 0 ||
         load_drivers(&l, doc.root) != 0 ||
         load_boot_config(&l, doc.root) != 0 ||
-        load_sections(&l, doc.root) != 0 || check_files(&l, doc.root) != 0)
+        load_sections(&l, doc.root) != 0 ||
+        hv_release_load(&doc, doc.root, out, diag) != 0 ||
+        check_files(&l, doc.root) != 0)
         goto out;
     /* Sorted, so that the image does not depend on the manifest's order.
      * Every sort key is unique, so qsort's instability cannot show. */
@@ -528,5 +532,6 @@ void hv_manifest_free(hv_manifest *m)
     for (size_t i = 0; m->extras && i < m->extra_count; i++)
         free(m->extras[i].path);
     free(m->extras);
+    hv_release_free(&m->release);
     memset(m, 0, sizeof *m);
 }

@@ -55,6 +55,34 @@ typedef struct hv_extra_section {
     hv_origin origin;
 } hv_extra_section;
 
+/* The manifest's `release:` block: what `hvimage package --cab` writes into
+ * the cabinet's metainfo besides the image's own signed facts
+ * (docs/MANIFEST.md "release"). Every text is checked when the manifest is
+ * loaded: lengths within HV_RELEASE_*_MAX, UTF-8 without control characters
+ * (the notes may hold newlines), so the metainfo writer only escapes. */
+#define HV_RELEASE_ID_MAX 128u
+#define HV_RELEASE_NAME_MAX 64u
+#define HV_RELEASE_SUMMARY_MAX 120u
+#define HV_RELEASE_DEVELOPER_MAX 64u
+#define HV_RELEASE_LICENSE_MAX 64u
+#define HV_RELEASE_NOTES_MAX 2048u
+#define HV_RELEASE_GUIDS_MAX 32u
+#define HV_GUID_TEXT_SIZE 36u /* 8-4-4-4-12 lower-case hex */
+
+typedef struct hv_release {
+    bool present;         /* the manifest has a release block */
+    hv_origin origin;     /* of the block */
+    char *id;             /* reverse-DNS component id */
+    char *name;           /* NULL: the image's name */
+    char *summary;
+    char *developer_name;
+    char *project_license; /* SPDX expression */
+    char *notes;           /* paragraphs separated by blank lines */
+    char *urgency;         /* NULL, or low, medium, high, critical */
+    char (*guids)[HV_GUID_TEXT_SIZE + 1]; /* none: derived per board */
+    size_t guid_count;
+} hv_release;
+
 typedef struct hv_manifest {
     char *file; /* the manifest's path as given */
     char name[HV_IMAGE_NAME_SIZE + 1];
@@ -80,6 +108,8 @@ typedef struct hv_manifest {
 
     hv_extra_section *extras; /* sorted by name; names unique */
     size_t extra_count;
+
+    hv_release release; /* read by `hvimage package` only */
 } hv_manifest;
 
 /*

@@ -22,6 +22,9 @@ LIBRARIES = {
     "libyaml": lambda h: h == "yaml.h",
     "libarchive": lambda h: h.startswith("archive"),
     "json-c": lambda h: h.startswith("json-c/") or h.startswith("json"),
+    "glib": lambda h: h.startswith(("glib", "gio/", "gobject/")),
+    "libgcab": lambda h: h == "libgcab.h" or h.startswith("libgcab/"),
+    "libjcat": lambda h: h == "jcat.h" or h.startswith("libjcat/"),
 }
 # Folders whose files are not product code: they may include anything.
 EXEMPT = ("tests", "fuzz", "bench", "build", ".git")

@@ -1170,7 +1170,7 @@ static const bad_case bad_cases[] = {
     {"m-unknown-key.yaml", 7, 3,
      "unknown key 'foo' in 'core' (expected one of: path, format, load_address, entry_point)"},
     {"m-unknown-top.yaml", 10, 1,
-     "unknown key 'extras' at the top level (expected one of: image, core, drivers, boot_config, sections)"},
+     "unknown key 'extras' at the top level (expected one of: image, core, drivers, boot_config, sections, release)"},
     {"m-unknown-driver-key.yaml", 14, 5,
      "unknown key 'sha' in 'drivers[0]' (expected one of: vendor, version, path, signature)"},
     {"m-wrong-type.yaml", 4, 21,
