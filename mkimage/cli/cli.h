@@ -28,6 +28,8 @@ int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_assemble(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+/* issue 12, provenance */
+int cmd_provenance(int argc, char **argv);
 
 /* Print "hvimage CMD: message (see hvimage help CMD)" to stderr and return
  * HV_EXIT_USAGE. */

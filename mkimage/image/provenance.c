@@ -1,0 +1,345 @@
+#include "provenance.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "dsse.h"
+#include "plan.h"
+
+/* The last second RFC 3339's four-digit year can hold (9999-12-31). */
+#define EPOCH_MAX 253402300799ull
+
+/* ---- Canonical JSON text -------------------------------------------------- */
+
+typedef struct jbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} jbuf;
+
+static void put_n(jbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (n > SIZE_MAX / 2 - b->len) {
+        b->oom = true;
+        return;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *np = realloc(b->p, cap);
+        if (!np) {
+            b->oom = true;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void put(jbuf *b, const char *s) { put_n(b, s, strlen(s)); }
+
+/* Length of the UTF-8 sequence at |s| (1..4), or 0 if it is not one (an
+ * overlong form, a surrogate, past U+10FFFF, or cut short). */
+static size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+               : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+               : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                              : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
+        (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+        (n == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
+        (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+/* A JSON string: '"' and '\\' escaped, control bytes as \u00XX, the rest
+ * as UTF-8. -1 if |s| is not UTF-8 (JSON text cannot carry other bytes). */
+static int put_str(jbuf *b, const char *s)
+{
+    put(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (*p == '"' || *p == '\\') {
+            char esc[2] = {'\\', (char)*p};
+            put_n(b, esc, 2);
+            p++;
+        } else if (*p < 0x20) {
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", *p);
+            put(b, esc);
+            p++;
+        } else {
+            size_t n = utf8_len(p);
+            if (n == 0)
+                return -1;
+            put_n(b, (const char *)p, n);
+            p += n;
+        }
+    }
+    put(b, "\"");
+    return 0;
+}
+
+static void put_hex(jbuf *b, const uint8_t *d, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        char two[2] = {digits[d[i] >> 4], digits[d[i] & 15]};
+        put_n(b, two, 2);
+    }
+}
+
+/* ---- Inputs ------------------------------------------------------------- */
+
+/* see provenance.h; read once in 1 MiB pieces. */
+int hv_provenance_file_sha256(const char *path, uint8_t out[32], hv_diag *diag)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return hv_fail_errno(diag, errno, path, "cannot open");
+    size_t cap = 1u << 20;
+    uint8_t *buf = malloc(cap);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned dlen = 0;
+    int rc = -1;
+    if (!buf || !ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+        hv_fail(diag, HV_FAIL_INTERNAL, "%s: out of memory", path);
+        goto out;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf, cap);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            hv_fail_errno(diag, errno, path, "cannot read");
+            goto out;
+        }
+        if (n == 0)
+            break;
+        if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
+            hv_fail(diag, HV_FAIL_INTERNAL, "%s: hashing failed", path);
+            goto out;
+        }
+    }
+    if (EVP_DigestFinal_ex(ctx, out, &dlen) != 1 || dlen != 32) {
+        hv_fail(diag, HV_FAIL_INTERNAL, "%s: hashing failed", path);
+        goto out;
+    }
+    rc = 0;
+out:
+    EVP_MD_CTX_free(ctx);
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+/*
+ * The manifest resolves its paths against its own folder. Recording them
+ * that way again (the path as the manifest wrote it) keeps the statement
+ * the same wherever the tree is checked out.
+ */
+static const char *manifest_relative(const char *manifest, const char *path)
+{
+    const char *slash = strrchr(manifest, '/');
+    size_t dlen = slash ? (size_t)(slash - manifest) + 1 : 0;
+    if (dlen && strncmp(path, manifest, dlen) == 0)
+        return path + dlen;
+    return path;
+}
+
+/* One resolvedDependencies entry: name, digest, annotations (role, and
+ * vendor/version or section where they apply). */
+static int put_dependency(jbuf *b, bool first, const char *name,
+                          const char *path, const char *role,
+                          const char *k1, const char *v1, const char *k2,
+                          const char *v2, hv_diag *diag)
+{
+    uint8_t digest[32];
+    if (hv_provenance_file_sha256(path, digest, diag) != 0)
+        return -1;
+    put(b, first ? "{\"name\":" : ",{\"name\":");
+    if (put_str(b, name) != 0)
+        return hv_diag_set(diag, "%s: the path is not UTF-8, which the "
+                           "provenance (JSON) cannot record", path);
+    put(b, ",\"digest\":{\"sha256\":\"");
+    put_hex(b, digest, sizeof digest);
+    put(b, "\"},\"annotations\":{\"role\":");
+    put_str(b, role);
+    /* Vendor names, versions and section names are the format's text
+     * charset (plan.h): always valid JSON strings. */
+    if (k1) {
+        put(b, ",");
+        put_str(b, k1);
+        put(b, ":");
+        put_str(b, v1);
+    }
+    if (k2) {
+        put(b, ",");
+        put_str(b, k2);
+        put(b, ":");
+        put_str(b, v2);
+    }
+    put(b, "}}");
+    return 0;
+}
+
+static int put_dependencies(jbuf *b, const hv_provenance_opts *o,
+                            const hv_manifest *m, hv_diag *diag)
+{
+    const char *mf = m->file;
+    if (put_dependency(b, true, o->manifest_path, o->manifest_path,
+                       "manifest", NULL, NULL, NULL, NULL, diag) != 0 ||
+        put_dependency(b, false, o->profile_path, o->profile_path, "profile",
+                       NULL, NULL, NULL, NULL, diag) != 0 ||
+        put_dependency(b, false, manifest_relative(mf, m->core_path),
+                       m->core_path, "core", NULL, NULL, NULL, NULL,
+                       diag) != 0)
+        return -1;
+    for (size_t i = 0; i < m->driver_count; i++) {
+        const hv_driver_pkg *d = &m->drivers[i];
+        struct stat st;
+        /* TODO(issue 12, item 3): a folder package gets the package
+         * digest the vendor-signature work defines once it is on this
+         * branch; until then folder packages are not listed. */
+        if (stat(d->path, &st) == 0 && S_ISDIR(st.st_mode))
+            continue;
+        if (put_dependency(b, false, manifest_relative(mf, d->path), d->path,
+                           "driver", "vendor", d->vendor, "version",
+                           d->version, diag) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < m->extra_count; i++) {
+        const hv_extra_section *e = &m->extras[i];
+        if (put_dependency(b, false, manifest_relative(mf, e->path), e->path,
+                           "section", "section", e->name, NULL, NULL,
+                           diag) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- The statement ------------------------------------------------------ */
+
+/* see provenance.h */
+int hv_provenance_statement(const hv_provenance_opts *o, char **out,
+                            size_t *len, hv_diag *diag)
+{
+    hv_manifest m;
+    jbuf b = {0};
+    uint8_t image_digest[32];
+    char when[32], num[24];
+    int rc = -1;
+
+    *out = NULL;
+    *len = 0;
+    memset(&m, 0, sizeof m);
+    if (o->build_epoch > EPOCH_MAX)
+        return hv_diag_set(diag,
+                           "build epoch %llu is past 9999-12-31, which the "
+                           "provenance's RFC 3339 times cannot hold",
+                           (unsigned long long)o->build_epoch);
+    time_t t = (time_t)o->build_epoch;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) ||
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return hv_fail(diag, HV_FAIL_INTERNAL, "cannot format the build "
+                       "epoch");
+    if (hv_manifest_load(o->manifest_path, &m, diag) != 0 ||
+        hv_provenance_file_sha256(o->image_path, image_digest, diag) != 0)
+        goto out;
+
+    const char *slash = strrchr(o->image_path, '/');
+    const char *image_name = slash ? slash + 1 : o->image_path;
+    put(&b, "{\"_type\":\"" HV_PROVENANCE_STATEMENT_TYPE "\",\"subject\":"
+            "[{\"name\":");
+    if (put_str(&b, image_name) != 0) {
+        hv_diag_set(diag, "%s: the file name is not UTF-8, which the "
+                    "provenance (JSON) cannot record", o->image_path);
+        goto out;
+    }
+    put(&b, ",\"digest\":{\"sha256\":\"");
+    put_hex(&b, image_digest, sizeof image_digest);
+    put(&b, "\"}}],\"predicateType\":\"" HV_PROVENANCE_PREDICATE_TYPE "\","
+            "\"predicate\":{\"buildDefinition\":{\"buildType\":\""
+            HV_PROVENANCE_BUILD_TYPE "\",\"externalParameters\":"
+            "{\"manifest\":");
+    if (put_str(&b, o->manifest_path) != 0 ||
+        (put(&b, ",\"profile\":"), put_str(&b, o->profile_path)) != 0) {
+        hv_diag_set(diag, "the manifest or profile path is not UTF-8, "
+                    "which the provenance (JSON) cannot record");
+        goto out;
+    }
+    snprintf(num, sizeof num, "%u", (unsigned)o->format_version);
+    put(&b, ",\"formatVersion\":");
+    put(&b, num);
+    put(&b, "},\"resolvedDependencies\":[");
+    if (put_dependencies(&b, o, &m, diag) != 0)
+        goto out;
+    put(&b, "]},\"runDetails\":{\"builder\":{\"id\":\""
+            HV_PROVENANCE_BUILDER_ID "\",\"version\":{\"hvimage\":\""
+            HVIMAGE_VERSION "\"}},\"metadata\":{\"startedOn\":\"");
+    put(&b, when);
+    put(&b, "\",\"finishedOn\":\"");
+    put(&b, when);
+    put(&b, "\"}}}}");
+    if (b.oom) {
+        hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
+        goto out;
+    }
+    *out = b.p;
+    *len = b.len;
+    b.p = NULL;
+    rc = 0;
+out:
+    free(b.p);
+    hv_manifest_free(&m);
+    return rc;
+}
+
+/* see provenance.h */
+int hv_provenance_write(const char *path, const hv_provenance_opts *o,
+                        hv_signer *const *signers, size_t n, hv_diag *diag)
+{
+    char *statement = NULL;
+    size_t len = 0;
+    hv_dsse_envelope env;
+    int rc = -1;
+
+    memset(&env, 0, sizeof env);
+    if (n == 0)
+        return hv_diag_set(diag, "%s: the provenance is signed with the "
+                           "build keys, and there are none", path);
+    if (hv_provenance_statement(o, &statement, &len, diag) != 0 ||
+        hv_dsse_init(&env, HV_PROVENANCE_PAYLOAD_TYPE,
+                     (const uint8_t *)statement, len, diag) != 0)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        if (hv_dsse_sign(&env, signers[i], diag) != 0)
+            goto out;
+    rc = hv_dsse_write_file(path, &env, diag);
+out:
+    hv_dsse_free(&env);
+    free(statement);
+    return rc;
+}

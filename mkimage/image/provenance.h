@@ -1,0 +1,50 @@
+/*
+ * Build provenance: an in-toto Statement v1 with a SLSA provenance v1
+ * predicate naming the image (its file name and SHA-256) as subject and
+ * every input of the build with its SHA-256, in a DSSE envelope signed with
+ * the build keys (docs/SUPPLY-CHAIN.md, "Build provenance").
+ *
+ * The statement is canonical JSON (keys in a fixed order, no whitespace),
+ * and holds no clock time, host or path outside what the command line and
+ * the manifest say: the same inputs give the same bytes. The inputs are
+ * hashed here, each file read once, from the manifest as loaded again (the
+ * builder reads them too).
+ */
+#ifndef HV_PROVENANCE_H
+#define HV_PROVENANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "signing.h"
+
+#define HV_PROVENANCE_PAYLOAD_TYPE "application/vnd.in-toto+json"
+#define HV_PROVENANCE_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
+#define HV_PROVENANCE_PREDICATE_TYPE "https://slsa.dev/provenance/v1"
+#define HV_PROVENANCE_BUILD_TYPE "urn:hvimage:build:v1"
+#define HV_PROVENANCE_BUILDER_ID "urn:hvimage:builder"
+
+typedef struct hv_provenance_opts {
+    const char *manifest_path; /* as given on the command line */
+    const char *profile_path;  /* as given */
+    const char *image_path;    /* the finished image; subject */
+    uint32_t format_version;   /* of the image written */
+    uint64_t build_epoch;      /* the image's, startedOn and finishedOn */
+} hv_provenance_opts;
+
+/* SHA-256 of the file at |path| (the subject digest of an image). */
+int hv_provenance_file_sha256(const char *path, uint8_t out[32],
+                              hv_diag *diag);
+
+/* The statement as canonical JSON: malloc'd, NUL-terminated, |*len|
+ * without the NUL. Fails (naming the file) if an input cannot be read. */
+int hv_provenance_statement(const hv_provenance_opts *opts, char **out,
+                            size_t *len, hv_diag *diag);
+
+/* The statement in a DSSE envelope signed by each of |signers| (at least
+ * one), written to |path| atomically: all of it or nothing. */
+int hv_provenance_write(const char *path, const hv_provenance_opts *opts,
+                        hv_signer *const *signers, size_t n, hv_diag *diag);
+
+#endif
