@@ -195,6 +195,16 @@ int cmd_build(int argc, char **argv)
         if (same_output(provenance_path, bo.output_path))
             return cli_usage_error("build", "--provenance %s is the image "
                                    "--output", provenance_path);
+        /* The statement records these as JSON text, which cannot hold
+         * other bytes: refuse now rather than after the build. */
+        const char *slash = strrchr(bo.output_path, '/');
+        if (!cli_utf8_valid(bo.manifest_path) ||
+            !cli_utf8_valid(bo.profile_path) ||
+            !cli_utf8_valid(slash ? slash + 1 : bo.output_path))
+            return cli_usage_error("build", "--provenance records the "
+                                   "manifest and profile paths and the "
+                                   "image's file name as JSON text: they "
+                                   "must be UTF-8");
         rc = cli_check_output("build", "--provenance", provenance_path,
                               prov_inputs, 3 + nkeys);
         if (rc != 0)

@@ -166,6 +166,9 @@ expect 2 "holds a private key" build -o "$T/out/img.hvi" --provenance "$T/other.
 expect 2 "folder .*missing: No such file" build -o "$T/out/img.hvi" --provenance "$T/missing/p.prov"
 expect 2 "--provenance given twice" build -o "$T/out/img.hvi" --provenance "$T/out/a" --provenance "$T/out/b"
 expect 2 "--provenance must be a file" build -o "$T/out/img.hvi" --provenance -
+cp "$T/example.yaml" "$T/m$(printf '\377').yaml"
+expect 2 "must be UTF-8" hv build -q -m "$T/m$(printf '\377').yaml" -p "$P" --key "$T/k.pem" -o "$T/out/img.hvi" --provenance "$T/out/img.prov"
+expect 2 "must be UTF-8" build -o "$T/out/i$(printf '\377').hvi" --provenance "$T/out/img.prov"
 # A build that fails writes neither.
 printf 'image: {name: x}\n' > "$T/broken.yaml"
 expect 2 "broken.yaml" hv build -q -m "$T/broken.yaml" -p "$P" --key "$T/k.pem" -o "$T/out/img.hvi" --provenance "$T/out/img.prov"
