@@ -83,6 +83,20 @@ a["subject"][0]["digest"] = b["subject"][0]["digest"] = None
 assert a == b
 ' "$T/out/img.prov" "$T/r2/img.prov"
 
+# A key in a PKCS#11 token (SoftHSM) signs the provenance as it signs the
+# image: with the RSA key imported, the very same envelope as the file's.
+MODULE=/usr/lib/softhsm/libsofthsm2.so
+mkdir "$T/tokens"
+printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$T" > "$T/softhsm2.conf"
+export SOFTHSM2_CONF="$T/softhsm2.conf"
+expect 0 "" softhsm2-util --init-token --free --label prov --pin 1234 --so-pin 5678
+expect 0 "imported" softhsm2-util --import "$T/rsa.pem" --token prov --label rsa --id 01 --pin 1234
+printf '1234\n' > "$T/pin"
+mkdir "$T/r3"
+expect 0 "" hv build -q -m "$T/example.yaml" -p "$RSA_P" --key "pkcs11:token=prov;object=rsa?module-path=$MODULE&pin-source=file:$T/pin" -o "$T/r3/img.hvi" --provenance "$T/r3/img.prov"
+check "RSA: a token key gives the key file's provenance" cmp -s "$T/r1/img.prov" "$T/r3/img.prov"
+expect 0 "" verify --pub "$T/rsa.pub.pem" --image "$T/r3/img.hvi" "$T/r3/img.prov"
+
 # Tampering: a changed statement, payload type or subject keeps the old
 # signature and is refused (exit 1).
 tamper() { # FIELD: rewrite the envelope in $T/t.prov
