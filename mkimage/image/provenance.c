@@ -74,8 +74,9 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
-/* A JSON string: '"' and '\\' escaped, control bytes as \u00XX, the rest
- * as UTF-8. -1 if |s| is not UTF-8 (JSON text cannot carry other bytes). */
+/* A JSON string escaped as RFC 8785 (JCS) does: '"' and '\\', \b \t \n \f
+ * \r, other control bytes as \u00xx, the rest as UTF-8. -1 if |s| is not
+ * UTF-8 (JSON text cannot carry other bytes). */
 static int put_str(jbuf *b, const char *s)
 {
     put(b, "\"");
@@ -85,8 +86,13 @@ static int put_str(jbuf *b, const char *s)
             put_n(b, esc, 2);
             p++;
         } else if (*p < 0x20) {
+            static const char shortform[] = "\bb\tt\nn\ff\rr";
+            const char *f = memchr(shortform, *p, sizeof shortform - 1);
             char esc[8];
-            snprintf(esc, sizeof esc, "\\u%04x", *p);
+            if (f && (f - shortform) % 2 == 0)
+                snprintf(esc, sizeof esc, "\\%c", f[1]);
+            else
+                snprintf(esc, sizeof esc, "\\u%04x", *p);
             put(b, esc);
             p++;
         } else {

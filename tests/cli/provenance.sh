@@ -60,6 +60,16 @@ expect 0 "section +cal.txt \(section calibration\)" verify --pub "$T/k.pub.pem" 
 expect 0 "format version 1" verify --pub "$T/k.pub.pem" "$T/out/m.prov"
 expect 0 "built on +1970-01-02T00:00:00Z" verify --pub "$T/k.pub.pem" "$T/out/m.prov"
 expect 0 "^manifest profile core section$" python3 "$CHECK" openssl "$T/out/m.prov" "$T/k.pub.pem" "$T/out/m.hvi" "$T"
+# Paths are JSON text escaped as RFC 8785 does (the checker compares with
+# Python's compact form): a quote, a backslash, a tab, a control byte and
+# a non-ASCII letter in the manifest's name.
+odd="$T/m\"q\\$(printf '\t\001')\303\251.yaml"
+odd=$(printf "$odd")
+cp "$T/m.yaml" "$odd"
+expect 0 "" hv build -q -m "$odd" -p "$P" --key "$T/k.pem" -o "$T/out/odd.hvi" --provenance "$T/out/odd.prov"
+expect 0 "^manifest profile core section$" python3 "$CHECK" openssl "$T/out/odd.prov" "$T/k.pub.pem" "$T/out/odd.hvi" "$T"
+expect 0 'manifest +.*/m"q\\\\x09\\x01' verify --pub "$T/k.pub.pem" "$T/out/odd.prov"
+rm -f "$T/out/odd.hvi" "$T/out/odd.prov"
 # SOURCE_DATE_EPOCH sets the image's epoch, and the provenance's with it.
 expect 0 "" env SOURCE_DATE_EPOCH=172800 "$HVIMAGE" build -q -m "$T/m.yaml" -p "$P" --key "$T/k.pem" -o "$T/out/sde.hvi" --provenance "$T/out/sde.prov"
 expect 0 "built on +1970-01-03T00:00:00Z" verify --pub "$T/k.pub.pem" "$T/out/sde.prov"
