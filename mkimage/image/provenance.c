@@ -119,8 +119,11 @@ static void put_hex(jbuf *b, const uint8_t *d, size_t n)
 /* ---- Inputs ------------------------------------------------------------- */
 
 /* see provenance.h; read once in 1 MiB pieces. */
-int hv_provenance_file_sha256(const char *path, uint8_t out[32], hv_diag *diag)
+int hv_provenance_file_sha256(const char *path, uint8_t out[32],
+                              hv_diag *diag)
 {
+    /* Defined on failure too: the analyzer cannot see hv_fail's -1. */
+    memset(out, 0, 32);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return hv_fail_errno(diag, errno, path, "cannot open");
