@@ -545,13 +545,15 @@ static int get_string(json_object *obj, const char *name, const char *source,
                       hv_diag *diag)
 {
     json_object *v = NULL;
-    /* Defined on failure too: the analyzer cannot see hv_diag_set's -1. */
     *out = NULL;
     *out_len = 0;
     json_object_object_get_ex(obj, name, &v);
-    if (!json_object_is_type(v, json_type_string))
-        return hv_diag_set(diag, "%s: %s: \"%s\" is not a string", source,
-                           where, name);
+    if (!json_object_is_type(v, json_type_string)) {
+        hv_diag_set(diag, "%s: %s: \"%s\" is not a string", source, where,
+                    name);
+        /* Spelled out: the analyzer cannot see hv_diag_set's -1. */
+        return -1;
+    }
     *out = json_object_get_string(v);
     *out_len = (size_t)json_object_get_string_len(v);
     return 0;
