@@ -209,6 +209,9 @@ int cmd_build(int argc, char **argv)
                               prov_inputs, 3 + nkeys);
         if (rc != 0)
             return rc;
+        if (hv_provenance_check_output(provenance_path, bo.manifest_path,
+                                       &diag) != 0)
+            return cli_report("build", &diag);
     }
     for (; nsigners < nkeys; nsigners++) {
         if (hv_signer_load(key_paths[nsigners], &signers[nsigners],

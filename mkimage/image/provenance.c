@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "dsse.h"
+#include "output_check.h"
 #include "plan.h"
 
 /* The last second RFC 3339's four-digit year can hold (9999-12-31). */
@@ -246,6 +248,56 @@ static int put_dependencies(jbuf *b, const hv_provenance_opts *o,
             return -1;
     }
     return 0;
+}
+
+/* ---- The output ---------------------------------------------------------- */
+
+/* Whether the folder holding |path| is |folder| or lies under it. */
+static bool inside_folder(const char *path, const char *folder)
+{
+    char dir[PATH_MAX], real_dir[PATH_MAX], real_folder[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path + 1) : 1,
+             slash ? path : ".");
+    if (!realpath(dir, real_dir) || !realpath(folder, real_folder))
+        return false;
+    size_t n = strlen(real_folder);
+    return strncmp(real_dir, real_folder, n) == 0 &&
+           (real_dir[n] == '\0' || real_dir[n] == '/');
+}
+
+/* see provenance.h */
+int hv_provenance_check_output(const char *path, const char *manifest_path,
+                               hv_diag *diag)
+{
+    hv_manifest m;
+    hv_diag ignored;
+    const char *clash = NULL;
+    memset(&m, 0, sizeof m);
+    if (hv_manifest_load(manifest_path, &m, &ignored) != 0) {
+        hv_manifest_free(&m);
+        return 0;
+    }
+    if (hv_same_file(path, m.core_path))
+        clash = m.core_path;
+    for (size_t i = 0; !clash && i < m.driver_count; i++) {
+        struct stat st;
+        const char *p = m.drivers[i].path;
+        if (hv_same_file(path, p) ||
+            (stat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+             inside_folder(path, p)))
+            clash = p;
+    }
+    for (size_t i = 0; !clash && i < m.extra_count; i++)
+        if (hv_same_file(path, m.extras[i].path))
+            clash = m.extras[i].path;
+    int rc = 0;
+    if (clash)
+        rc = hv_diag_set(diag, "--provenance %s: is (or is inside) the input "
+                         "%s named by %s; refusing to overwrite an input",
+                         path, clash, manifest_path);
+    hv_manifest_free(&m);
+    return rc;
 }
 
 /* ---- The statement ------------------------------------------------------ */

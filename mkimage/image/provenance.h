@@ -37,6 +37,15 @@ typedef struct hv_provenance_opts {
 int hv_provenance_file_sha256(const char *path, uint8_t out[32],
                               hv_diag *diag);
 
+/*
+ * Before the build: refuse |path| as the provenance output when it is a
+ * file the manifest names (core, driver package, extra section) or lies
+ * inside a driver package folder, so writing it cannot replace an input.
+ * A manifest that does not load is left to the build to report (0).
+ */
+int hv_provenance_check_output(const char *path, const char *manifest_path,
+                               hv_diag *diag);
+
 /* The statement as canonical JSON: malloc'd, NUL-terminated, |*len|
  * without the NUL. Fails (naming the file) if an input cannot be read. */
 int hv_provenance_statement(const hv_provenance_opts *opts, char **out,

@@ -187,6 +187,12 @@ expect 2 "--provenance .*img.hvi is the image --output" build -o "$T/out/img.hvi
 expect 2 "is the image --output" build -o "$T/out/img.hvi" --provenance "$T/out/./img.hvi"
 expect 2 "example.yaml: is the input" build -o "$T/out/img.hvi" --provenance "$T/example.yaml"
 expect 2 "holds a private key" build -o "$T/out/img.hvi" --provenance "$T/other.pem"
+core_sum=$(sha256sum "$T/example/monitor.elf")
+expect 2 "--provenance .*monitor.elf: is \(or is inside\) the input .*monitor.elf named by" build -o "$T/out/img.hvi" --provenance "$T/example/monitor.elf"
+expect 2 "is \(or is inside\) the input .*acme-nic-2.1.0.tar.gz" build -o "$T/out/img.hvi" --provenance "$T/example/drivers/../drivers/acme-nic-2.1.0.tar.gz"
+expect 2 "is \(or is inside\) the input .*cobalt-gpu named by" build -o "$T/out/img.hvi" --provenance "$T/example/drivers/cobalt-gpu/new.prov"
+check "the core is unchanged" test "$(sha256sum "$T/example/monitor.elf")" = "$core_sum"
+check "nothing was added to the folder package" test ! -e "$T/example/drivers/cobalt-gpu/new.prov"
 expect 2 "folder .*missing: No such file" build -o "$T/out/img.hvi" --provenance "$T/missing/p.prov"
 expect 2 "--provenance given twice" build -o "$T/out/img.hvi" --provenance "$T/out/a" --provenance "$T/out/b"
 expect 2 "--provenance must be a file" build -o "$T/out/img.hvi" --provenance -
