@@ -4,12 +4,12 @@
 # follow the commands' getopt tables (mkimage/cli/cmd_*.c);
 # tests/install/completion.sh fails when they drift apart.
 
-_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update driver package"
+_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update driver package provenance"
 
 _hvimage_options()
 {
     case $1 in
-    build) echo "--manifest --profile --output --key --unsigned --threads --format-version --quiet --progress --help" ;;
+    build) echo "--manifest --profile --output --key --unsigned --threads --format-version --quiet --progress --provenance --help" ;;
     sign) echo "--key --profile --output --help" ;;
     tbs) echo "--output --help" ;;
     attach) echo "--pub --signature --output --help" ;;
@@ -22,6 +22,7 @@ _hvimage_options()
     update) echo "--flash --json --activate --tries --help" ;;
     driver) echo "--key --vendor --version --license --output --package --envelope --signature --pub --profile --vendor-pub --help" ;;
     package) echo "--cab --manifest --pub --oem --profile --any-oem --key --cert --no-ram-check --help" ;;
+    provenance) echo "--pub --image --json --help" ;;
     esac
 }
 
@@ -65,12 +66,18 @@ _hvimage()
         return 0 ;;
     --vendor|--version|--license)
         return 0 ;;
-    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|--package|--envelope|--vendor-pub|--cab|--cert|-m|-p|-k|-s|-f)
+    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|--package|--envelope|--vendor-pub|--cab|--cert|--provenance|--image|-m|-p|-k|-s|-f)
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
     esac
 
     # update's subcommand, then (install) a file.
+    # provenance's one subcommand, then the provenance file.
+    if [[ $cmd == provenance && $cur != -* && ${COMP_WORDS[i+1]:-} == "$cur" && $((i + 1)) -eq $COMP_CWORD ]]; then
+        COMPREPLY=($(compgen -W "verify" -- "$cur"))
+        return 0
+    fi
+
     if [[ $cmd == update && $cur != -* ]]; then
         local sub=""
         for ((i = i + 1; i < COMP_CWORD; i++)); do

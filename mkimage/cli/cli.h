@@ -31,6 +31,7 @@ int cmd_update(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_driver(int argc, char **argv);
 int cmd_package(int argc, char **argv);
+int cmd_provenance(int argc, char **argv);
 
 /* Print "hvimage CMD: message (see hvimage help CMD)" to stderr and return
  * HV_EXIT_USAGE. */

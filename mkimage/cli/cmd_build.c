@@ -8,11 +8,31 @@
 #include "cli.h"
 #include "cli_progress.h"
 #include "exit_codes.h"
+#include "output_check.h"
+#include "provenance.h"
+
+/* Whether two output paths, which need not exist yet, name one file: the
+ * same folder (by device and inode) and the same name in it. */
+static bool same_output(const char *a, const char *b)
+{
+    if (hv_same_file(a, b))
+        return true;
+    const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+    const char *na = sa ? sa + 1 : a, *nb = sb ? sb + 1 : b;
+    if (strcmp(na, nb) != 0)
+        return false;
+    char da[4096], db[4096];
+    snprintf(da, sizeof da, "%.*s", sa ? (int)(sa - a + 1) : 1,
+             sa ? a : ".");
+    snprintf(db, sizeof db, "%.*s", sb ? (int)(sb - b + 1) : 1,
+             sb ? b : ".");
+    return hv_same_file(da, db);
+}
 
 static const char help[] =
     "usage: hvimage build -m MANIFEST -p PROFILE -o IMAGE [--key KEY.pem]...\n"
     "                     [--unsigned] [--threads N] [--quiet|--progress]\n"
-    "                     [--format-version 1|2]\n\n"
+    "                     [--format-version 1|2] [--provenance FILE]\n\n"
     "Build one zstd-compressed, signed image. Paths in the manifest are\n"
     "relative to the manifest's folder. The output is written atomically and\n"
     "is byte-identical for identical inputs (SOURCE_DATE_EPOCH, if set,\n"
@@ -30,6 +50,11 @@ static const char help[] =
     "--format-version 1 writes the format that boot stages from before\n"
     "version 2 verify (no chunk tables: update install and verify then hold\n"
     "each section whole in memory); the default is 2 (docs/FORMAT.md).\n"
+    "--provenance FILE writes, once the image is in place, a signed in-toto\n"
+    "statement (SLSA provenance v1, in a DSSE envelope, signed with the same\n"
+    "--key keys) naming the image's SHA-256 and every input's; not with\n"
+    "--unsigned. If it cannot be written the image stays and build exits 3\n"
+    "(docs/SUPPLY-CHAIN.md, \"Build provenance\").\n"
     "Every option but --key is given at most once.\n";
 
 static void progress_total(void *ctx, uint64_t total)
@@ -54,6 +79,7 @@ int cmd_build(int argc, char **argv)
         {"quiet", no_argument, 0, 'q'},
         {"progress", no_argument, 0, 'P'},
         {"format-version", required_argument, 0, 'F'},
+        {"provenance", required_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -61,6 +87,7 @@ int cmd_build(int argc, char **argv)
     hv_signer *signers[HV_MAX_SIGNATURE_SLOTS + 1];
     const char *key_paths[HV_MAX_SIGNATURE_SLOTS];
     const char *threads_arg = NULL, *format_arg = NULL;
+    const char *provenance_path = NULL;
     size_t nsigners = 0, nkeys = 0;
     bool quiet = false, progress = false;
     int rc = HV_EXIT_USAGE, c;
@@ -88,6 +115,10 @@ int cmd_build(int argc, char **argv)
             break;
         case 'F':
             e = cli_set_once("build", "--format-version", &format_arg,
+                             optarg);
+            break;
+        case 'R':
+            e = cli_set_once("build", "--provenance", &provenance_path,
                              optarg);
             break;
         case 'u': bo.allow_unsigned = true; break;
@@ -122,6 +153,14 @@ int cmd_build(int argc, char **argv)
     if (nkeys > 0 && bo.allow_unsigned)
         return cli_usage_error("build", "--unsigned and --key exclude each "
                                "other");
+    if (provenance_path && bo.allow_unsigned)
+        return cli_usage_error("build", "--provenance and --unsigned exclude "
+                               "each other: the provenance is signed with "
+                               "the build keys, and an unsigned build has "
+                               "none");
+    if (provenance_path && nkeys == 0)
+        return cli_usage_error("build", "--provenance needs --key: the "
+                               "provenance is signed with the build keys");
     if (quiet && progress)
         return cli_usage_error("build", "--quiet and --progress exclude each "
                                "other");
@@ -146,6 +185,34 @@ int cmd_build(int argc, char **argv)
                           2 + nkeys);
     if (rc != 0)
         return rc;
+    if (provenance_path) {
+        /* The image is an input of the provenance too. */
+        const char *prov_inputs[3 + HV_MAX_SIGNATURE_SLOTS];
+        memcpy(prov_inputs, inputs, (2 + nkeys) * sizeof inputs[0]);
+        prov_inputs[2 + nkeys] = bo.output_path;
+        if (strcmp(provenance_path, "-") == 0)
+            return cli_usage_error("build", "--provenance must be a file");
+        if (same_output(provenance_path, bo.output_path))
+            return cli_usage_error("build", "--provenance %s is the image "
+                                   "--output", provenance_path);
+        /* The statement records these as JSON text, which cannot hold
+         * other bytes: refuse now rather than after the build. */
+        const char *slash = strrchr(bo.output_path, '/');
+        if (!cli_utf8_valid(bo.manifest_path) ||
+            !cli_utf8_valid(bo.profile_path) ||
+            !cli_utf8_valid(slash ? slash + 1 : bo.output_path))
+            return cli_usage_error("build", "--provenance records the "
+                                   "manifest and profile paths and the "
+                                   "image's file name as JSON text: they "
+                                   "must be UTF-8");
+        rc = cli_check_output("build", "--provenance", provenance_path,
+                              prov_inputs, 3 + nkeys);
+        if (rc != 0)
+            return rc;
+        if (hv_provenance_check_output(provenance_path, bo.manifest_path,
+                                       &diag) != 0)
+            return cli_report("build", &diag);
+    }
     for (; nsigners < nkeys; nsigners++) {
         if (hv_signer_load(key_paths[nsigners], &signers[nsigners],
                            &diag) != 0) {
@@ -174,6 +241,29 @@ int cmd_build(int argc, char **argv)
         rc = cli_report("build", &diag);
         goto out;
     }
+    if (provenance_path) {
+        hv_provenance_opts po = {
+            .manifest_path = bo.manifest_path,
+            .profile_path = bo.profile_path,
+            .image_path = bo.output_path,
+            .format_version = rep.info.header.format_version,
+            .build_epoch = rep.info.build_epoch,
+            .trust = rep.trust,
+            .trust_count = rep.trust_count,
+        };
+        if (hv_provenance_write(provenance_path, &po, signers, nsigners,
+                                &diag) != 0) {
+            /* The image is complete and already in place; only the
+             * provenance is missing. Exit 3 so a pipeline stops, and say
+             * which of the two exists. */
+            char msg[HV_DIAG_MAX + 256];
+            snprintf(msg, sizeof msg, "%s was written, its provenance was "
+                     "not: %s", bo.output_path, diag.msg);
+            cli_print_error("build", msg);
+            rc = HV_EXIT_INTERNAL;
+            goto out;
+        }
+    }
     rc = HV_EXIT_OK;
     if (!quiet) {
         double secs = (double)(t1.tv_sec - t0.tv_sec) +
@@ -186,6 +276,9 @@ int cmd_build(int argc, char **argv)
                rep.driver_entries, rep.signatures, secs,
                rep.overlapped ? "; later sections compressed beside the core"
                               : "");
+        if (provenance_path)
+            printf("provenance %s: signed by %zu key(s)\n", provenance_path,
+                   nsigners);
     }
 out:
     for (size_t i = 0; i < nsigners; i++)

@@ -24,6 +24,7 @@ static const struct {
     {"update", cmd_update, "install, activate, confirm or roll back on a flash"},
     {"driver", cmd_driver, "sign, countersign or check a vendor driver package"},
     {"package", cmd_package, "verify, then write an LVFS cabinet for fwupd"},
+    {"provenance", cmd_provenance, "check a build's signed provenance against keys and an image"},
 };
 
 static void usage(FILE *f)
@@ -31,7 +32,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: hvimage COMMAND [OPTIONS]   (hvimage help COMMAND)\n"
                "       hvimage --version | -V\n\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nexit codes: 0 success, 1 image rejected, 2 bad usage or "
                "input, 3 I/O or internal error\n");
 }

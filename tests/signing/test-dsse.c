@@ -571,6 +571,13 @@ static void case_parse(void)
     refuse("{\"payload\":\"\",\"payloadType\":\"t\",\"signatures\":[]} {}",
            "byte offset 49: data after the JSON object");
     refuse("{'payload':''}", "bad JSON");
+    /* json-c takes single-quoted keys even in strict mode; a '}' in one
+     * threw the duplicate-key walk off balance (fuzz-dsse). */
+    refuse("{'a}}}b':\"\",\"payload\":\"\",\"payloadType\":\"t\","
+           "\"signatures\":[]}",
+           "byte offset 1: single-quoted string (not JSON)");
+    refuse("{\"payload\":\"\",'payloadType':\"t\",\"signatures\":[]}",
+           "byte offset 14: single-quoted string");
     refuse("", "empty file");
     refuse("[]", "not a JSON object");
     refuse("{\"payload\":\"\",\"payloadType\":\"t\",\"signatures\":"
