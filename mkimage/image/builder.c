@@ -1,6 +1,7 @@
 #include "builder.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "acceptance.h"
 #include "atomic_file.h"
+#include "build_inputs.h"
 #include "drivers.h"
 #include "encode.h"
 #include "file_digest.h"
@@ -176,26 +178,18 @@ static int check_signers(const build *b, const hv_build_opts *o,
     return 0;
 }
 
-/* The output must not be one of the files the manifest names: the build
- * would read what it is replacing. The CLI checked the manifest, profile
- * and keys before loading anything. */
+/* The output must not be one of the files the manifest names, nor lie
+ * inside a package folder (build_inputs.h): the build would read what it
+ * is replacing. The CLI checked the manifest, profile and keys before
+ * loading anything. */
 static int check_output_is_no_input(const build *b, const hv_build_opts *o,
                                     hv_diag *diag)
 {
-    const hv_manifest *m = &b->manifest;
-    const char *clash = NULL;
-    if (hv_same_file(o->output_path, m->core_path))
-        clash = m->core_path;
-    for (size_t i = 0; !clash && i < m->driver_count; i++)
-        if (hv_same_file(o->output_path, m->drivers[i].path))
-            clash = m->drivers[i].path;
-    for (size_t i = 0; !clash && i < m->extra_count; i++)
-        if (hv_same_file(o->output_path, m->extras[i].path))
-            clash = m->extras[i].path;
-    if (clash)
-        return hv_diag_set(diag, "--output %s: is the input %s named by %s; "
-                           "refusing to overwrite an input", o->output_path,
-                           clash, m->file);
+    char clash[PATH_MAX];
+    if (hv_build_input_clash(&b->manifest, o->output_path, clash))
+        return hv_diag_set(diag, "--output %s: is (or is inside) the input "
+                           "%s named by %s; refusing to overwrite an input",
+                           o->output_path, clash, b->manifest.file);
     return 0;
 }
 

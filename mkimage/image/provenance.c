@@ -13,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "build_inputs.h"
 #include "dsse.h"
 #include "file_digest.h"
 #include "output_check.h"
@@ -220,20 +221,6 @@ static int put_dependencies(jbuf *b, const hv_provenance_opts *o,
 
 /* ---- The output ---------------------------------------------------------- */
 
-/* Whether the folder holding |path| is |folder| or lies under it. */
-static bool inside_folder(const char *path, const char *folder)
-{
-    char dir[PATH_MAX], real_dir[PATH_MAX], real_folder[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path + 1) : 1,
-             slash ? path : ".");
-    if (!realpath(dir, real_dir) || !realpath(folder, real_folder))
-        return false;
-    size_t n = strlen(real_folder);
-    return strncmp(real_dir, real_folder, n) == 0 &&
-           (real_dir[n] == '\0' || real_dir[n] == '/');
-}
-
 /* see provenance.h */
 int hv_provenance_check_output(const char *path, const char *manifest_path,
                                hv_diag *diag)
@@ -246,19 +233,9 @@ int hv_provenance_check_output(const char *path, const char *manifest_path,
         hv_manifest_free(&m);
         return 0;
     }
-    if (hv_same_file(path, m.core_path))
-        clash = m.core_path;
-    for (size_t i = 0; !clash && i < m.driver_count; i++) {
-        struct stat st;
-        const char *p = m.drivers[i].path;
-        if (hv_same_file(path, p) ||
-            (stat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
-             inside_folder(path, p)))
-            clash = p;
-    }
-    for (size_t i = 0; !clash && i < m.extra_count; i++)
-        if (hv_same_file(path, m.extras[i].path))
-            clash = m.extras[i].path;
+    char where[PATH_MAX];
+    if (hv_build_input_clash(&m, path, where))
+        clash = where;
     int rc = 0;
     if (clash)
         rc = hv_diag_set(diag, "--provenance %s: is (or is inside) the input "

@@ -20,7 +20,23 @@ expect 2 "is the input" build -o "$T/hardlink.pem"
 ln -s k.pem "$T/symlink.pem"
 expect 2 "is the input" build -o "$T/symlink.pem"
 expect 2 "is the input" build -o "$T/example/../example.yaml"
-expect 2 "is the input .*monitor.elf named by" build -o "$T/example/monitor.elf"
+expect 2 "the input .*monitor.elf named by" build -o "$T/example/monitor.elf"
+# A package's signature file, beside it or named by `signature:`, and a
+# file inside a folder package (it would join the package being read).
+sig_sum=$(sum "$T/example/drivers/acme-nic-2.1.0.tar.gz.sig")
+expect 2 "is \(or is inside\) the input .*acme-nic-2.1.0.tar.gz.sig named by" \
+    build -o "$T/example/drivers/acme-nic-2.1.0.tar.gz.sig"
+check "the signature is unchanged" \
+    test "$(sum "$T/example/drivers/acme-nic-2.1.0.tar.gz.sig")" = "$sig_sum"
+expect 2 "is \(or is inside\) the input .*cobalt-gpu named by" \
+    build -o "$T/example/drivers/cobalt-gpu/new.hvi"
+ln -s example/drivers/cobalt-gpu "$T/gpu-link"
+expect 2 "is \(or is inside\) the input .*cobalt-gpu named by" \
+    build -o "$T/gpu-link/x.hvi"
+check "nothing written into the package folder" \
+    test ! -e "$T/example/drivers/cobalt-gpu/new.hvi"
+expect 2 "provenance .*is \(or is inside\) the input .*cobalt-gpu.sig" \
+    build -o "$T/p.hvi" --provenance "$T/example/drivers/cobalt-gpu.sig"
 check "the key is unchanged" test "$(sum "$T/k.pem")" = "$key_sum"
 check "the core is unchanged" test "$(sum "$T/example/monitor.elf")" = "$core_sum"
 # sign, tbs and attach: the defects the review found, and the stream output.
