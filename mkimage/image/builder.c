@@ -603,8 +603,8 @@ static int write_sections(build *b, const hv_build_opts *o,
     }
 
     if (info->header.format_version == HV_FORMAT_VERSION_2) {
-        uint64_t size[HV_MAX_SECTIONS];
-        bool compress[HV_MAX_SECTIONS];
+        uint64_t size[HV_MAX_SECTIONS] = {0};
+        bool compress[HV_MAX_SECTIONS] = {false};
         size[0] = src.size;
         compress[0] = true;
         for (size_t i = 0; i < later; i++) {
