@@ -250,6 +250,10 @@ int cmd_build(int argc, char **argv)
             .build_epoch = rep.info.build_epoch,
             .trust = rep.trust,
             .trust_count = rep.trust_count,
+            .core_sha256 = rep.input_digests ? rep.core_sha256 : NULL,
+            .extra_sha256 = rep.input_digests
+                                ? (const uint8_t(*)[32])rep.extra_sha256
+                                : NULL,
         };
         if (hv_provenance_write(provenance_path, &po, signers, nsigners,
                                 &diag) != 0) {

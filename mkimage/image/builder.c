@@ -56,11 +56,9 @@ typedef struct build {
     /* What the SBOM section records (sbom.h), gathered as the sources
      * open; the document itself is generated last of them. */
     const char *core_format;
-    uint8_t core_sha256[HV_SHA256_SIZE];
     hv_sbom_driver sbom_drivers[HV_MAX_DRIVER_PACKAGES];
     char signer_hex[HV_MAX_DRIVER_PACKAGES][2 * HV_KEY_ID_SIZE + 1];
     char countersigner_hex[HV_MAX_DRIVER_PACKAGES][2 * HV_KEY_ID_SIZE + 1];
-    uint8_t extra_sha256[HV_MAX_EXTRA_SECTIONS][HV_SHA256_SIZE];
     hv_drivers_listing listing;
     char *sbom;
     size_t sbom_len;
@@ -76,8 +74,11 @@ typedef struct build {
     hv_atomic_file out;
     uint8_t tbs[HV_TBS_MAX_SIZE];
     uint8_t block[HV_MAX_SIG_BLOCK_SIZE];
-    /* Each driver package's admission, in manifest (vendor) order. */
-    hv_package_trust trust[HV_MAX_DRIVER_PACKAGES];
+    /* Each driver package's admission, in manifest (vendor) order: the
+     * report's (hv_build_report.trust), which the SBOM reads. */
+    const hv_package_trust *trust;
+    /* Where the input digests go (hv_build_report.core_sha256 ...). */
+    hv_build_report *rep;
 } build;
 
 static void join_digests(build *b)
@@ -129,14 +130,13 @@ static int check_vendors(build *b, hv_build_report *rep, hv_diag *diag)
         return -1;
     for (size_t i = 0; rc == 0 && i < b->manifest.driver_count; i++) {
         rc = hv_package_admit_with(&b->profile, &keys, &b->manifest.drivers[i],
-                                   &b->trust[i], diag);
+                                   &rep->trust[i], diag);
         if (rc != 0 && diag->cls == HV_FAIL_REJECTED)
             diag->cls = HV_FAIL_INPUT;
     }
     hv_trust_keys_free(&keys);
     if (rc != 0)
         return -1;
-    memcpy(rep->trust, b->trust, b->manifest.driver_count * sizeof *b->trust);
     rep->trust_count = b->manifest.driver_count;
     return 0;
 }
@@ -413,11 +413,12 @@ static void *digest_inputs(void *arg)
 {
     build *b = arg;
     const hv_manifest *m = &b->manifest;
-    b->digest_rc = hv_file_sha256(m->core_path, b->core_sha256, NULL,
+    b->digest_rc = hv_file_sha256(m->core_path, b->rep->core_sha256, NULL,
                                   &b->digest_diag);
     for (size_t i = 0; b->digest_rc == 0 && i < m->extra_count; i++)
-        b->digest_rc = hv_file_sha256(m->extras[i].path, b->extra_sha256[i],
-                                      NULL, &b->digest_diag);
+        b->digest_rc = hv_file_sha256(m->extras[i].path,
+                                      b->rep->extra_sha256[i], NULL,
+                                      &b->digest_diag);
     return NULL;
 }
 
@@ -442,7 +443,11 @@ static int start_digests(build *b, hv_diag *diag)
  */
 static int make_sbom(build *b, const hv_image_info *info, hv_diag *diag)
 {
+    static const uint8_t zero[HV_MAX_EXTRA_SECTIONS][HV_SHA256_SIZE];
     const hv_manifest *m = &b->manifest;
+    /* The first time the digest thread is still writing the digests: they
+     * are not read until it was joined (input_digests). */
+    bool final = b->rep->input_digests;
     /* Each package as admission found it (acceptance.h): its digest (a
      * folder's is that of its normalised archive, what vendors sign),
      * level, signers and declared licence. */
@@ -470,15 +475,18 @@ static int make_sbom(build *b, const hv_image_info *info, hv_diag *diag)
         .driver_count = m->driver_count,
         .listing = &b->listing,
         .extras = m->extras,
-        .extra_sha256 = (const uint8_t(*)[HV_SHA256_SIZE])b->extra_sha256,
+        .extra_sha256 = final ? (const uint8_t(*)[HV_SHA256_SIZE])
+                                    b->rep->extra_sha256
+                              : zero,
         .extra_count = m->extra_count,
     };
-    memcpy(in.core_sha256, b->core_sha256, HV_SHA256_SIZE);
+    memcpy(in.core_sha256, final ? b->rep->core_sha256 : zero[0],
+           HV_SHA256_SIZE);
     char *doc;
     size_t len;
     if (hv_sbom_generate(&in, &doc, &len, diag) != 0)
         return -1;
-    if (!b->sbom) {
+    if (!final) {
         b->sbom = doc;
         b->sbom_len = len;
         return 0;
@@ -503,6 +511,7 @@ static int finish_sbom(build *b, const hv_image_info *info, hv_diag *diag)
         *diag = b->digest_diag;
         return -1;
     }
+    b->rep->input_digests = true;
     return make_sbom(b, info, diag);
 }
 
@@ -737,6 +746,8 @@ int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
     if (!b)
         return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
     memset(rep, 0, sizeof *rep);
+    b->rep = rep;
+    b->trust = rep->trust;
     hv_image_info *info = &rep->info;
 
     if (hv_manifest_load(o->manifest_path, &b->manifest, diag) != 0 ||

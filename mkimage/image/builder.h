@@ -44,6 +44,12 @@ typedef struct hv_build_report {
      * manifest's (vendor) order: trust_count == driver_packages. */
     hv_package_trust trust[HV_MAX_DRIVER_PACKAGES];
     size_t trust_count;
+    /* Format version 2: the SHA-256 of the core and extra files as the
+     * SBOM records them (hashed once, beside zstd), so the provenance need
+     * not read them again. False for version 1 (no SBOM). */
+    bool input_digests;
+    uint8_t core_sha256[32];
+    uint8_t extra_sha256[HV_MAX_EXTRA_SECTIONS][32];
 } hv_build_report;
 
 /* Returns 0, or -1 with |diag| naming the file and place and classing the

@@ -183,8 +183,8 @@ static int put_dependencies(jbuf *b, const hv_provenance_opts *o,
         put_dependency(b, false, o->profile_path, o->profile_path, NULL,
                        "profile", NULL, NULL, NULL, NULL, diag) != 0 ||
         put_dependency(b, false, manifest_relative(mf, m->core_path),
-                       m->core_path, NULL, "core", NULL, NULL, NULL, NULL,
-                       diag) != 0)
+                       m->core_path, o->core_sha256, "core", NULL, NULL,
+                       NULL, NULL, diag) != 0)
         return -1;
     if (o->trust_count != m->driver_count)
         return hv_fail(diag, HV_FAIL_INTERNAL, "internal error: %zu package "
@@ -212,7 +212,8 @@ static int put_dependencies(jbuf *b, const hv_provenance_opts *o,
     for (size_t i = 0; i < m->extra_count; i++) {
         const hv_extra_section *e = &m->extras[i];
         if (put_dependency(b, false, manifest_relative(mf, e->path), e->path,
-                           NULL, "section", "section", e->name, NULL, NULL,
+                           o->extra_sha256 ? o->extra_sha256[i] : NULL,
+                           "section", "section", e->name, NULL, NULL,
                            diag) != 0)
             return -1;
     }

@@ -38,6 +38,11 @@ typedef struct hv_provenance_opts {
      * build checked rather than hashing the packages a second time. */
     const hv_package_trust *trust;
     size_t trust_count;
+    /* The core's and extra files' SHA-256 as the build hashed them for the
+     * SBOM (hv_build_report), or NULL (a version 1 build): then they are
+     * read and hashed here. */
+    const uint8_t *core_sha256;
+    const uint8_t (*extra_sha256)[32];
 } hv_provenance_opts;
 
 /*

@@ -60,6 +60,11 @@ expect 0 "section +cal.txt \(section calibration\)" verify --pub "$T/k.pub.pem" 
 expect 0 "format version 1" verify --pub "$T/k.pub.pem" "$T/out/m.prov"
 expect 0 "built on +1970-01-02T00:00:00Z" verify --pub "$T/k.pub.pem" "$T/out/m.prov"
 expect 0 "^manifest profile core section$" python3 "$CHECK" openssl "$T/out/m.prov" "$T/k.pub.pem" "$T/out/m.hvi" "$T"
+# Format version 2: the core and extra digests are the ones the build's SBOM
+# thread computed, not read again; they must still be the files'.
+expect 0 "" hv build -q -m "$T/m.yaml" -p "$P" --key "$T/k.pem" -o "$T/out/m2.hvi" --provenance "$T/out/m2.prov"
+expect 0 "^manifest profile core section$" python3 "$CHECK" openssl "$T/out/m2.prov" "$T/k.pub.pem" "$T/out/m2.hvi" "$T"
+rm -f "$T/out/m2.hvi" "$T/out/m2.prov"
 # Paths are JSON text escaped as RFC 8785 does (the checker compares with
 # Python's compact form): a quote, a backslash, a tab, a control byte and
 # a non-ASCII letter in the manifest's name.
