@@ -5,6 +5,7 @@
  * that no sum below can wrap a uint64_t (the largest is about 2^33).
  */
 #include "hvboot.h"
+#include "hvlinux.h"
 #include "sysdeps.h"
 
 static const uint8_t magic[HV_MAGIC_SIZE] = {
@@ -120,10 +121,18 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
             s->entry_point - s->load_address >= s->unpacked_size)
             return HV_ERR_METADATA;
         break;
+    case HV_SECTION_CMDLINE:
+        /* Whatever the compression, the kernel gets at most its own
+         * COMMAND_LINE_SIZE less the NUL; an empty line is no line. */
+        if (s->unpacked_size == 0 ||
+            s->unpacked_size > HV_LINUX_CMDLINE_MAX)
+            return HV_ERR_METADATA;
+        /* fall through */
     case HV_SECTION_BOOTCFG:
     case HV_SECTION_DRIVERS:
     case HV_SECTION_EXTRA:
     case HV_SECTION_SBOM:
+    case HV_SECTION_INITRAMFS:
         if (s->load_address != 0 || s->entry_point != 0)
             return HV_ERR_METADATA;
         /* Reserved names stay with their types, so a name identifies one
@@ -132,7 +141,9 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
             (text_equal(s->name, HV_SECTION_NAME_CORE) ||
              text_equal(s->name, HV_SECTION_NAME_BOOTCFG) ||
              text_equal(s->name, HV_SECTION_NAME_DRIVERS) ||
-             text_equal(s->name, HV_SECTION_NAME_SBOM)))
+             text_equal(s->name, HV_SECTION_NAME_SBOM) ||
+             text_equal(s->name, HV_SECTION_NAME_CMDLINE) ||
+             text_equal(s->name, HV_SECTION_NAME_INITRAMFS)))
             return HV_ERR_METADATA;
         break;
     default:
@@ -172,6 +183,28 @@ static hv_result size_chunk_table(hv_section *s, uint32_t chunk_log2,
     if (s->table_size > HV_MAX_CHUNK_TABLE_SIZE)
         return HV_ERR_METADATA;
     return HV_OK;
+}
+
+/*
+ * The sections a core kind goes with (the table is sorted, so each type's
+ * entries are counted): a Linux core needs its command line, may have one
+ * base initramfs, and has no bootcfg (its configuration is the command
+ * line); a monitor has neither Linux section, so a stage that starts a
+ * monitor never ignores a signed section meant for a kernel.
+ */
+static hv_result check_core_kind(const hv_image_info *info)
+{
+    uint32_t cmdline = 0, initramfs = 0, bootcfg = 0;
+    for (uint32_t i = 0; i < info->section_count; i++) {
+        cmdline += info->sections[i].type == HV_SECTION_CMDLINE;
+        initramfs += info->sections[i].type == HV_SECTION_INITRAMFS;
+        bootcfg += info->sections[i].type == HV_SECTION_BOOTCFG;
+    }
+    if (info->core_kind == HV_CORE_KIND_LINUX)
+        return cmdline == 1 && initramfs <= 1 && bootcfg == 0
+                   ? HV_OK
+                   : HV_ERR_METADATA;
+    return cmdline == 0 && initramfs == 0 ? HV_OK : HV_ERR_METADATA;
 }
 
 /* see hvboot.h */
@@ -225,6 +258,14 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
             : out->chunk_log2 < HV_MIN_CHUNK_LOG2 ||
                   out->chunk_log2 > HV_MAX_CHUNK_LOG2)
         return HV_ERR_METADATA;
+    /* Version 1 had these bytes reserved too: its stages know only the
+     * monitor. Any kind a stage does not know is refused, never guessed. */
+    out->core_kind = hv_le32(m + HV_META_OFF_CORE_KIND);
+    if (out->header.format_version == HV_FORMAT_VERSION_1
+            ? out->core_kind != HV_CORE_KIND_MONITOR
+            : out->core_kind != HV_CORE_KIND_MONITOR &&
+                  out->core_kind != HV_CORE_KIND_LINUX)
+        return HV_ERR_METADATA;
     /* Never above the image's own version: the floor a confirmed image
      * raises must still let that image boot. */
     out->min_security_version =
@@ -258,6 +299,9 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
     }
     if (out->sections[0].type != HV_SECTION_CORE)
         return HV_ERR_METADATA;
+    r = check_core_kind(out);
+    if (r != HV_OK)
+        return r;
 
     const uint8_t *b = e + (size_t)out->section_count * HV_SECTION_ENTRY_SIZE;
     for (uint32_t i = 0; i < out->board_count; i++) {

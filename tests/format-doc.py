@@ -49,7 +49,7 @@ tables = {
         "security_version": "SECURITY_VERSION", "build_epoch": "BUILD_EPOCH",
         "digest_alg": "DIGEST_ALG", "section_count": "SECTION_COUNT",
         "board_count": "BOARD_COUNT", "section_align": "SECTION_ALIGN",
-        "chunk_log2": "CHUNK_LOG2", "reserved": "RESERVED",
+        "chunk_log2": "CHUNK_LOG2", "core_kind": "CORE_KIND", "reserved": "RESERVED",
         "min_security_version": "MIN_SECURITY_VERSION"}),
     "Section entry": ("HV_SEC_OFF_", {"type": "TYPE", "compression": "COMPRESSION",
         "name": "NAME", "offset": "OFFSET", "stored_size": "STORED_SIZE",

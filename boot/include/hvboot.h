@@ -204,6 +204,7 @@ typedef struct hv_image_info {
     uint32_t digest_alg;
     uint32_t section_align;
     uint32_t chunk_log2; /* version 2; 0 for version 1 */
+    uint32_t core_kind;  /* HV_CORE_KIND_*; version 1: always monitor */
     uint32_t section_count;
     uint32_t board_count;
     hv_section sections[HV_MAX_SECTIONS];

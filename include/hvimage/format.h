@@ -104,10 +104,18 @@
 #define HV_META_OFF_CHUNK_LOG2 160u       /* u32 version 2: log2 of the chunk */
                                           /* size, HV_MIN..MAX_CHUNK_LOG2;    */
                                           /* version 1: zero (reserved)       */
-#define HV_META_OFF_RESERVED 164u         /* u8[84] must be zero              */
+#define HV_META_OFF_CORE_KIND 164u        /* u32 version 2: HV_CORE_KIND_*;   */
+                                          /* version 1: zero (reserved)       */
+#define HV_META_OFF_RESERVED 168u         /* u8[80] must be zero              */
 #define HV_META_OFF_MIN_SECURITY_VERSION 248u /* u64 <= security_version: the
                                           * oldest version this image allows
                                           * a rollback to (docs/UPDATE.md)  */
+
+/* What the core section is and how a stage starts it (docs/BOOT.md). */
+#define HV_CORE_KIND_MONITOR 0u /* flat or ELF core at its load address,   */
+                                /* entered with the boot info              */
+#define HV_CORE_KIND_LINUX 1u   /* a whole bzImage, started by the x86     */
+                                /* 64-bit boot protocol                    */
 
 #define HV_IMAGE_NAME_SIZE 64u
 #define HV_VERSION_SIZE 32u
@@ -137,12 +145,18 @@
 #define HV_SECTION_EXTRA 4u   /* any number, unique names                     */
 #define HV_SECTION_SBOM 5u    /* CycloneDX 1.5 JSON: what went into the image */
                               /* (docs/SUPPLY-CHAIN.md); at most one; "sbom"  */
+#define HV_SECTION_CMDLINE 6u /* Linux core: the kernel command line, no NUL; */
+                              /* exactly one with a Linux core; "cmdline"     */
+#define HV_SECTION_INITRAMFS 7u /* Linux core: the base initramfs, opaque to  */
+                              /* the verifier; at most one; "initramfs"       */
 
 /* The names the other types must carry, and extras may not. */
 #define HV_SECTION_NAME_CORE "core"
 #define HV_SECTION_NAME_BOOTCFG "bootcfg"
 #define HV_SECTION_NAME_DRIVERS "drivers"
 #define HV_SECTION_NAME_SBOM "sbom"
+#define HV_SECTION_NAME_CMDLINE "cmdline"
+#define HV_SECTION_NAME_INITRAMFS "initramfs"
 
 #define HV_COMPRESSION_NONE 0u
 /* Exactly one zstd frame; a content size in its header, if present (the
@@ -266,7 +280,9 @@ static inline uint64_t hv_chunk_entries(uint32_t compression,
 #define HV_MAX_UNPACKED_SIZE (UINT64_C(1) << 32)
 
 _Static_assert(HV_HDR_OFF_RESERVED + 32u == HV_HEADER_SIZE, "header layout");
-_Static_assert(HV_META_OFF_RESERVED + 92u == HV_META_FIXED_SIZE, "meta layout");
+_Static_assert(HV_META_OFF_RESERVED + 88u == HV_META_FIXED_SIZE, "meta layout");
+_Static_assert(HV_META_OFF_CORE_KIND + 4u == HV_META_OFF_RESERVED,
+               "core_kind precedes the reserved bytes");
 _Static_assert(HV_SEC_OFF_DIGEST + HV_DIGEST_MAX_SIZE == HV_SECTION_ENTRY_SIZE,
                "section entry layout");
 _Static_assert(HV_SIG_OFF_SIG + HV_SIG_MAX_SIZE == HV_SIG_SLOT_SIZE,
@@ -333,6 +349,8 @@ static inline const char *hv_section_type_name(uint32_t type)
     case HV_SECTION_BOOTCFG: return HV_SECTION_NAME_BOOTCFG;
     case HV_SECTION_DRIVERS: return HV_SECTION_NAME_DRIVERS;
     case HV_SECTION_SBOM: return HV_SECTION_NAME_SBOM;
+    case HV_SECTION_CMDLINE: return HV_SECTION_NAME_CMDLINE;
+    case HV_SECTION_INITRAMFS: return HV_SECTION_NAME_INITRAMFS;
     default: return 0;
     }
 }

@@ -43,6 +43,7 @@ size_t hv_encode_tbs(const hv_image_info *info, uint8_t *tbs)
     hv_put_le32(m + HV_META_OFF_BOARD_COUNT, info->board_count);
     hv_put_le32(m + HV_META_OFF_SECTION_ALIGN, info->section_align);
     hv_put_le32(m + HV_META_OFF_CHUNK_LOG2, info->chunk_log2);
+    hv_put_le32(m + HV_META_OFF_CORE_KIND, info->core_kind);
 
     uint8_t *e = m + HV_META_FIXED_SIZE;
     for (uint32_t i = 0; i < info->section_count; i++, e += HV_SECTION_ENTRY_SIZE) {
