@@ -143,6 +143,13 @@ static const char *section_type_name(uint32_t t)
     return t == HV_SECTION_EXTRA ? "extra" : "unknown";
 }
 
+static const char *core_kind_name(uint32_t k)
+{
+    return k == HV_CORE_KIND_LINUX     ? "linux"
+           : k == HV_CORE_KIND_MONITOR ? "monitor"
+                                       : "unknown";
+}
+
 static double ratio(const hv_section *s)
 {
     return s->unpacked_size ? (double)s->stored_size / (double)s->unpacked_size
@@ -171,6 +178,10 @@ void cli_print_info_text(FILE *f, const hv_image_info *in)
                 (unsigned long long)1 << in->chunk_log2);
     else
         fprintf(f, " (one digest per section)\n");
+    fprintf(f, "core kind:        %s%s\n", core_kind_name(in->core_kind),
+            in->core_kind == HV_CORE_KIND_LINUX
+                ? " (a bzImage started by the x86 64-bit boot protocol)"
+                : "");
     fprintf(f, "section align:    %u\n", in->section_align);
     fprintf(f, "signature slots:  %u\n", in->header.signature_slots);
     fprintf(f, "boards:          ");
@@ -179,7 +190,7 @@ void cli_print_info_text(FILE *f, const hv_image_info *in)
     fprintf(f, "\nsections:\n");
     for (uint32_t i = 0; i < in->section_count; i++) {
         const hv_section *s = &in->sections[i];
-        fprintf(f, "  %-10s %-8s %-5s offset %-9llu stored %-10llu unpacked "
+        fprintf(f, "  %-10s %-9s %-5s offset %-9llu stored %-10llu unpacked "
                    "%-10llu ratio %.3f\n",
                 s->name, section_type_name(s->type),
                 s->compression == HV_COMPRESSION_ZSTD ? "zstd" : "none",
@@ -187,16 +198,16 @@ void cli_print_info_text(FILE *f, const hv_image_info *in)
                 (unsigned long long)s->stored_size,
                 (unsigned long long)s->unpacked_size, ratio(s));
         if (s->table_size)
-            fprintf(f, "             chunk table %llu entries (%llu bytes), "
+            fprintf(f, "              chunk table %llu entries (%llu bytes), "
                        "data at %llu\n",
                     (unsigned long long)s->chunk_entries,
                     (unsigned long long)s->table_size,
                     (unsigned long long)s->data_offset);
         if (s->type == HV_SECTION_CORE)
-            fprintf(f, "             load 0x%llx entry 0x%llx\n",
+            fprintf(f, "              load 0x%llx entry 0x%llx\n",
                     (unsigned long long)s->load_address,
                     (unsigned long long)s->entry_point);
-        fprintf(f, "             %s ", hv_digest_alg_name(in->digest_alg));
+        fprintf(f, "              %s ", hv_digest_alg_name(in->digest_alg));
         cli_hex(f, s->digest, dlen);
         fputc('\n', f);
     }
@@ -226,6 +237,8 @@ json_object *cli_info_json(const hv_image_info *in)
                                ? json_object_new_uint64((uint64_t)1
                                                         << in->chunk_log2)
                                : NULL);
+    json_object_object_add(o, "core_kind",
+                           json_object_new_string(core_kind_name(in->core_kind)));
     json_object_object_add(o, "section_align",
                            json_object_new_uint64(in->section_align));
     json_object_object_add(o, "signature_slots",

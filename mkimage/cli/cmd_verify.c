@@ -15,6 +15,8 @@
 #include "cli.h"
 #include "cli_print.h"
 #include "exit_codes.h"
+#include "hvlinux.h"
+#include "hvpolicy.h"
 #include "plan.h"
 #include "unpack.h"
 
@@ -46,7 +48,9 @@ static const char extract_help[] =
     "                       -o FOLDER IMAGE\n\n"
     "Verify IMAGE as 'hvimage verify' does, then write its sections into\n"
     "FOLDER: core.bin, bootcfg.txt, drivers/ (the archive unpacked) and\n"
-    "drivers.tar, and each extra section by name. FOLDER must not exist or\n"
+    "drivers.tar, and each extra section by name; for a Linux core also\n"
+    "cmdline.txt and initramfs.cpio, and its drivers as drivers.cpio (not\n"
+    "unpacked). FOLDER must not exist or\n"
     "be empty; everything is written into a fresh folder beside it, renamed\n"
     "into place at the end, so a refusal leaves nothing. Exit 1 if the image\n"
     "or its content is refused (a link leaving the folder, ...).\n";
@@ -347,6 +351,103 @@ int cli_verify_checked(const char *path, const cli_verify_opts *o,
     return rc;
 }
 
+/* ---- A Linux core's verified bytes -------------------------------------- */
+
+/* What a bzImage's setup header checks read: the boot sector and up to 255
+ * setup sectors. Kept while the core streams through, not the whole core. */
+#define LINUX_HEAD_MAX (256u * 512u)
+
+typedef struct linux_bytes {
+    uint8_t head[LINUX_HEAD_MAX];
+    size_t head_len;
+    uint8_t cmdline[HV_LINUX_CMDLINE_MAX];
+    size_t cmdline_len;
+} linux_bytes;
+
+/* The verifier's sink: bytes it has authenticated, section by section. */
+static int keep_linux_bytes(void *user, const hv_section *s,
+                            const uint8_t *p, size_t len)
+{
+    linux_bytes *lb = user;
+    uint8_t *dst = NULL;
+    size_t *have = NULL, cap = 0;
+    if (s->type == HV_SECTION_CORE) {
+        dst = lb->head, have = &lb->head_len, cap = sizeof lb->head;
+    } else if (s->type == HV_SECTION_CMDLINE) {
+        dst = lb->cmdline, have = &lb->cmdline_len, cap = sizeof lb->cmdline;
+    } else {
+        return 0;
+    }
+    size_t n = len < cap - *have ? len : cap - *have;
+    memcpy(dst + *have, p, n);
+    *have += n;
+    return 0;
+}
+
+/*
+ * The checks the stage makes before it starts a verified Linux core
+ * (hvlinux.h, docs/BOOT.md): its setup header, its signed load address and
+ * entry being where the stage's core window puts it, and the command line
+ * within the kernel's limit less the stage's share. |head| holds the
+ * core's first bytes (at least min(its size, LINUX_HEAD_MAX)). Returns 0,
+ * or -1 with |diag| naming the section (a rejected image).
+ */
+static int check_linux_core(const char *path, const hv_image_info *in,
+                            const uint8_t *head, const uint8_t *cmdline,
+                            size_t cmdline_len, hv_diag *diag)
+{
+    const hv_section *core = &in->sections[0];
+    hv_linux_kernel k;
+    hv_linux_refusal r = hv_linux_parse(head, core->unpacked_size, &k);
+    if (r != HV_LINUX_OK)
+        return hv_fail(diag, HV_FAIL_REJECTED, "%s: rejected in section "
+                       "'core': not a bzImage the boot stage can start: %s "
+                       "[%s]", path, hv_linux_refusal_str(r),
+                       hv_linux_refusal_name(r));
+    uint64_t load, entry;
+    if (hv_linux_placement(&k, HV_STAGE_CORE_WINDOW_BASE,
+                           HV_STAGE_CORE_WINDOW_LIMIT, &load, &entry) != 0)
+        return hv_fail(diag, HV_FAIL_REJECTED, "%s: rejected in section "
+                       "'core': the kernel does not fit the boot stage's "
+                       "core window [0x%x, 0x%x)", path,
+                       (unsigned)HV_STAGE_CORE_WINDOW_BASE,
+                       (unsigned)HV_STAGE_CORE_WINDOW_LIMIT);
+    if (core->load_address != load || core->entry_point != entry)
+        return hv_fail(diag, HV_FAIL_REJECTED, "%s: rejected in section "
+                       "'core': load address 0x%llx and entry 0x%llx are not "
+                       "where the boot stage puts this kernel (0x%llx, "
+                       "0x%llx)", path,
+                       (unsigned long long)core->load_address,
+                       (unsigned long long)core->entry_point,
+                       (unsigned long long)load, (unsigned long long)entry);
+    uint64_t limit = k.cmdline_size < HV_LINUX_CMDLINE_MAX
+                         ? k.cmdline_size
+                         : HV_LINUX_CMDLINE_MAX;
+    uint64_t max = limit > HV_LINUX_CMDLINE_STAGE_RESERVE
+                       ? limit - HV_LINUX_CMDLINE_STAGE_RESERVE
+                       : 0;
+    uint64_t bad = 0;
+    if (hv_linux_cmdline_check(cmdline, cmdline_len, max, &bad) != 0) {
+        if (bad >= cmdline_len)
+            return hv_fail(diag, HV_FAIL_REJECTED, "%s: rejected in section "
+                           "'cmdline': %zu bytes, the kernel takes %llu",
+                           path, cmdline_len, (unsigned long long)max);
+        return hv_fail(diag, HV_FAIL_REJECTED, "%s: rejected in section "
+                       "'cmdline': byte %llu is 0x%02x, not printable ASCII",
+                       path, (unsigned long long)bad, cmdline[bad]);
+    }
+    return 0;
+}
+
+/* The cmdline section of a verified image whose sections are held. */
+static const hv_section *find_section(const hv_image_info *in, uint32_t type)
+{
+    for (uint32_t i = 0; i < in->section_count; i++)
+        if (in->sections[i].type == type)
+            return &in->sections[i];
+    return NULL;
+}
+
 int cmd_verify(int argc, char **argv)
 {
     cli_verify_opts o;
@@ -359,10 +460,26 @@ int cmd_verify(int argc, char **argv)
     }
     const char *path = argv[optind];
     cli_verify_run run;
-    /* verify needs no section bytes: stream them (extract keeps them). */
+    /* verify needs no section bytes: stream them (extract keeps them),
+     * but for a Linux core keep what the stage's own checks read. */
     o.stream = true;
+    linux_bytes *lb = calloc(1, sizeof *lb);
+    if (!lb) {
+        hv_profile_free(&prof);
+        fputs("hvimage verify: out of memory\n", stderr);
+        return HV_EXIT_INTERNAL;
+    }
+    o.section_sink = keep_linux_bytes;
+    o.sink_user = lb;
     hv_diag diag = {0};
     rc = cli_verify_checked(path, &o, &run, &diag);
+    /* After verification only: until then these bytes mean nothing. A
+     * version 1 image (held, not streamed) is never a Linux core. */
+    if (rc == 0 && run.verdict.info.core_kind == HV_CORE_KIND_LINUX &&
+        check_linux_core(path, &run.verdict.info, lb->head, lb->cmdline,
+                         lb->cmdline_len, &diag) != 0)
+        rc = cli_exit_for_class(diag.cls);
+    free(lb);
     const hv_verdict *v = &run.verdict;
     if (o.json) {
         print_verdict_json(path, &o, &run, rc,
@@ -453,7 +570,8 @@ static int check_section_names(const hv_image_info *in, hv_diag *diag)
 {
     static const char *const taken[] = {"core.bin", "bootcfg.txt",
                                         "drivers.tar", "drivers", "sbom.json",
-                                        ".", ".."};
+                                        "drivers.cpio", "cmdline.txt",
+                                        "initramfs.cpio", ".", ".."};
     for (uint32_t i = 0; i < in->section_count; i++)
         for (size_t j = 0; in->sections[i].type == HV_SECTION_EXTRA &&
                            j < sizeof taken / sizeof taken[0];
@@ -466,13 +584,19 @@ static int check_section_names(const hv_image_info *in, hv_diag *diag)
     return 0;
 }
 
-static const char *output_name(const hv_section *s)
+/* A Linux core's drivers are a newc cpio for the kernel (docs/FORMAT.md),
+ * written as they are, not unpacked. */
+static const char *output_name(const hv_image_info *in, const hv_section *s)
 {
     switch (s->type) {
     case HV_SECTION_CORE: return "core.bin";
     case HV_SECTION_BOOTCFG: return "bootcfg.txt";
-    case HV_SECTION_DRIVERS: return "drivers.tar";
+    case HV_SECTION_DRIVERS:
+        return in->core_kind == HV_CORE_KIND_LINUX ? "drivers.cpio"
+                                                   : "drivers.tar";
     case HV_SECTION_SBOM: return "sbom.json";
+    case HV_SECTION_CMDLINE: return "cmdline.txt";
+    case HV_SECTION_INITRAMFS: return "initramfs.cpio";
     default: return s->name;
     }
 }
@@ -484,10 +608,11 @@ static int write_sections(const hv_image_info *in, int tmpfd, const char *dir,
 {
     for (uint32_t i = 0; i < in->section_count; i++) {
         const hv_section *s = &in->sections[i];
-        if (write_file_at(tmpfd, dir, output_name(s), s->data,
+        if (write_file_at(tmpfd, dir, output_name(in, s), s->data,
                           s->unpacked_size, diag) != 0)
             return -1;
-        if (s->type != HV_SECTION_DRIVERS)
+        if (s->type != HV_SECTION_DRIVERS ||
+            in->core_kind == HV_CORE_KIND_LINUX)
             continue;
         char label[PATH_MAX + 16];
         snprintf(label, sizeof label, "%s/drivers", dir);
@@ -596,7 +721,15 @@ int cmd_extract(int argc, char **argv)
         if (tmpfd < 0)
             hv_fail(&diag, HV_FAIL_IO, "%s: cannot open: %s", tmp,
                     strerror(errno));
-        if (tmpfd < 0 || check_section_names(&run.verdict.info, &diag) != 0 ||
+        const hv_image_info *vi = &run.verdict.info;
+        const hv_section *cl = find_section(vi, HV_SECTION_CMDLINE);
+        if (tmpfd >= 0 && vi->core_kind == HV_CORE_KIND_LINUX &&
+            check_linux_core(argv[optind], vi, vi->sections[0].data,
+                             cl ? cl->data : NULL,
+                             cl ? (size_t)cl->unpacked_size : 0,
+                             &diag) != 0)
+            rc = cli_exit_for_class(diag.cls);
+        else if (tmpfd < 0 || check_section_names(&run.verdict.info, &diag) != 0 ||
             write_sections(&run.verdict.info, tmpfd, dir, &diag) != 0 ||
             publish(tmpfd, tmp, dir, &diag) != 0)
             rc = cli_exit_for_class(diag.cls);
@@ -616,7 +749,7 @@ int cmd_extract(int argc, char **argv)
         hv_printable(dir, shown, sizeof shown);
         for (uint32_t i = 0; i < in->section_count; i++)
             printf("%s/%s (%llu bytes)\n", shown,
-                   output_name(&in->sections[i]),
+                   output_name(in, &in->sections[i]),
                    (unsigned long long)in->sections[i].unpacked_size);
         if (o.oem_waived || o.rollback_waived || o.ram_waived)
             printf("%s: extracted (%s)\n", shown,

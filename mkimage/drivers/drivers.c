@@ -45,6 +45,7 @@
 #include <openssl/evp.h>
 
 #include "host_limits.h"
+#include "newc.h"
 
 #define TAR_BLOCK ((unsigned)HV_TAR_BLOCK)
 #define USTAR_NAME_LEN 100u
@@ -882,7 +883,7 @@ static int w_spooled(writer *w, FILE *spool, unsigned char *buf,
     }
     if (w->md && EVP_DigestFinal_ex(w->md, sha256, NULL) != 1)
         return hv_fail(w->diag, HV_FAIL_INTERNAL, "SHA-256 failed");
-    return w_pad(w, e->size);
+    return 0;
 }
 
 static int cmp_ent(const void *a, const void *b)
@@ -900,12 +901,12 @@ static int cmp_pkg(const void *a, const void *b)
 }
 
 /* Record entry |e| of the archive in |l| (entries preallocated). */
-static int list_entry(hv_drivers_listing *l, const ent *e,
+static int list_entry(hv_drivers_listing *l, const ent *e, const char *name,
                       const uint8_t sha256[32], hv_diag *diag)
 {
     hv_driver_entry *d = &l->entries[l->count];
     memset(d, 0, sizeof *d);
-    d->name = strdup(e->name);
+    d->name = strdup(name);
     d->link = e->link ? strdup(e->link) : NULL;
     if (!d->name || (e->link && !d->link)) {
         free(d->name);
@@ -971,9 +972,10 @@ static int write_archive(ctx *c, const hv_driver_pkg *const *pkgs,
             goto out;
         uint8_t sha256[32] = {0};
         if (e->type == T_FILE &&
-            w_spooled(&w, c->spool, c->buf, e, sha256) != 0)
+            (w_spooled(&w, c->spool, c->buf, e, sha256) != 0 ||
+             w_pad(&w, e->size) != 0))
             goto out;
-        if (list && list_entry(list, e, sha256, c->diag) != 0)
+        if (list && list_entry(list, e, e->name, sha256, c->diag) != 0)
             goto out;
     }
     {
@@ -1000,6 +1002,160 @@ out:
     return ret;
 }
 
+/* ---- newc cpio --------------------------------------------------------- */
+
+/* One newc entry: header and name, then |data| or the spooled file. */
+static int w_newc(writer *w, uint32_t *ino, const char *name, uint32_t mode,
+                  uint32_t nlink, uint64_t size)
+{
+    unsigned char h[HV_NEWC_HEADER_SIZE + 2u * TAR_BLOCK + 8u];
+    size_t n = hv_newc_header(h, sizeof h, name, ++*ino, mode, nlink, size,
+                              w->mtime, w->diag);
+    return n ? w_bytes(w, h, n) : -1;
+}
+
+static int w_pad4(writer *w, uint64_t size)
+{
+    static const unsigned char zero[4];
+    return w_bytes(w, zero, hv_newc_data_pad(size));
+}
+
+/*
+ * The normalised archive as newc cpio (drivers.h "Linux layout"): the
+ * same entries in the same order as the ustar archive. With |prefix|: the
+ * prefix's folders, PREFIX/drivers.idx, then PREFIX/NAME for each entry.
+ * Without (a base initramfs, one package): each entry's name without its
+ * package folder, which is not written itself, and no index.
+ */
+static int write_newc(ctx *c, const hv_driver_pkg *const *pkgs, size_t count,
+                      uint64_t mtime, const char *prefix, FILE *out,
+                      hv_drivers_result *res, hv_drivers_listing *list)
+{
+    writer w = {.out = out, .mtime = mtime, .diag = c->diag};
+    const ent **order = NULL;
+    char *idx = NULL, *name = NULL;
+    size_t idx_len = 0, plen = prefix ? strlen(prefix) : 0;
+    uint32_t ino = 0;
+    int ret = -1;
+
+    idx = malloc(count * (HV_SECTION_NAME_SIZE + HV_VERSION_SIZE + 2u) + 1u);
+    order = malloc((c->n ? c->n : 1u) * sizeof *order);
+    name = malloc(plen + 2u * TAR_BLOCK + 2u);
+    if (list) {
+        list->entries = calloc(c->n ? c->n : 1u, sizeof *list->entries);
+        w.md = EVP_MD_CTX_new();
+    }
+    if (!idx || !order || !name || (list && (!list->entries || !w.md))) {
+        hv_fail(c->diag, HV_FAIL_INTERNAL, "cpio archive: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < count; i++)
+        idx_len += (size_t)sprintf(idx + idx_len, "%s %s\n", pkgs[i]->vendor,
+                                   pkgs[i]->version);
+    for (size_t i = 0; i < c->n; i++)
+        order[i] = &c->ents[i];
+    qsort(order, c->n, sizeof *order, cmp_ent);
+
+    if (prefix) {
+        /* Each folder of the prefix, parents first, so that the kernel
+         * can create every path below them. */
+        for (size_t i = 1; i <= plen; i++) {
+            if (i < plen && prefix[i] != '/')
+                continue;
+            memcpy(name, prefix, i);
+            name[i] = '\0';
+            if (w_newc(&w, &ino, name, HV_NEWC_DIR | 0755, 2, 0) != 0)
+                goto out;
+        }
+        snprintf(name, plen + 2u * TAR_BLOCK + 2u, "%s/%s", prefix,
+                 INDEX_NAME);
+        if (w_newc(&w, &ino, name, HV_NEWC_FILE | 0644, 1, idx_len) != 0 ||
+            w_bytes(&w, idx, idx_len) != 0 || w_pad4(&w, idx_len) != 0)
+            goto out;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        const ent *e = order[i];
+        const char *rel = e->name;
+        if (!prefix) { /* drop "VENDOR/"; the package folder itself goes */
+            rel += c->vendor_len + 1u;
+            if (*rel == '\0')
+                continue;
+        }
+        size_t rlen = strlen(rel);
+        if (rel[rlen - 1u] == '/') /* newc names carry no final '/' */
+            rlen--;
+        size_t at = 0;
+        if (prefix) {
+            memcpy(name, prefix, plen);
+            name[plen] = '/';
+            at = plen + 1u;
+        }
+        memcpy(name + at, rel, rlen);
+        name[at + rlen] = '\0';
+
+        uint8_t sha256[32] = {0};
+        switch (e->type) {
+        case T_DIR:
+            if (w_newc(&w, &ino, name, HV_NEWC_DIR | 0755, 2, 0) != 0)
+                goto out;
+            break;
+        case T_LINK: {
+            size_t tl = strlen(e->link);
+            if (w_newc(&w, &ino, name, HV_NEWC_LINK | 0777, 1, tl) != 0 ||
+                w_bytes(&w, e->link, tl) != 0 || w_pad4(&w, tl) != 0)
+                goto out;
+            break;
+        }
+        default:
+            if (w_newc(&w, &ino, name,
+                       HV_NEWC_FILE | (e->exec ? 0755u : 0644u), 1,
+                       e->size) != 0 ||
+                w_spooled(&w, c->spool, c->buf, e, sha256) != 0 ||
+                w_pad4(&w, e->size) != 0)
+                goto out;
+            break;
+        }
+        if (list) {
+            /* The listing keeps the ustar convention: a folder's name
+             * ends in '/'. */
+            if (e->type == T_DIR) {
+                name[at + rlen] = '/';
+                name[at + rlen + 1u] = '\0';
+            }
+            if (list_entry(list, e, name, sha256, c->diag) != 0)
+                goto out;
+        }
+    }
+    {
+        /* The trailer: every field 0 but nlink 1, as GNU cpio writes it.
+         * Header and name fill 124 bytes, so the archive stays a multiple
+         * of 4 and needs no further padding. */
+        unsigned char h[128];
+        size_t n = hv_newc_header(h, sizeof h, HV_NEWC_TRAILER, 0, 0, 1, 0,
+                                  0, c->diag);
+        if (n == 0 || w_bytes(&w, h, n) != 0)
+            goto out;
+    }
+    if (fflush(out) != 0) {
+        hv_fail_errno(c->diag, errno ? errno : EIO,
+                      "the temporary cpio archive", "write failed");
+        goto out;
+    }
+    if (res) {
+        res->tar_size = w.written;
+        res->entries = ino; /* <= MAX_INDEX + prefix folders + 1 */
+    }
+    ret = 0;
+out:
+    EVP_MD_CTX_free(w.md);
+    if (ret != 0 && list)
+        hv_drivers_listing_free(list);
+    free(name);
+    free(order);
+    free(idx);
+    return ret;
+}
+
 /* ---- entry point ------------------------------------------------------- */
 
 /* see drivers.h */
@@ -1011,10 +1167,67 @@ int hv_drivers_normalise(const hv_driver_pkg *pkgs, size_t count,
                                        diag);
 }
 
+/* The archive kinds normalise() writes. */
+typedef enum layout {
+    L_USTAR,  /* the monitor's drivers section */
+    L_PREFIX, /* newc, under a prefix, with the index */
+    L_ROOT,   /* newc, one package's entries at the root, no index */
+} layout;
+
+static int normalise(const hv_driver_pkg *pkgs, size_t count, uint64_t mtime,
+                     layout lay, const char *prefix, FILE *out,
+                     hv_drivers_result *res, hv_drivers_listing *listing,
+                     hv_diag *diag);
+
 int hv_drivers_normalise_listed(const hv_driver_pkg *pkgs, size_t count,
                                 uint64_t mtime, FILE *out,
                                 hv_drivers_result *res,
                                 hv_drivers_listing *listing, hv_diag *diag)
+{
+    return normalise(pkgs, count, mtime, L_USTAR, NULL, out, res, listing,
+                     diag);
+}
+
+/* see drivers.h */
+int hv_drivers_normalise_newc(const hv_driver_pkg *pkgs, size_t count,
+                              uint64_t mtime, const char *prefix, FILE *out,
+                              hv_drivers_result *res,
+                              hv_drivers_listing *listing, hv_diag *diag)
+{
+    size_t n = prefix ? strlen(prefix) : 0;
+    /* The prefix is the builder's ("lib/modules/RELEASE/updates/hvimage"),
+     * RELEASE from a kernel: still, a name the kernel would resolve
+     * elsewhere is refused. */
+    if (n == 0 || n > HV_MAX_DRIVER_PATH || prefix[0] == '/' ||
+        prefix[n - 1] == '/' || !printable(prefix) ||
+        strstr(prefix, "//") || strstr(prefix, "/../") ||
+        strncmp(prefix, "../", 3) == 0 || strstr(prefix, "/./") ||
+        (n >= 3 && strcmp(prefix + n - 3, "/..") == 0))
+        return hv_diag_set(diag, "cpio prefix '%s' is not a clean relative "
+                           "path", prefix ? prefix : "");
+    return normalise(pkgs, count, mtime, L_PREFIX, prefix, out, res,
+                     listing, diag);
+}
+
+/* see drivers.h */
+int hv_initramfs_normalise(const char *folder, uint64_t mtime, FILE *out,
+                           hv_drivers_result *res,
+                           hv_drivers_listing *listing, hv_diag *diag)
+{
+    /* One package whose folder name is dropped on writing; the name only
+     * takes its share of HV_MAX_DRIVER_PATH. */
+    hv_driver_pkg pkg;
+    memset(&pkg, 0, sizeof pkg);
+    snprintf(pkg.vendor, sizeof pkg.vendor, "initramfs");
+    snprintf(pkg.version, sizeof pkg.version, "0");
+    pkg.path = (char *)folder;
+    return normalise(&pkg, 1, mtime, L_ROOT, NULL, out, res, listing, diag);
+}
+
+static int normalise(const hv_driver_pkg *pkgs, size_t count, uint64_t mtime,
+                     layout lay, const char *prefix, FILE *out,
+                     hv_drivers_result *res, hv_drivers_listing *listing,
+                     hv_diag *diag)
 {
     if (listing)
         memset(listing, 0, sizeof *listing);
@@ -1027,11 +1240,11 @@ int hv_drivers_normalise_listed(const hv_driver_pkg *pkgs, size_t count,
                            "%zu driver packages: more than "
                            "HV_MAX_DRIVER_PACKAGES (%u)",
                            count, HV_MAX_DRIVER_PACKAGES);
-    if (mtime > USTAR_MAX_OCTAL11)
+    if (mtime > (lay == L_USTAR ? USTAR_MAX_OCTAL11 : UINT32_MAX))
         return hv_diag_set(diag,
-                           "build epoch %" PRIu64 " does not fit a ustar "
+                           "build epoch %" PRIu64 " does not fit a %s "
                            "header",
-                           mtime);
+                           mtime, lay == L_USTAR ? "ustar" : "newc cpio");
     if (!out || (count > 0 && !pkgs))
         return hv_diag_set(diag, "hv_drivers_normalise: bad arguments");
 
@@ -1087,7 +1300,11 @@ int hv_drivers_normalise_listed(const hv_driver_pkg *pkgs, size_t count,
                       "write failed");
         goto out;
     }
-    ret = write_archive(&c, sorted, count, mtime, out, res, listing);
+    ret = lay == L_USTAR
+              ? write_archive(&c, sorted, count, mtime, out, res, listing)
+              : write_newc(&c, sorted, count, mtime,
+                           lay == L_PREFIX ? prefix : NULL, out, res,
+                           listing);
 out:
     for (size_t i = 0; i < c.n; i++) {
         free(c.ents[i].name);

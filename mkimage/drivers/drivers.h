@@ -66,6 +66,32 @@ int hv_drivers_normalise_listed(const hv_driver_pkg *pkgs, size_t count,
                                 hv_drivers_listing *listing, hv_diag *diag);
 void hv_drivers_listing_free(hv_drivers_listing *listing);
 
+/*
+ * Linux layout (docs/FORMAT.md "Drivers section"): the same packages,
+ * checks, entries and order, written as a newc cpio archive (newc.h) for
+ * Linux's initramfs unpacker, every path under |prefix| (a clean relative
+ * path without a final '/', e.g. "lib/modules/6.1.0-57-amd64/updates/
+ * hvimage"): the prefix's folders first, then PREFIX/drivers.idx, then
+ * PREFIX/VENDOR/...; inode numbers 1.. in archive order, nlink 2 for
+ * folders and 1 otherwise, then the TRAILER!!! entry. The listing names
+ * entries by their cpio paths (a folder's with a final '/'). res->tar_size
+ * is the archive's size, res->entries its entries without the trailer.
+ */
+int hv_drivers_normalise_newc(const hv_driver_pkg *pkgs, size_t count,
+                              uint64_t mtime, const char *prefix, FILE *out,
+                              hv_drivers_result *res,
+                              hv_drivers_listing *listing, hv_diag *diag);
+
+/*
+ * A base initramfs from |folder|: read with a driver package's checks and
+ * limits (no device nodes, FIFOs, sockets, hard links or escaping links)
+ * and written as newc cpio like hv_drivers_normalise_newc, with the entries
+ * at the archive's root ("init", "lib/...") and no index.
+ */
+int hv_initramfs_normalise(const char *folder, uint64_t mtime, FILE *out,
+                           hv_drivers_result *res,
+                           hv_drivers_listing *listing, hv_diag *diag);
+
 #define HV_TAR_BLOCK 512
 
 /*

@@ -57,5 +57,12 @@ bool hv_build_input_clash(const hv_manifest *m, const char *out,
     for (size_t i = 0; i < m->extra_count; i++)
         if (hv_same_file(out, m->extras[i].path))
             return found(clash, m->extras[i].path);
+    if (m->initramfs_path) {
+        struct stat st;
+        if (hv_same_file(out, m->initramfs_path) ||
+            (stat(m->initramfs_path, &st) == 0 && S_ISDIR(st.st_mode) &&
+             inside_folder(out, m->initramfs_path)))
+            return found(clash, m->initramfs_path);
+    }
     return false;
 }

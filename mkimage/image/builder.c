@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,18 @@
 #include "encode.h"
 #include "file_digest.h"
 #include "host_limits.h"
+#include "hvlinux.h"
+#include "hvpolicy.h"
 #include "output_check.h"
 #include "plan.h"
 #include "sbom.h"
 #include "section_spool.h"
 #include "section_writer.h"
 #include "source.h"
+
+_Static_assert(HV_MAX_MANIFEST_CMDLINE ==
+                   HV_LINUX_CMDLINE_MAX - HV_LINUX_CMDLINE_STAGE_RESERVE,
+               "the manifest's cmdline limit is the stage's");
 
 int hv_build_epoch(bool has_manifest_epoch, uint64_t manifest_epoch,
                    uint64_t *epoch, hv_diag *diag)
@@ -79,6 +86,18 @@ typedef struct build {
     const hv_package_trust *trust;
     /* Where the input digests go (hv_build_report.core_sha256 ...). */
     hv_build_report *rep;
+    /* A Linux core: its setup header as hv_linux_parse read it, where the
+     * stage puts it, and the drivers' folder in the initramfs. */
+    bool is_linux;
+    hv_linux_kernel kernel;
+    uint64_t linux_load, linux_entry;
+    char modules_prefix[96];
+    /* The base initramfs: a folder's entries (its normalised archive's
+     * digest is hashed when it is written), or a file's digest, hashed by
+     * the digest thread. */
+    bool initramfs_folder;
+    hv_drivers_listing initramfs_listing;
+    uint8_t initramfs_sha256[HV_SHA256_SIZE];
 } build;
 
 static void join_digests(build *b)
@@ -97,6 +116,7 @@ static void build_free(build *b)
     hv_profile_free(&b->profile);
     free(b->bootcfg);
     hv_drivers_listing_free(&b->listing);
+    hv_drivers_listing_free(&b->initramfs_listing);
     free(b->sbom);
     for (size_t i = 0; i < HV_MAX_SECTIONS; i++)
         hv_source_close(&b->later[i]);
@@ -211,6 +231,121 @@ static int make_bootcfg(build *b, hv_diag *diag)
     return 0;
 }
 
+/* The setup code a bzImage may have: 255 sectors after the boot sector,
+ * all that hv_linux_parse reads besides the file's length. */
+#define LINUX_SETUP_MAX (256u * 512u)
+
+/*
+ * A Linux core (docs/MANIFEST.md "core"): the checks the stage makes on
+ * the verified bytes (hvlinux.h), made here first so that an image the
+ * stage would refuse is never signed: the setup header, the placement in
+ * the stage's core window, the command line against the kernel's own
+ * limit, and a release to put the drivers under. Refusals are bad input.
+ */
+static int check_linux(build *b, const hv_image_info *info, hv_diag *diag)
+{
+    const hv_manifest *m = &b->manifest;
+    const char *path = m->core_path;
+    uint8_t *head = malloc(LINUX_SETUP_MAX);
+    FILE *fp = fopen(path, "rb");
+    struct stat st;
+    int rc = -1;
+
+    if (!head) {
+        if (fp)
+            fclose(fp);
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
+    }
+    if (!fp || fstat(fileno(fp), &st) != 0) {
+        hv_fail_errno(diag, errno, path, "cannot read the core");
+        goto out;
+    }
+    size_t got = fread(head, 1, LINUX_SETUP_MAX, fp);
+    if (ferror(fp)) {
+        hv_fail_errno(diag, errno ? errno : EIO, path, "read failed");
+        goto out;
+    }
+    /* The length is the file's; the checks read only the first bytes,
+     * never past min(setup size, file). */
+    uint64_t len = (uint64_t)st.st_size;
+    if (got < LINUX_SETUP_MAX && got != len) {
+        hv_diag_set(diag, "%s: changed while it was read", path);
+        goto out;
+    }
+    hv_linux_refusal r = hv_linux_parse(head, len, &b->kernel);
+    if (r != HV_LINUX_OK) {
+        hv_diag_set(diag, "%s: not a bzImage the boot stage can start: %s "
+                    "[%s]", path, hv_linux_refusal_str(r),
+                    hv_linux_refusal_name(r));
+        goto out;
+    }
+    if (len > HV_MAX_UNPACKED_SIZE ||
+        hv_linux_placement(&b->kernel, HV_STAGE_CORE_WINDOW_BASE,
+                           HV_STAGE_CORE_WINDOW_LIMIT, &b->linux_load,
+                           &b->linux_entry) != 0) {
+        hv_diag_set(diag, "%s: the kernel (%llu bytes, %llu after its "
+                    "setup, on a 0x%x boundary) does not fit the boot "
+                    "stage's core window [0x%x, 0x%x)", path,
+                    (unsigned long long)len,
+                    (unsigned long long)b->kernel.kernel_size,
+                    (unsigned)b->kernel.kernel_alignment,
+                    (unsigned)HV_STAGE_CORE_WINDOW_BASE,
+                    (unsigned)HV_STAGE_CORE_WINDOW_LIMIT);
+        goto out;
+    }
+    /* The kernel's cmdline_size, at most the format's, less the stage's
+     * share: what the signed line may use. */
+    uint64_t limit = b->kernel.cmdline_size < HV_LINUX_CMDLINE_MAX
+                         ? b->kernel.cmdline_size
+                         : HV_LINUX_CMDLINE_MAX;
+    uint64_t max = limit > HV_LINUX_CMDLINE_STAGE_RESERVE
+                       ? limit - HV_LINUX_CMDLINE_STAGE_RESERVE
+                       : 0;
+    uint64_t bad = 0;
+    if (hv_linux_cmdline_check((const uint8_t *)m->cmdline, m->cmdline_len,
+                               max, &bad) != 0) {
+        if (bad >= m->cmdline_len)
+            hv_diag_set(diag, "%s:%u:%u: error: 'cmdline' is %zu bytes; "
+                        "kernel %s takes %llu (its cmdline_size %u less "
+                        "the stage's %u)", m->cmdline_origin.file,
+                        m->cmdline_origin.line, m->cmdline_origin.column,
+                        m->cmdline_len, path, (unsigned long long)max,
+                        (unsigned)b->kernel.cmdline_size,
+                        (unsigned)HV_LINUX_CMDLINE_STAGE_RESERVE);
+        else
+            hv_diag_set(diag, "%s:%u:%u: error: 'cmdline' byte %llu is "
+                        "0x%02x: only printable ASCII reaches the kernel",
+                        m->cmdline_origin.file, m->cmdline_origin.line,
+                        m->cmdline_origin.column, (unsigned long long)bad,
+                        (unsigned char)m->cmdline[bad]);
+        goto out;
+    }
+    if (m->driver_count > 0) {
+        /* Modules are found under the running kernel's release. */
+        if (b->kernel.release[0] == '\0') {
+            hv_diag_set(diag, "%s: the kernel names no release (its "
+                        "kernel_version string), so its drivers have no "
+                        "lib/modules/RELEASE folder to go to", path);
+            goto out;
+        }
+        snprintf(b->modules_prefix, sizeof b->modules_prefix,
+                 "lib/modules/%s/updates/hvimage", b->kernel.release);
+    }
+    if (info->header.format_version != HV_FORMAT_VERSION_2) {
+        hv_diag_set(diag, "%s:%u:%u: error: a Linux core needs format "
+                    "version 2 (version 1 stages start monitors only)",
+                    m->core_origin.file, m->core_origin.line,
+                    m->core_origin.column);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fp)
+        fclose(fp);
+    free(head);
+    return rc;
+}
+
 static int open_core(build *b, hv_source *src, hv_section *s,
                      hv_diag *diag)
 {
@@ -218,6 +353,16 @@ static int open_core(build *b, hv_source *src, hv_section *s,
     hv_core_format fmt = m->core_format;
     /* Defined on every path, failures included, as hv_source_open_* do. */
     memset(src, 0, sizeof *src);
+    if (b->is_linux) {
+        /* The whole file, where check_linux placed it. */
+        b->core_format = "bzimage";
+        if (hv_source_open_file(src, m->core_path, diag) != 0)
+            return -1;
+        s->load_address = b->linux_load;
+        s->entry_point = b->linux_entry;
+        s->unpacked_size = src->size;
+        return 0;
+    }
     if (fmt == HV_CORE_AUTO) {
         int elf = hv_file_is_elf(m->core_path, diag);
         if (elf < 0)
@@ -393,8 +538,9 @@ static bool has_sbom(const hv_image_info *info)
     return info->header.format_version >= HV_FORMAT_VERSION_2;
 }
 
-/* The sections after the core, in image order: boot configuration,
- * drivers, extras, SBOM. Their entries are added before any is written. */
+/* The sections after the core, in image order (by type): boot
+ * configuration, drivers, extras, SBOM, then a Linux core's command line
+ * and base initramfs. Their entries are added before any is written. */
 static void add_later_sections(const build *b, hv_image_info *info)
 {
     const hv_manifest *m = &b->manifest;
@@ -406,6 +552,10 @@ static void add_later_sections(const build *b, hv_image_info *info)
         add_section(info, HV_SECTION_EXTRA, m->extras[i].name);
     if (has_sbom(info))
         add_section(info, HV_SECTION_SBOM, HV_SECTION_NAME_SBOM);
+    if (b->is_linux)
+        add_section(info, HV_SECTION_CMDLINE, HV_SECTION_NAME_CMDLINE);
+    if (b->is_linux && m->initramfs_path)
+        add_section(info, HV_SECTION_INITRAMFS, HV_SECTION_NAME_INITRAMFS);
 }
 
 /* The digest thread: core, then extras, each file read once. */
@@ -418,6 +568,10 @@ static void *digest_inputs(void *arg)
     for (size_t i = 0; b->digest_rc == 0 && i < m->extra_count; i++)
         b->digest_rc = hv_file_sha256(m->extras[i].path,
                                       b->rep->extra_sha256[i], NULL,
+                                      &b->digest_diag);
+    if (b->digest_rc == 0 && m->initramfs_path && !b->initramfs_folder)
+        b->digest_rc = hv_file_sha256(m->initramfs_path,
+                                      b->initramfs_sha256, NULL,
                                       &b->digest_diag);
     return NULL;
 }
@@ -479,8 +633,19 @@ static int make_sbom(build *b, const hv_image_info *info, hv_diag *diag)
                                     b->rep->extra_sha256
                               : zero,
         .extra_count = m->extra_count,
+        .listing_prefix = b->is_linux ? b->modules_prefix : NULL,
+        .kernel = b->is_linux ? &b->kernel : NULL,
+        .cmdline = b->is_linux ? m->cmdline : NULL,
+        .initramfs_path = b->is_linux ? m->initramfs_path : NULL,
+        .initramfs_listing = b->initramfs_folder ? &b->initramfs_listing
+                                                 : NULL,
     };
     memcpy(in.core_sha256, final ? b->rep->core_sha256 : zero[0],
+           HV_SHA256_SIZE);
+    /* A folder's archive digest is known once written; a file's comes
+     * from the digest thread. */
+    memcpy(in.initramfs_sha256,
+           final || b->initramfs_folder ? b->initramfs_sha256 : zero[0],
            HV_SHA256_SIZE);
     char *doc;
     size_t len;
@@ -521,11 +686,50 @@ static int finish_sbom(build *b, const hv_image_info *info, hv_diag *diag)
  * driver package is reported at once, not after minutes of zstd. Returns
  * 0 or -1.
  */
+static int open_initramfs(build *b, hv_source *src, hv_diag *diag)
+{
+    const hv_manifest *m = &b->manifest;
+    const char *path = m->initramfs_path;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return hv_fail_errno(diag, errno, path, "cannot read the initramfs");
+    b->initramfs_folder = S_ISDIR(st.st_mode);
+    if (!b->initramfs_folder) {
+        /* Taken as it is: the kernel knows its compression. */
+        if (st.st_size == 0 || (uint64_t)st.st_size > HV_MAX_INITRAMFS_FILE)
+            return hv_diag_set(diag, "%s:%u:%u: error: initramfs %s is %llu "
+                               "bytes; it must be 1 to %llu",
+                               m->initramfs_origin.file,
+                               m->initramfs_origin.line,
+                               m->initramfs_origin.column, path,
+                               (unsigned long long)st.st_size,
+                               (unsigned long long)HV_MAX_INITRAMFS_FILE);
+        return hv_source_open_file(src, path, diag);
+    }
+    hv_drivers_result dr;
+    FILE *cpio = tmpfile();
+    if (!cpio)
+        return hv_fail_errno(diag, errno, "the initramfs archive",
+                             "cannot create a temporary file");
+    if (hv_initramfs_normalise(path, b->rep->info.build_epoch, cpio, &dr,
+                               &b->initramfs_listing, diag) != 0 ||
+        fseeko(cpio, 0, SEEK_SET) != 0 ||
+        hv_stream_sha256(cpio, "the initramfs archive", b->initramfs_sha256,
+                         NULL, diag) != 0) {
+        fclose(cpio);
+        return -1;
+    }
+    /* The source owns |cpio| from here, even if this fails. */
+    return hv_source_open_stream(src, "initramfs archive", cpio, diag);
+}
+
 static int open_later_sources(build *b, hv_image_info *info,
                               hv_build_report *rep, hv_diag *diag)
 {
     const hv_manifest *m = &b->manifest;
     size_t extra = 0;
+    /* The SBOM lists what the others found (the archives' entries), so it
+     * is made after them, whatever its place. */
     for (uint32_t i = 0; i + 1 < info->section_count; i++) {
         hv_source *src = &b->later[i];
         b->later_compress[i] = true;
@@ -541,9 +745,15 @@ static int open_later_sources(build *b, hv_image_info *info,
                 return hv_fail_errno(diag, errno, "the drivers archive",
                                      "cannot create a temporary file");
             }
-            if (hv_drivers_normalise_listed(m->drivers, m->driver_count,
-                                            info->build_epoch, tar, &dr,
-                                            &b->listing, diag) != 0) {
+            /* A Linux core's drivers reach the kernel as part of its
+             * initrd: newc cpio under lib/modules/RELEASE. */
+            if ((b->is_linux
+                     ? hv_drivers_normalise_newc(
+                           m->drivers, m->driver_count, info->build_epoch,
+                           b->modules_prefix, tar, &dr, &b->listing, diag)
+                     : hv_drivers_normalise_listed(
+                           m->drivers, m->driver_count, info->build_epoch,
+                           tar, &dr, &b->listing, diag)) != 0) {
                 fclose(tar);
                 return -1;
             }
@@ -555,14 +765,18 @@ static int open_later_sources(build *b, hv_image_info *info,
             break;
         }
         case HV_SECTION_SBOM:
-            /* Not spooled: made again, with the input digests, after the
-             * core (finish_sbom). */
             b->sbom_index = i;
             b->has_sbom = true;
-            if (start_digests(b, diag) != 0 || make_sbom(b, info, diag) != 0)
+            break;
+        case HV_SECTION_CMDLINE:
+            /* A few hundred bytes at most: zstd would only add a frame. */
+            b->later_compress[i] = false;
+            hv_source_open_mem(src, "cmdline", (const uint8_t *)m->cmdline,
+                               m->cmdline_len);
+            break;
+        case HV_SECTION_INITRAMFS:
+            if (open_initramfs(b, src, diag) != 0)
                 return -1;
-            hv_source_open_mem(src, "SBOM", (const uint8_t *)b->sbom,
-                               b->sbom_len);
             break;
         default: {
             const hv_extra_section *e = &m->extras[extra++];
@@ -572,6 +786,14 @@ static int open_later_sources(build *b, hv_image_info *info,
             break;
         }
         }
+    }
+    if (b->has_sbom) {
+        /* Not spooled: made again, with the input digests, after the
+         * core (finish_sbom). */
+        if (start_digests(b, diag) != 0 || make_sbom(b, info, diag) != 0)
+            return -1;
+        hv_source_open_mem(&b->later[b->sbom_index], "SBOM",
+                           (const uint8_t *)b->sbom, b->sbom_len);
     }
     return 0;
 }
@@ -774,7 +996,10 @@ int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
         snprintf(info->boards[i], sizeof info->boards[i], "%s", p->boards[i]);
     uint32_t sections = 1 + (m->boot_config_count > 0) +
                         (m->driver_count > 0) + (uint32_t)m->extra_count +
-                        (o->format_version != HV_FORMAT_VERSION_1);
+                        (o->format_version != HV_FORMAT_VERSION_1) +
+                        (m->core_kind == HV_PLAN_CORE_LINUX) +
+                        (m->core_kind == HV_PLAN_CORE_LINUX &&
+                         m->initramfs_path != NULL);
     if (sections > HV_MAX_SECTIONS) {
         hv_diag_set(diag, "%s: %u sections, more than the format's %u",
                     m->file, sections, HV_MAX_SECTIONS);
@@ -787,6 +1012,12 @@ int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
         hv_diag_set(diag, "format version %u: this builder writes 1 or 2",
                     info->header.format_version);
         goto out;
+    }
+    b->is_linux = m->core_kind == HV_PLAN_CORE_LINUX;
+    if (b->is_linux) {
+        info->core_kind = HV_CORE_KIND_LINUX;
+        if (check_linux(b, info, diag) != 0)
+            goto out;
     }
     info->header.signature_slots = p->signature_slots;
     info->header.metadata_size = HV_META_FIXED_SIZE +

@@ -166,12 +166,26 @@ static json_object *image_component(doc *d, const hv_sbom_input *in)
 static json_object *core_component(doc *d, const hv_sbom_input *in)
 {
     json_object *c = obj(d), *props = arr(d);
-    put(d, c, "type", str(d, "firmware"));
+    /* A Linux kernel is the operating system the image starts. */
+    put(d, c, "type", str(d, in->kernel ? "operating-system" : "firmware"));
     put(d, c, "bom-ref", str(d, "core"));
     put(d, c, "name", file_name(d, in->core_path));
+    if (in->kernel && in->kernel->release[0])
+        put(d, c, "version", str(d, in->kernel->release));
     put(d, c, "hashes", sha256_hashes(d, in->core_sha256));
     property(d, props, "hvimage:section", HV_SECTION_NAME_CORE);
+    property(d, props, "hvimage:core_kind", in->kernel ? "linux" : "monitor");
     property(d, props, "hvimage:core_format", in->core_format);
+    if (in->kernel) {
+        char proto[16];
+        snprintf(proto, sizeof proto, "%u.%02u",
+                 (unsigned)(in->kernel->protocol >> 8),
+                 (unsigned)(in->kernel->protocol & 0xFFu));
+        property(d, props, "hvimage:boot_protocol", proto);
+        if (in->kernel->release[0])
+            property(d, props, "hvimage:kernel_release",
+                     in->kernel->release);
+    }
     property_u64(d, props, "hvimage:load_address", in->core->load_address,
                  true);
     property_u64(d, props, "hvimage:entry_point", in->core->entry_point,
@@ -188,12 +202,19 @@ static json_object *driver_files(doc *d, const hv_sbom_input *in,
 {
     json_object *files = arr(d);
     size_t vlen = strlen(vendor);
+    /* Linux: every name is under the modules prefix, "PREFIX/VENDOR/...",
+     * and listed as the cpio has it. */
+    size_t plen = in->listing_prefix ? strlen(in->listing_prefix) + 1 : 0;
     *entries = 0;
     for (size_t i = 0; in->listing && i < in->listing->count; i++) {
         const hv_driver_entry *e = &in->listing->entries[i];
-        if (strncmp(e->name, vendor, vlen) != 0 || e->name[vlen] != '/')
+        if (plen && (strncmp(e->name, in->listing_prefix, plen - 1) != 0 ||
+                     e->name[plen - 1] != '/'))
             continue;
-        if (e->name[vlen + 1] == '\0') /* the vendor's own folder */
+        const char *rel = e->name + plen;
+        if (strncmp(rel, vendor, vlen) != 0 || rel[vlen] != '/')
+            continue;
+        if (rel[vlen + 1] == '\0') /* the vendor's own folder */
             continue;
         (*entries)++;
         if (e->type == '5')
@@ -289,6 +310,67 @@ static json_object *extra_component(doc *d, const hv_sbom_input *in,
     return c;
 }
 
+/* The files and links of an archive listing as components; folders are
+ * counted in |*entries| but not listed. */
+static json_object *listing_files(doc *d, const hv_drivers_listing *l,
+                                  uint64_t *entries)
+{
+    json_object *files = arr(d);
+    *entries = 0;
+    for (size_t i = 0; l && i < l->count; i++) {
+        const hv_driver_entry *e = &l->entries[i];
+        (*entries)++;
+        if (e->type == '5')
+            continue;
+        json_object *f = obj(d), *props = arr(d);
+        put(d, f, "type", str(d, "file"));
+        put(d, f, "name", str(d, e->name));
+        if (e->type == '0') {
+            put(d, f, "hashes", sha256_hashes(d, e->sha256));
+            property_u64(d, props, "hvimage:size", e->size, false);
+        } else {
+            property(d, props, "hvimage:link_target", e->link);
+        }
+        put(d, f, "properties", props);
+        push(d, files, f);
+    }
+    return files;
+}
+
+static json_object *cmdline_component(doc *d, const hv_sbom_input *in)
+{
+    json_object *c = obj(d), *props = arr(d);
+    put(d, c, "type", str(d, "data"));
+    put(d, c, "bom-ref", str(d, "cmdline"));
+    put(d, c, "name", str(d, HV_SECTION_NAME_CMDLINE));
+    property(d, props, "hvimage:section", HV_SECTION_NAME_CMDLINE);
+    /* Printable ASCII, checked by the manifest loader. */
+    property(d, props, "hvimage:cmdline", in->cmdline);
+    put(d, c, "properties", props);
+    return c;
+}
+
+static json_object *initramfs_component(doc *d, const hv_sbom_input *in)
+{
+    json_object *c = obj(d), *props = arr(d);
+    put(d, c, "type", str(d, "data"));
+    put(d, c, "bom-ref", str(d, "initramfs"));
+    put(d, c, "name", file_name(d, in->initramfs_path));
+    put(d, c, "hashes", sha256_hashes(d, in->initramfs_sha256));
+    property(d, props, "hvimage:section", HV_SECTION_NAME_INITRAMFS);
+    property(d, props, "hvimage:source",
+             in->initramfs_listing ? "folder" : "file");
+    if (in->initramfs_listing) {
+        uint64_t entries;
+        json_object *files = listing_files(d, in->initramfs_listing,
+                                           &entries);
+        property_u64(d, props, "hvimage:entries", entries, false);
+        put(d, c, "components", files);
+    }
+    put(d, c, "properties", props);
+    return c;
+}
+
 static json_object *tools(doc *d)
 {
     json_object *t = obj(d), *list = arr(d), *me = obj(d);
@@ -374,6 +456,10 @@ int hv_sbom_generate(const hv_sbom_input *in, char **json, size_t *len,
         push(&d, components, driver_component(&d, in, &in->drivers[i]));
     for (size_t i = 0; i < in->extra_count; i++)
         push(&d, components, extra_component(&d, in, i));
+    if (in->cmdline)
+        push(&d, components, cmdline_component(&d, in));
+    if (in->initramfs_path)
+        push(&d, components, initramfs_component(&d, in));
     json_object_get(components); /* dependencies() reads it after put() */
     put(&d, bom, "components", components);
     put(&d, bom, "dependencies", dependencies(&d, components));

@@ -18,6 +18,7 @@
 #include "drivers.h"
 #include "file_digest.h"
 #include "hvboot.h"
+#include "hvlinux.h"
 #include "plan.h"
 
 /* What one driver package contributed, beside its manifest entry. */
@@ -46,6 +47,17 @@ typedef struct hv_sbom_input {
     const hv_extra_section *extras;
     const uint8_t (*extra_sha256)[HV_SHA256_SIZE];
     size_t extra_count;
+    /* A Linux core (else NULL): the drivers listing's names start with
+     * "PREFIX/" (lib/modules/RELEASE/updates/hvimage); the kernel's setup
+     * header; the command line; the base initramfs (NULL: none), a
+     * folder's entries (NULL for a file) and the digest of the bytes the
+     * section holds (a folder's normalised archive, or the file). */
+    const char *listing_prefix;
+    const hv_linux_kernel *kernel;
+    const char *cmdline;
+    const char *initramfs_path;
+    const hv_drivers_listing *initramfs_listing;
+    uint8_t initramfs_sha256[HV_SHA256_SIZE];
 } hv_sbom_input;
 
 /* The document, malloc'd, into |*json| (|*len| bytes, no NUL counted).

@@ -28,4 +28,12 @@
 #define HV_MAX_BOOT_CONFIG_ENTRIES 256u
 #define HV_MAX_EXTRA_SECTIONS 8u
 
+/* A Linux core's base initramfs given as a file, taken as it is. A folder
+ * is bounded by the driver limits above (it is normalised the same way). */
+#define HV_MAX_INITRAMFS_FILE (UINT64_C(1) << 30)
+/* A Linux core's manifest cmdline: HV_LINUX_CMDLINE_MAX less
+ * HV_LINUX_CMDLINE_STAGE_RESERVE (boot/include/hvlinux.h, which plan/ may
+ * not include; the builder asserts the two agree). */
+#define HV_MAX_MANIFEST_CMDLINE 1919u
+
 #endif

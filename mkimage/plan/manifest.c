@@ -138,10 +138,78 @@ static int load_image(loader *l, const hv_ynode *root)
     return 0;
 }
 
+/*
+ * A Linux core (docs/MANIFEST.md "core"): where it goes and how it is
+ * entered come from its setup header, so the monitor's keys are refused;
+ * the command line is required and checked here for what does not depend
+ * on the kernel (the builder checks it again against the kernel's own
+ * cmdline_size); the base initramfs is optional.
+ */
+static int load_linux_core(loader *l, const hv_ynode *root,
+                           const hv_ynode *core)
+{
+    static const char *const monitor_keys[] = {"format", "load_address",
+                                               "entry_point"};
+    const hv_ydoc *doc = l->doc;
+    hv_manifest *m = l->m;
+    const hv_ynode *v;
+    char d[HV_YDESCRIBE_SIZE];
+
+    for (size_t i = 0; i < sizeof monitor_keys / sizeof monitor_keys[0];
+         i++) {
+        const hv_ynode *k = hv_ymap_key(core, monitor_keys[i]);
+        if (k)
+            return hv_yerror(doc, k, l->diag,
+                             "'%s' must not be given when 'kind' is linux "
+                             "(the bzImage's setup header decides it)",
+                             monitor_keys[i]);
+    }
+    v = hv_ymap_key(root, "boot_config");
+    if (v)
+        return hv_yerror(doc, v, l->diag,
+                         "'boot_config' must not be given when core 'kind' "
+                         "is linux (its configuration is 'cmdline')");
+    if (hv_ymap_need(doc, core, "core", "cmdline", &v, l->diag) != 0)
+        return -1;
+    if (v->kind != HV_Y_SCALAR)
+        return hv_yerror(doc, v, l->diag,
+                         "'cmdline' must be a string, found %s",
+                         hv_ydescribe(v, d, sizeof d));
+    /* The kernel's COMMAND_LINE_SIZE less what the stage appends: no
+     * kernel accepts more (the builder applies the kernel's own limit). */
+    uint64_t max = HV_MAX_MANIFEST_CMDLINE;
+    if (v->len == 0 || v->len > max)
+        return hv_yerror(doc, v, l->diag,
+                         "'cmdline' is %zu bytes; it must be 1 to %llu",
+                         v->len, (unsigned long long)max);
+    for (size_t i = 0; i < v->len; i++) {
+        unsigned char c = (unsigned char)v->text[i];
+        if (c < 0x20 || c > 0x7E)
+            return hv_yerror(doc, v, l->diag,
+                             "'cmdline' byte %zu is 0x%02x: only printable "
+                             "ASCII (0x20 to 0x7e) reaches the kernel",
+                             i, c);
+    }
+    m->cmdline = malloc(v->len + 1);
+    if (!m->cmdline)
+        return hv_yerror(doc, v, l->diag, "out of memory");
+    memcpy(m->cmdline, v->text, v->len + 1);
+    m->cmdline_len = v->len;
+    m->cmdline_origin = origin_of(m, v);
+    v = hv_ymap_get(core, "initramfs");
+    if (v) {
+        if (get_resolved_path(l, v, "initramfs", &m->initramfs_path) != 0)
+            return -1;
+        m->initramfs_origin = origin_of(m, v);
+    }
+    return 0;
+}
+
 static int load_core(loader *l, const hv_ynode *root)
 {
     static const char *const keys[] = {"path", "format", "load_address",
-                                       "entry_point", NULL};
+                                       "entry_point", "kind", "cmdline",
+                                       "initramfs", NULL};
     const hv_ydoc *doc = l->doc;
     hv_manifest *m = l->m;
     const hv_ynode *core, *v, *la, *ep;
@@ -153,6 +221,35 @@ static int load_core(loader *l, const hv_ynode *root)
         get_resolved_path(l, v, "path", &m->core_path) != 0)
         return -1;
     m->core_origin = origin_of(m, v);
+
+    m->core_kind = HV_PLAN_CORE_MONITOR;
+    v = hv_ymap_get(core, "kind");
+    if (v) {
+        char d[HV_YDESCRIBE_SIZE];
+        if (v->kind == HV_Y_SCALAR && v->len == 7 &&
+            strcmp(v->text, "monitor") == 0)
+            m->core_kind = HV_PLAN_CORE_MONITOR;
+        else if (v->kind == HV_Y_SCALAR && v->len == 5 &&
+                 strcmp(v->text, "linux") == 0)
+            m->core_kind = HV_PLAN_CORE_LINUX;
+        else
+            return hv_yerror(doc, v, l->diag,
+                             "'kind' must be one of monitor, linux, found %s",
+                             hv_ydescribe(v, d, sizeof d));
+    }
+    if (m->core_kind == HV_PLAN_CORE_LINUX)
+        return load_linux_core(l, root, core);
+    {
+        static const char *const linux_keys[] = {"cmdline", "initramfs"};
+        for (size_t i = 0; i < 2; i++) {
+            const hv_ynode *k = hv_ymap_key(core, linux_keys[i]);
+            if (k)
+                return hv_yerror(doc, k, l->diag,
+                                 "'%s' is for a Linux core: it must not be "
+                                 "given unless 'kind' is linux",
+                                 linux_keys[i]);
+        }
+    }
 
     m->core_format = HV_CORE_AUTO;
     v = hv_ymap_get(core, "format");
@@ -355,7 +452,8 @@ static int load_sections(loader *l, const hv_ynode *root)
     static const char *const keys[] = {"name", "path", "compress", NULL};
     static const char *const reserved[] = {
         HV_SECTION_NAME_CORE, HV_SECTION_NAME_BOOTCFG, HV_SECTION_NAME_DRIVERS,
-        HV_SECTION_NAME_SBOM};
+        HV_SECTION_NAME_SBOM, HV_SECTION_NAME_CMDLINE,
+        HV_SECTION_NAME_INITRAMFS};
     const hv_ydoc *doc = l->doc;
     hv_manifest *m = l->m;
     const hv_ynode *seq = hv_ymap_get(root, "sections");
@@ -392,7 +490,8 @@ static int load_sections(loader *l, const hv_ynode *root)
             if (strcmp(x->name, reserved[j]) == 0)
                 return hv_yerror(doc, v, l->diag,
                                  "section name '%s' is reserved (core, "
-                                 "bootcfg, drivers and sbom are built in)",
+                                 "bootcfg, drivers, sbom, cmdline and "
+                                 "initramfs are built in)",
                                  x->name);
         }
         for (size_t j = 0; j < i; j++) {
@@ -426,6 +525,10 @@ static int check_files(loader *l, const hv_ynode *root)
 
     if (check_path(l, hv_ymap_get(core, "path"), "path", l->m->core_path,
                    false) != 0)
+        return -1;
+    if (l->m->initramfs_path &&
+        check_path(l, hv_ymap_get(core, "initramfs"), "initramfs",
+                   l->m->initramfs_path, true) != 0)
         return -1;
     seq = hv_ymap_get(root, "drivers");
     for (size_t i = 0; i < l->m->driver_count; i++) {
@@ -519,6 +622,8 @@ void hv_manifest_free(hv_manifest *m)
         return;
     free(m->file);
     free(m->core_path);
+    free(m->cmdline);
+    free(m->initramfs_path);
     for (size_t i = 0; m->drivers && i < m->driver_count; i++) {
         free(m->drivers[i].path);
         free(m->drivers[i].signature);

@@ -31,6 +31,12 @@ typedef enum hv_core_format {
     HV_CORE_RAW,
 } hv_core_format;
 
+/* The manifest's core.kind: the image's core_kind (format.h). */
+typedef enum hv_core_kind_plan {
+    HV_PLAN_CORE_MONITOR = 0, /* HV_CORE_KIND_MONITOR */
+    HV_PLAN_CORE_LINUX = 1,   /* HV_CORE_KIND_LINUX   */
+} hv_core_kind_plan;
+
 typedef struct hv_driver_pkg {
     char vendor[HV_SECTION_NAME_SIZE + 1];  /* text charset, see format.h */
     char version[HV_VERSION_SIZE + 1];
@@ -94,6 +100,15 @@ typedef struct hv_manifest {
 
     char *core_path;
     hv_origin core_origin;
+    hv_core_kind_plan core_kind;
+    /* kind linux: the command line (1..HV_LINUX_CMDLINE_MAX bytes of
+     * printable ASCII, no NUL) and where it is; the base initramfs (a
+     * folder or a file) or NULL. */
+    char *cmdline;
+    size_t cmdline_len;
+    hv_origin cmdline_origin;
+    char *initramfs_path;
+    hv_origin initramfs_origin;
     hv_core_format core_format;
     bool has_load_address;
     uint64_t load_address;
