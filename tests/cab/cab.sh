@@ -206,7 +206,9 @@ std() { printf '%s\n' -m "$T/m.yaml" --pub "$T/k.pub.pem" --profile "$P"; }
 # that did not sign it, another OEM.
 cp "$T/ex.hvi" "$T/bad.hvi"
 size=$(wc -c < "$T/bad.hvi")
-printf '\001' | dd of="$T/bad.hvi" bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null
+# Every bit flipped: a constant written over it may equal the byte.
+last=$(od -An -tu1 -j $((size - 1)) -N1 "$T/bad.hvi" | tr -d ' ')
+printf "\\$(printf %o $((last ^ 255)))" | dd of="$T/bad.hvi" bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null
 refuse 1 "hvimage package: $T/bad.hvi: rejected at byte offset [0-9]+ in section" tampered \
     -m "$T/m.yaml" --pub "$T/k.pub.pem" --profile "$P" "$T/bad.hvi"
 refuse 1 "$T/ex.hvi: rejected.*untrusted" untrusted \
