@@ -1,14 +1,17 @@
 /*
- * craft-section IN.hvi drivers|sbom FILE OUT.hvi: a copy of IN whose drivers
- * (or SBOM) section is the bytes of FILE, stored uncompressed, laid out and encoded again by the
+ * craft-section IN.hvi drivers|sbom|cmdline|core FILE OUT.hvi: a copy of IN
+ * whose drivers (or SBOM, command line, core) section is the bytes of FILE, stored uncompressed, laid out and encoded again by the
  * builder's own encoder (in IN's format version: chunk tables in version
  * 2), with an empty signature block. Signing OUT with
  * `hvimage sign` then gives a validly signed image holding an archive the
  * builder would never have made (links through links, ..., or an SBOM that
  * is no CycloneDX document): what a compromised or careless signer could
  * ship, for the extract tests (tests/cli/extract.sh) and the sbom tests
- * (tests/supply/sbom.sh). The verifier accepts such an image: it vouches
- * for bytes, not for what an archive does to a disk.
+ * (tests/supply/sbom.sh), or a Linux image whose command line or kernel
+ * the stage would refuse after verification (tests/linux/build-verify.sh;
+ * a core keeps IN's load address and entry point). The verifier accepts
+ * such an image: it vouches for bytes, not for what an archive does to a
+ * disk.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,11 +53,17 @@ static uint32_t get32(const uint8_t *p)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5 || (strcmp(argv[2], "drivers") != 0 &&
-                      strcmp(argv[2], "sbom") != 0))
-        die("usage: craft-section IN.hvi drivers|sbom FILE OUT.hvi");
-    uint32_t type = strcmp(argv[2], "drivers") == 0 ? HV_SECTION_DRIVERS
-                                                    : HV_SECTION_SBOM;
+    static const struct { const char *name; uint32_t type; } kinds[] = {
+        {"drivers", HV_SECTION_DRIVERS}, {"sbom", HV_SECTION_SBOM},
+        {"cmdline", HV_SECTION_CMDLINE}, {"core", HV_SECTION_CORE},
+    };
+    uint32_t type = 0;
+    for (size_t i = 0; argc == 5 && i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(argv[2], kinds[i].name) == 0)
+            type = kinds[i].type;
+    if (type == 0)
+        die("usage: craft-section IN.hvi drivers|sbom|cmdline|core FILE "
+            "OUT.hvi");
     size_t ilen, tlen;
     uint8_t *image = read_all(argv[1], &ilen);
     uint8_t *tar = read_all(argv[3], &tlen);
@@ -81,6 +90,10 @@ int main(int argc, char **argv)
             d->compression = HV_COMPRESSION_NONE;
             snprintf(d->name, sizeof d->name, "%s", argv[2]);
             d->stored_size = d->unpacked_size = tlen;
+            if (s && s->type == type) { /* a core stays where it was */
+                d->load_address = s->load_address;
+                d->entry_point = s->entry_point;
+            }
             pay[n++] = tar;
             placed = 1;
         }
