@@ -138,6 +138,25 @@ img ok core-sha256 m-core p-small
 img ok full-sha384-2slots m-full p-wide
 img ok extras-stored-empty m-extras p-small
 img bad other-oem m-core p-other
+# A Linux core (format 2 only): a synthetic bzImage, its command line and a
+# base initramfs file; then the same signed prefix with an unknown core kind.
+python3 tests/linux/make-bzimage.py "$w/vmlinuz" --kernel-size 4096
+cat >"$w/m-linux.yaml" <<'EOF'
+image: {name: fuzz-linux, version: '1', security_version: 2}
+core:
+  kind: linux
+  path: vmlinuz
+  cmdline: "console=ttyS0 panic=-1"
+  initramfs: extra.txt
+EOF
+img ok v2-linux m-linux p-small 2
+python3 - "$corpus/metadata/ok-v2-linux.tbs" \
+    "$corpus/metadata/bad-v2-linux-kind2.tbs" <<'EOF'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+struct.pack_into('<I', b, 64 + 164, 2)   # HV_META_OFF_CORE_KIND
+open(sys.argv[2], 'wb').write(b)
+EOF
 # Format version 2 (chunk tables; what the builder writes by default).
 img ok v2-core-sha256 m-core p-small 2
 img ok v2-full-sha384-2slots m-full p-wide 2
@@ -269,6 +288,19 @@ image:
 core:
   path: m.yaml
   format: elf
+EOF
+cat >"$m/ok-linux.yaml" <<'EOF'
+image: {name: fuzz-linux, version: '1', security_version: 1}
+core:
+  kind: linux
+  path: m.yaml
+  cmdline: "console=ttyS0,115200 panic=-1 nokaslr"
+  initramfs: .
+EOF
+cat >"$m/bad-linux-bootcfg.yaml" <<'EOF'
+image: {name: fuzz-linux, version: '1', security_version: 1}
+core: {kind: linux, path: m.yaml, cmdline: "quiet"}
+boot_config: {console: ttyS0}
 EOF
 cat >"$m/bad-missing-file.yaml" <<'EOF'
 image: {name: x, version: '1', security_version: 1}
