@@ -113,6 +113,26 @@ EOF2
 check "the SBOM lists the kernel, cmdline, initramfs and driver cpio paths" \
     python3 "$T/sbom-check.py" "$T/x/sbom.json" "$initramfs_sha" "$P"
 expect 0 "" hv sbom $V "$T/a.hvi"
+# Valid CycloneDX 1.5 (the vendored schema; Debian's python3 has jsonschema).
+check "the Linux image's SBOM is valid against the CycloneDX 1.5 schema" \
+    /usr/bin/python3 - "$SRC/tests/vectors/cyclonedx" "$T/x/sbom.json" <<'EOF2'
+import json, os, sys
+import jsonschema
+d, path = sys.argv[1], sys.argv[2]
+store = {}
+for n in os.listdir(d):
+    if n.endswith(".schema.json"):
+        s = json.load(open(os.path.join(d, n)))
+        store[s["$id"]] = s
+        store["http://cyclonedx.org/schema/" + n] = s
+bom = store["http://cyclonedx.org/schema/bom-1.5.schema.json"]
+errors = list(jsonschema.Draft7Validator(
+    bom, resolver=jsonschema.RefResolver.from_schema(bom, store=store),
+    format_checker=jsonschema.FormatChecker()).iter_errors(json.load(open(path))))
+for e in errors[:5]:
+    print("schema:", "/".join(map(str, e.absolute_path)), e.message)
+sys.exit(1 if errors else 0)
+EOF2
 # Reproducible: folder mtimes changed, the same bytes (unsigned: ECDSA
 # signatures differ by their nonce).
 expect 0 "" hv build --unsigned -m "$T/m.yaml" -p "$T/p.yaml" -o "$T/u1.hvi"
