@@ -113,6 +113,17 @@ python3 "$MK" "$T/norel.bz" --no-release
 DRV="drivers: [{vendor: cobalt-gpu, version: 1.0.0, path: cobalt-gpu}]"
 manifest norel norel.bz "$CMD" "$DRV"
 refused norel "norel.bz: the kernel names no release"
+# A release that would lead the modules elsewhere ("lib/modules/.."): the
+# release text allows dots, the archive's prefix must still be clean.
+python3 "$MK" "$T/dots.bz" --release ..
+manifest dots dots.bz "$CMD" "$DRV"
+refused dots "cpio prefix 'lib/modules/\.\./updates/hvimage' is not a clean relative path"
+# newc has 8 hex digits for the mtime: a build epoch past 2^32 - 1 cannot
+# be written into the drivers or initramfs archive.
+manifest late good.bz "$CMD" "$DRV"
+expect 2 "build epoch 4294967296 does not fit a newc cpio header" \
+    env SOURCE_DATE_EPOCH=4294967296 "$HVIMAGE" build -m "$T/late.yaml" -p "$T/p.yaml" --key "$T/k.pem" -o "$T/late.hvi"
+check "late: no output file" test ! -e "$T/late.hvi"
 manifest norel0 norel.bz "$CMD"
 expect 0 "built" hv build -m "$T/norel0.yaml" -p "$T/p.yaml" --key "$T/k.pem" -o "$T/norel0.hvi"
 # The initramfs: missing, an empty file, a folder with a FIFO.
