@@ -225,6 +225,42 @@ stage_handoff:
     and     $-16, %rsp
     jmp     *%rax
 
+/*
+ * void stage_linux_jump(uint64_t entry, uint64_t zero_page, uint64_t pml4,
+ *                       const void *gdtr): the Linux hand-off (linux.c,
+ * docs/BOOT.md "Linux core"). The x86 64-bit boot protocol wants a GDT
+ * with a 64-bit code segment at 0x10 (__BOOT_CS) and flat data at 0x18
+ * (__BOOT_DS) loaded into CS and DS, ES, SS; interrupts off; page tables
+ * identity-mapping the kernel, the zero page and the command line; and
+ * RSI = the zero page. The new GDT and page tables lie in low memory,
+ * where the kernel's decompressor does not write; the stage's own stay
+ * behind at 16 MiB, which it overwrites.
+ */
+    .globl stage_linux_jump
+stage_linux_jump:
+    cli
+    lgdt    (%rcx)
+    mov     %rdx, %cr3
+    pushq   $0x10
+    lea     8f(%rip), %rax
+    push    %rax
+    lretq
+8:  mov     $0x18, %eax
+    mov     %eax, %ds
+    mov     %eax, %es
+    mov     %eax, %ss
+    mov     %eax, %fs
+    mov     %eax, %gs
+    mov     %rdi, %rax
+    xor     %edi, %edi
+    xor     %edx, %edx
+    xor     %ecx, %ecx
+    xor     %r8d, %r8d
+    xor     %r9d, %r9d
+    xor     %ebp, %ebp
+    xor     %ebx, %ebx
+    jmp     *%rax
+
 /* ---- Exceptions: print and halt (stage_exception in main.c) ----------- */
 
 .macro isr n

@@ -27,6 +27,7 @@ static hv_verdict verdict;
 static stage_trust_info trust;
 static stage_attempt attempt;
 static int handed_off; /* an exception after this is the core's */
+static const uint8_t *loader_info; /* the multiboot information */
 
 /* ---- Exceptions ------------------------------------------------------------ */
 
@@ -224,6 +225,17 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v,
                 "or its entry is outside it; not jumping\n", slot_name(a->slot));
         return;
     }
+    if (in->core_kind == HV_CORE_KIND_LINUX) {
+        kprintf("hvstage: slot %c: verified %s %s (oem %s, security version "
+                "%lu, rollback counter %lu, %u signature(s)), a Linux core\n",
+                slot_name(a->slot), in->name, in->version, in->oem_id,
+                in->security_version, v->rollback_counter, v->signers);
+        print_timing(a);
+        /* handed_off stays 0: the kernel loads its own IDT at once, so an
+         * exception reaching the stage's is the stage's own. */
+        linux_hand_off(a, v, res, loader_info);
+        return;
+    }
 
     hv_bootinfo *bi = (hv_bootinfo *)(uintptr_t)HV_STAGE_PAYLOAD_WINDOW_BASE;
     memset(bi, 0, sizeof *bi);
@@ -320,6 +332,7 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
     if (mb_magic != MULTIBOOT_LOADER_MAGIC)
         stage_halt(EXIT_FATAL, "not started by a multiboot loader");
     const uint8_t *mbi = (const uint8_t *)(uintptr_t)mb_info;
+    loader_info = mbi;
     if (!(hv_le32(mbi) & MB_INFO_FLAG_MEM))
         stage_halt(EXIT_FATAL, "the loader gave no memory size");
     uint64_t ram = ((uint64_t)hv_le32(mbi + 8) + 1024) * 1024;
@@ -391,6 +404,6 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
                 "the core confirms it\n", slot_name((uint32_t)res.slot),
                 res.view.st.tries[res.slot]);
     hand_off(&attempt, &verdict, &res);
-    stage_halt(EXIT_FATAL, "the verified core is not at its load address; "
-                           "the monitor was not started");
+    stage_halt(EXIT_FATAL, "the verified core cannot be started as it is; "
+                           "nothing was started");
 }

@@ -5,7 +5,8 @@
  * Files: entry.S (headers, long mode, exception stubs, hand-off), main.c
  * (the boot flow), trust.c (the trust area), bootstate.c (boot-state
  * record), flashops.c (hv_ops over memory-mapped flash, RAM windows,
- * timing), console.c (serial and printing), libc.c (mem* and the stubs
+ * timing), linux.c (the Linux boot protocol), console.c (serial and
+ * printing), libc.c (mem* and the stubs
  * the static libraries reference), zstd_legacy.c (stand-ins that keep
  * zstd's legacy decoders out of the link).
  */
@@ -57,6 +58,10 @@ extern const uint8_t stage_trust[HV_TRUST_AREA_SIZE];
 extern const uint64_t stage_isr_table[32];
 void stage_paint_free_stack(void);
 __attribute__((noreturn)) void stage_handoff(uint64_t entry, const void *bi);
+__attribute__((noreturn)) void stage_linux_jump(uint64_t entry,
+                                                uint64_t zero_page,
+                                                uint64_t pml4,
+                                                const void *gdtr);
 
 /* Bytes of the stack touched since it was (last) painted, from the top. */
 size_t stage_stack_used(void);
@@ -148,5 +153,15 @@ const char *stage_sha256_code(void);
 hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
                             uint32_t slot, uint64_t floor, hv_workspace *ws,
                             hv_verdict *v);
+
+/* ---- Linux core (linux.c) ---------------------------------------------- */
+
+/*
+ * Start the verified Linux core of |v| (slot |a->slot|) by the x86 64-bit
+ * boot protocol, with the memory map from the multiboot info |mbi|.
+ * Returns -1, after printing why, only if the hand-off cannot be made.
+ */
+int linux_hand_off(const stage_attempt *a, const hv_verdict *v,
+                   const hv_bs_boot_result *res, const uint8_t *mbi);
 
 #endif

@@ -154,7 +154,8 @@ hex() { printf '%x' "$1"; }
 # Sets $status to QEMU's exit status (33 monitor ok, 65 no bootable slot,
 # 67 stage fatal, 124 timeout). QEMU_CPU picks the CPU model (default
 # qemu64: no SSSE3, SSE4.1 or SHA extensions). $QEMU_EXTRA: more QEMU
-# options, split on spaces (kill.sh: the gdb stub).
+# options, split on spaces (kill.sh: the gdb stub). QEMU_MEM: the -m value
+# (Linux cores need more than the monitor's 256 MiB, docs/BOOT.md).
 boot() {
     fl=$1 log=$2
     dd if="$fl" of="$T/stage-region.bin" bs=4096 \
@@ -162,7 +163,7 @@ boot() {
         count=$((region_boot_stage_size / 4096)) 2>/dev/null ||
         die "extract boot stage"
     timeout "$QEMU_TIMEOUT" "$QEMU" -machine pc -accel tcg -cpu "${QEMU_CPU:-qemu64}" \
-        -m 256M,slots=1,maxmem=1G -nodefaults -nic none -display none \
+        -m "${QEMU_MEM:-256M,slots=1,maxmem=1G}" -nodefaults -nic none -display none \
         -no-reboot \
         -object memory-backend-file,id=flash,mem-path="$fl",size="$(stat -c %s "$fl")",share=on \
         -device pc-dimm,memdev=flash,addr=0x100000000 \
