@@ -49,6 +49,27 @@ static void read_cmdline(char *buf, size_t size)
     buf[strcspn(buf, "\n")] = '\0';
 }
 
+/* The vendor packages the image's drivers section holds, from its index
+ * (one "VENDOR VERSION" line each; the builder writes it). For the log
+ * only: what loads is decided by the modules themselves. */
+static void print_packages(const char *dir)
+{
+    char path[600], line[256], shown[1024];
+    snprintf(path, sizeof path, "%s/%s/drivers.idx", dir, HVI_VENDOR_DIR);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("hvinit: no driver package index (%s)\n", path);
+        return;
+    }
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0])
+            printf("hvinit: package %s\n",
+                   hv_printable(line, shown, sizeof shown));
+    }
+    fclose(f);
+}
+
 /* End the VM. Never returns. */
 static void finish(bool ok)
 {
@@ -85,6 +106,7 @@ int main(void)
     hvi_modset mods;
     hv_diag diag = {0};
     size_t not_loaded = 0;
+    print_packages(dir);
     bool modules_ok = false;
     if (hvi_modules_scan(&mods, dir, &diag) != 0) {
         printf("hvinit: modules: %s\n", diag.msg);

@@ -52,6 +52,13 @@ static int read_file(const char *path, uint8_t **buf, size_t *len,
     return 0;
 }
 
+/* Paths are kept as messages show them, from / without the leading '/'
+ * ("lib/modules/R/..."), and opened as "/" PATH. */
+static const char *shown(const char *path)
+{
+    return path[0] == '/' ? path + 1 : path;
+}
+
 static int add(hvi_modset *s, const char *path, const char *package,
                hv_diag *diag)
 {
@@ -82,7 +89,7 @@ static int add(hvi_modset *s, const char *path, const char *package,
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     char *name = mi.name ? strdup(mi.name) : strndup(base, strlen(base) - 3);
     char *deps = strdup(mi.depends ? mi.depends : "");
-    char *p = strdup(path);
+    char *p = strdup(shown(path));
     char *pkg = package ? strdup(package) : NULL;
     free(buf);
     if (!name || !deps || !p || (package && !pkg)) {
@@ -195,12 +202,6 @@ int hvi_modules_scan(hvi_modset *s, const char *dir, hv_diag *diag)
     return 0;
 }
 
-/* The path as the system sees it from /, for messages. */
-static const char *shown(const char *path)
-{
-    return path[0] == '/' ? path + 1 : path;
-}
-
 /* finit_module every planned module from |from| on not yet loaded, |params|
  * for |target| only. Returns the number that failed. */
 static size_t load_planned(hvi_modset *s, size_t from, long target,
@@ -234,7 +235,9 @@ static size_t load_planned(hvi_modset *s, size_t from, long target,
             failures++;
             continue;
         }
-        int fd = open(s->mods[m].path, O_RDONLY | O_CLOEXEC);
+        char path[4200];
+        snprintf(path, sizeof path, "/%s", s->mods[m].path);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
         const char *p = (long)m == target && params ? params : "";
         long rc = fd < 0 ? -1 : syscall(SYS_finit_module, fd, p, 0);
         int err = errno;
@@ -242,7 +245,7 @@ static size_t load_planned(hvi_modset *s, size_t from, long target,
             close(fd);
         if (rc != 0 && err != EEXIST) {
             printf("hvinit: failed to load %s (%s): %s\n", s->mods[m].name,
-                   shown(s->mods[m].path), strerror(err));
+                   s->mods[m].path, strerror(err));
             s->failed[m] = true;
             failures++;
             continue;
@@ -251,11 +254,11 @@ static size_t load_planned(hvi_modset *s, size_t from, long target,
         s->loaded_count++;
         if (s->package[m])
             printf("hvinit: loaded %s (%s, from package %s)%s\n",
-                   s->mods[m].name, shown(s->mods[m].path), s->package[m],
+                   s->mods[m].name, s->mods[m].path, s->package[m],
                    rc != 0 ? " (already in the kernel)" : "");
         else
             printf("hvinit: loaded %s (%s, from the base initramfs)%s\n",
-                   s->mods[m].name, shown(s->mods[m].path),
+                   s->mods[m].name, s->mods[m].path,
                    rc != 0 ? " (already in the kernel)" : "");
     }
     return failures;
