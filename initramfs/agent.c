@@ -11,6 +11,7 @@
 #include "cmdline.h"
 #include "decide.h"
 #include "hvupdate.h"
+#include "iomem.h"
 
 /* The MTD device phram makes is named this (/sys/class/mtd/mtdN/name). */
 #define FLASH_MTD_NAME "hvflash"
@@ -50,6 +51,18 @@ static int find_mtd(const char *name, char *node, size_t node_size)
     return rc;
 }
 
+/* The text of /proc/iomem into |buf| (truncated at |size| - 1). */
+static int read_iomem(char *buf, size_t size)
+{
+    FILE *f = fopen("/proc/iomem", "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return 0;
+}
+
 static int fail(char *outcome, size_t size, const hv_diag *diag)
 {
     printf("hvinit: agent: %s\n", diag->msg);
@@ -66,6 +79,28 @@ int hvi_agent_run(const char *cmdline, bool healthy, hvi_modset *mods,
     hvi_flash_window fw;
     if (hvi_cmdline_flash(cmdline, &fw) != 0) {
         hv_diag_set(&diag, "hvinit.flash= is malformed (BASE,SIZE,ERASE)");
+        return fail(outcome, outcome_size, &diag);
+    }
+
+    /* Linux must not hold the flash as memory: pages it hands out there
+     * would be written over the slots (iomem.h). */
+    static char iomem[64 * 1024];
+    uint64_t lo, hi;
+    if (read_iomem(iomem, sizeof iomem) != 0) {
+        hv_fail_errno(&diag, errno, "/proc/iomem", "cannot read");
+        return fail(outcome, outcome_size, &diag);
+    }
+    int ram = hvi_iomem_ram_overlap(iomem, fw.base, fw.size, &lo, &hi);
+    if (ram != 0) {
+        if (ram < 0)
+            hv_diag_set(&diag, "/proc/iomem: cannot read its ranges");
+        else
+            hv_fail(&diag, HV_FAIL_IO, "the flash window %#llx-%#llx is "
+                    "System RAM to Linux (%#llx-%#llx, hot-added memory?): "
+                    "not touching it (boot with acpi_no_memhotplug)",
+                    (unsigned long long)fw.base,
+                    (unsigned long long)(fw.base + fw.size - 1),
+                    (unsigned long long)lo, (unsigned long long)hi);
         return fail(outcome, outcome_size, &diag);
     }
 

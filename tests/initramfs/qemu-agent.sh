@@ -14,7 +14,10 @@
 #   broken:  ccp is missing from the drivers: kvm_amd is refused naming
 #     it, the guest cannot run, nothing is confirmed (exit 35) and the
 #     flash is byte for byte unchanged.
-# About 7 s per boot under TCG.
+#   as RAM: a 128 MiB window (a whole Linux memory block) without
+#     acpi_no_memhotplug: Linux hot-adds the pc-dimm as System RAM despite
+#     the memmap= reservation; the agent refuses to touch it (exit 35).
+# About 7 s per boot under TCG, 3 boots.
 . "$SRC/tests/boot/lib.sh"
 : "${HV_KERNEL_DIR:?}" "${HVINIT:?}"
 LINUX_TIMEOUT=${LINUX_TIMEOUT:-120}
@@ -67,14 +70,16 @@ rm "$V/amd-kvm/ccp.ko"
 cpio_of "$D" "$T/drivers-noccp.cpio"
 cat "$T/base.cpio" "$T/drivers-noccp.cpio" >"$T/broken.cpio"
 
-# linux FLASH INITRD LOG: boot; $status is QEMU's exit status.
+# linux FLASH INITRD LOG [SIZE_MIB [WORDS]]: boot; $status is QEMU's exit
+# status. WORDS replace acpi_no_memhotplug.
 linux() {
+    mib=${4:-64}
     start=$(date +%s)
     timeout "$LINUX_TIMEOUT" "$QEMU" -machine pc -accel tcg -cpu max \
         -m 1G,slots=1,maxmem=2G -nodefaults -nic none -display none -no-reboot \
         -kernel "$KERNEL" -initrd "$2" \
-        -append "console=ttyS0,115200 panic=-1 memmap=64M\$0x100000000 hvimage.slot=B hvimage.trial=1 hvimage.fallback=0" \
-        -object memory-backend-file,id=flash,mem-path="$1",size=64M,share=on \
+        -append "console=ttyS0,115200 panic=-1 memmap=${mib}M\$0x100000000 ${5-acpi_no_memhotplug} hvimage.slot=B hvimage.trial=1 hvimage.fallback=0" \
+        -object memory-backend-file,id=flash,mem-path="$1",size=${mib}M,share=on \
         -device pc-dimm,memdev=flash,addr=0x100000000 \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
         -serial file:"$3" </dev/null >"$3.qemu" 2>&1
@@ -128,4 +133,12 @@ expect_log "$X" "^hvinit: agent: health check failed, not confirmed$"
 expect_log "$X" "^hvinit: done: modules 4, guest failed, agent: health check failed, not confirmed$"
 refuse_log "$X" "^hvinit: confirmed"
 check 'cmp -s "$T/f.bin" "$T/broken.bin"' "the flash changed on a boot that confirms nothing"
+
+# ---- as RAM: Linux hot-added the flash window, the agent stays away ------
+truncate -s 128M "$T/big.bin"
+linux "$T/big.bin" "$T/good.cpio" "$T/big.log" 128 "hvinit.flash=0x100000000,128M,64K"
+expect_status 35
+expect_log "$T/big.log" "^hvinit: agent: the flash window 0x100000000-0x107ffffff is System RAM to Linux \(0x100000000-0x107ffffff, hot-added memory\?\): not touching it \(boot with acpi_no_memhotplug\)$"
+refuse_log "$T/big.log" "^hvinit: loaded phram"
+expect_log "$T/big.log" "^hvinit: guest says: hello from a KVM guest$"
 finish
