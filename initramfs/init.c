@@ -70,6 +70,20 @@ static void print_packages(const char *dir)
     fclose(f);
 }
 
+/* Seconds since the kernel started (/proc/uptime), for the timing lines;
+ * -1 if unknown. */
+static double uptime(void)
+{
+    double up = -1;
+    FILE *f = fopen("/proc/uptime", "r");
+    if (f) {
+        if (fscanf(f, "%lf", &up) != 1)
+            up = -1;
+        fclose(f);
+    }
+    return up;
+}
+
 /* End the VM. Never returns. */
 static void finish(bool ok)
 {
@@ -99,6 +113,7 @@ int main(void)
     static char cmdline[4096];
     read_cmdline(cmdline, sizeof cmdline);
     printf("hvinit: Linux %s, command line: %s\n", u.release, cmdline);
+    double started = uptime();
 
     /* 1. The modules. */
     char dir[512];
@@ -140,6 +155,8 @@ int main(void)
     bool agent_ok = hvi_agent_run(cmdline, healthy, &mods, outcome,
                                   sizeof outcome) == 0;
 
+    printf("hvinit: started %.2f s after the kernel, ended %.2f s after\n",
+           started, uptime());
     printf("hvinit: done: modules %zu, guest %s, agent: %s\n",
            mods.loaded_count, guest_ok ? "ok" : "failed", outcome);
     hvi_modules_free(&mods);
