@@ -47,7 +47,17 @@ uncompress() {
         { rm -f "$x.tmp"; echo "fetch-kernel: no vmlinux out of $z (the test boots vmlinuz)" >&2; }
 }
 
-if [ -f "$dest/$ver/boot/vmlinuz-$ver" ] && [ -f "$dest/current" ] &&
+# The module folders taken out of the package (relative to
+# lib/modules/VERSION/kernel). A cached tree that lacks one (made by an
+# older version of this script) is fetched again.
+mod_dirs="drivers/mtd drivers/virtio drivers/block lib arch/x86/kvm virt/lib drivers/crypto/ccp"
+have_all() {
+    for d in $mod_dirs; do
+        [ -d "$dest/$ver/lib/modules/$ver/kernel/$d" ] || return 1
+    done
+}
+
+if [ -f "$dest/$ver/boot/vmlinuz-$ver" ] && [ -f "$dest/current" ] && have_all &&
     [ "$(cat "$dest/current")" = "$ver" ]; then
     uncompress
     echo "$dest/$ver"
@@ -72,8 +82,7 @@ fi
 mkdir "$tmp/x"
 mods=./lib/modules/$ver/kernel
 dpkg-deb --fsys-tarfile "$tmp"/*.deb |
-    tar -x -C "$tmp/x" "./boot/vmlinuz-$ver" "$mods/drivers/mtd" \
-        "$mods/drivers/virtio" "$mods/drivers/block" "$mods/lib"
+    tar -x -C "$tmp/x" "./boot/vmlinuz-$ver" $(for d in $mod_dirs; do echo "$mods/$d"; done)
 rm -rf "${dest:?}/$ver"
 mv "$tmp/x" "$dest/$ver"
 echo "$ver" >"$dest/current.tmp"
