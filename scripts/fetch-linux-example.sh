@@ -12,12 +12,19 @@
 #     with the test-only keys in manifests/linux-kvm-keys/ (FOLDER.sig), as
 #     oem-profiles/acme-kvm.yaml requires.
 # Prints what it made. Nothing there is committed (manifests/linux-kvm/
-# .gitignore).
+# .gitignore). OUT_DIR (default manifests/linux-kvm) puts the same files
+# elsewhere: the boot test (tests/boot/linux-kvm.sh) makes its own copy.
 #
-#     sh scripts/fetch-linux-example.sh BUILD_DIR
+#     sh scripts/fetch-linux-example.sh BUILD_DIR [OUT_DIR]
 set -eu
-[ $# -eq 1 ] || { echo "usage: sh scripts/fetch-linux-example.sh BUILD_DIR" >&2; exit 2; }
+[ $# -eq 1 ] || [ $# -eq 2 ] ||
+    { echo "usage: sh scripts/fetch-linux-example.sh BUILD_DIR [OUT_DIR]" >&2; exit 2; }
 build=$(cd "$1" && pwd)
+outarg=${2:-}
+if [ -n "$outarg" ]; then
+    mkdir -p "$outarg"
+    outarg=$(cd "$outarg" && pwd)
+fi
 cd "$(dirname "$0")/.."
 hvinit=$build/initramfs/hvinit
 hvimage=$build/mkimage/cli/hvimage
@@ -30,7 +37,7 @@ hvimage=$build/mkimage/cli/hvimage
 kdir=$(sh scripts/fetch-kernel.sh)
 ver=${kdir##*/}
 mods=$kdir/lib/modules/$ver/kernel
-out=manifests/linux-kvm
+out=${outarg:-manifests/linux-kvm}
 keys=manifests/linux-kvm-keys
 
 # What each package holds, relative to the kernel's module tree.
@@ -63,6 +70,6 @@ for v in linux-kvm amd-kvm; do
         --license GPL-2.0-only "$out/drivers/$v" >/dev/null
 done
 
-echo "manifests/linux-kvm/ from Debian's linux-image-$ver:"
+echo "$out/ from Debian's linux-image-$ver:"
 (cd "$out" && find . -type f ! -name README.md ! -name .gitignore | LC_ALL=C sort |
     while read -r f; do printf '  %-58s %9s bytes\n' "${f#./}" "$(stat -c %s "$f")"; done)
