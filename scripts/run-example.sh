@@ -40,3 +40,8 @@ sh scripts/boot-example.sh build
 # What the device's own flash now says: the trust the stage was given, each
 # slot verified under it, the boot state the stage keeps (docs/UPDATE.md).
 $hv update --flash out/example-flash.bin status
+# The same with a real hypervisor: Debian's Linux/KVM as the core, fetched
+# with apt-get download (a download, not an install), the vendors' KVM
+# modules as signed driver packages; the stage starts Linux, whose /init
+# runs a KVM guest and confirms a field update (docs/LINUX.md).
+sh scripts/boot-linux-example.sh build
