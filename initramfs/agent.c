@@ -51,7 +51,8 @@ static int find_mtd(const char *name, char *node, size_t node_size)
     return rc;
 }
 
-/* The text of /proc/iomem into |buf| (truncated at |size| - 1). */
+/* The text of /proc/iomem into |buf|; -1 if it cannot be read or does not
+ * fit (a range cut off could be the one over the flash). */
 static int read_iomem(char *buf, size_t size)
 {
     FILE *f = fopen("/proc/iomem", "r");
@@ -59,8 +60,11 @@ static int read_iomem(char *buf, size_t size)
         return -1;
     size_t n = fread(buf, 1, size - 1, f);
     buf[n] = '\0';
+    int more = fgetc(f) != EOF;
     fclose(f);
-    return 0;
+    if (more)
+        errno = EFBIG;
+    return more ? -1 : 0;
 }
 
 static int fail(char *outcome, size_t size, const hv_diag *diag)

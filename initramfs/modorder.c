@@ -28,6 +28,7 @@ typedef struct walk {
     size_t count;
     unsigned char *state;
     size_t *order, *n;
+    size_t root;  /* the module being planned                     */
     size_t *path; /* the modules being visited, outermost first */
     size_t depth;
     hv_diag *diag;
@@ -50,7 +51,7 @@ static int cycle(walk *w, size_t back)
         used += (size_t)k;
     }
     return hv_fail(w->diag, HV_FAIL_REJECTED, "%s: dependency cycle: %s",
-                   w->mods[w->path[0]].name, text);
+                   w->mods[w->root].name, text);
 }
 
 static int visit(walk *w, size_t m)
@@ -101,7 +102,7 @@ int hvi_modorder_plan(const hvi_mod *mods, size_t count, size_t root,
     if (!path)
         return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
     size_t start = *n;
-    walk w = {mods, count, state, order, n, path, 0, diag};
+    walk w = {mods, count, state, order, n, root, path, 0, diag};
     int rc = visit(&w, root);
     /* Commit this plan's modules, or undo every mark it made. */
     for (size_t i = 0; i < count; i++)

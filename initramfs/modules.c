@@ -43,8 +43,10 @@ static int read_file(const char *path, uint8_t **buf, size_t *len,
         if (r <= 0) {
             int e = r < 0 ? errno : EIO;
             free(*buf);
+            *buf = NULL;
             close(fd);
-            return hv_fail_errno(diag, e, path, "cannot read");
+            hv_fail_errno(diag, e, path, "cannot read");
+            return -1;
         }
         got += (size_t)r;
     }

@@ -82,6 +82,8 @@ fi
 mkdir "$tmp/x"
 mods=./lib/modules/$ver/kernel
 dpkg-deb --fsys-tarfile "$tmp"/*.deb |
+    # One tar argument per folder: the split is meant (no folder has a blank).
+    # shellcheck disable=SC2046
     tar -x -C "$tmp/x" "./boot/vmlinuz-$ver" $(for d in $mod_dirs; do echo "$mods/$d"; done)
 rm -rf "${dest:?}/$ver"
 mv "$tmp/x" "$dest/$ver"
