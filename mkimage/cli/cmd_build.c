@@ -254,6 +254,8 @@ int cmd_build(int argc, char **argv)
             .extra_sha256 = rep.input_digests
                                 ? (const uint8_t(*)[32])rep.extra_sha256
                                 : NULL,
+            .initramfs_sha256 = rep.has_initramfs ? rep.initramfs_sha256
+                                                  : NULL,
         };
         if (hv_provenance_write(provenance_path, &po, signers, nsigners,
                                 &diag) != 0) {

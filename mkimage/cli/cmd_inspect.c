@@ -134,6 +134,13 @@ int cmd_inspect(int argc, char **argv)
         json_object_object_add(j, "signatures", sigs);
         json_object_object_add(j, "drivers",
                                listed == 1 ? packages_json(&sum) : NULL);
+        /* A Linux core's command line, as the (unverified) SBOM says. */
+        if (info.core_kind == HV_CORE_KIND_LINUX)
+            json_object_object_add(
+                j, "cmdline",
+                listed == 1 && sum.cmdline[0]
+                    ? json_object_new_string(sum.cmdline)
+                    : NULL);
         cli_json_print(stdout, j);
     } else {
         char shown[4096];
@@ -152,6 +159,9 @@ int cmd_inspect(int argc, char **argv)
             packages_text(&sum);
         else if (listed == 0)
             printf("drivers: not listed (no sbom section)\n");
+        if (listed == 1 && info.core_kind == HV_CORE_KIND_LINUX)
+            printf("cmdline (from the sbom section, NOT verified): %s\n",
+                   sum.cmdline[0] ? sum.cmdline : "(not listed)");
     }
     hv_image_close(&img);
     if (listed < 0) {

@@ -677,6 +677,11 @@ static int finish_sbom(build *b, const hv_image_info *info, hv_diag *diag)
         return -1;
     }
     b->rep->input_digests = true;
+    if (b->manifest.initramfs_path) {
+        b->rep->has_initramfs = true;
+        memcpy(b->rep->initramfs_sha256, b->initramfs_sha256,
+               sizeof b->rep->initramfs_sha256);
+    }
     return make_sbom(b, info, diag);
 }
 

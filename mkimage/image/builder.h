@@ -50,6 +50,10 @@ typedef struct hv_build_report {
     bool input_digests;
     uint8_t core_sha256[32];
     uint8_t extra_sha256[HV_MAX_EXTRA_SECTIONS][32];
+    /* A Linux core's base initramfs: the SHA-256 of the section's bytes
+     * (a folder's normalised archive, or the file), as the SBOM has it. */
+    bool has_initramfs;
+    uint8_t initramfs_sha256[32];
 } hv_build_report;
 
 /* Returns 0, or -1 with |diag| naming the file and place and classing the

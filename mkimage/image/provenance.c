@@ -217,6 +217,13 @@ static int put_dependencies(jbuf *b, const hv_provenance_opts *o,
                            diag) != 0)
             return -1;
     }
+    /* A Linux core's base initramfs: what the section holds. */
+    if (m->initramfs_path &&
+        put_dependency(b, false, manifest_relative(mf, m->initramfs_path),
+                       m->initramfs_path, o->initramfs_sha256, "initramfs",
+                       "section", HV_SECTION_NAME_INITRAMFS, NULL, NULL,
+                       diag) != 0)
+        return -1;
     return 0;
 }
 

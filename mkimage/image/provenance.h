@@ -43,6 +43,11 @@ typedef struct hv_provenance_opts {
      * read and hashed here. */
     const uint8_t *core_sha256;
     const uint8_t (*extra_sha256)[32];
+    /* A Linux core's base initramfs (manifest core.initramfs): the digest
+     * of the section's bytes, a folder's normalised archive or the file
+     * (hv_build_report.initramfs_sha256), or NULL: a file is hashed here,
+     * and a folder cannot be (the build always passes it). */
+    const uint8_t *initramfs_sha256;
 } hv_provenance_opts;
 
 /*

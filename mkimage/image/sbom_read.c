@@ -145,6 +145,29 @@ static int check_image(json_object *bom, const hv_image_info *info,
     return 0;
 }
 
+/* The "cmdline" component of a Linux image: the line the builder checked,
+ * so anything else is a document the builder did not write. */
+static int check_cmdline(json_object *c, size_t i, hv_sbom_summary *out,
+                         hv_diag *diag)
+{
+    const char *s = property(c, "hvimage:cmdline");
+    size_t n = s ? strlen(s) : 0;
+    if (out->cmdline[0] != '\0')
+        return hv_diag_set(diag, "components[%zu] (cmdline): a second "
+                           "cmdline component", i);
+    if (n == 0 || n > HV_SBOM_CMDLINE_MAX)
+        return hv_diag_set(diag, "components[%zu] (cmdline): property "
+                           "hvimage:cmdline missing or not 1 to %u bytes",
+                           i, HV_SBOM_CMDLINE_MAX);
+    for (size_t k = 0; k < n; k++)
+        if ((unsigned char)s[k] < 0x20 || (unsigned char)s[k] > 0x7E)
+            return hv_diag_set(diag, "components[%zu] (cmdline): byte %zu "
+                               "of hvimage:cmdline is not printable ASCII",
+                               i, k);
+    memcpy(out->cmdline, s, n + 1);
+    return 0;
+}
+
 static int check_doc(json_object *bom, const hv_image_info *info,
                      hv_sbom_summary *out, hv_diag *diag)
 {
@@ -165,6 +188,10 @@ static int check_doc(json_object *bom, const hv_image_info *info,
         const char *type = member_str(c, "type");
         if (!type)
             return hv_diag_set(diag, "components[%zu]: no type", i);
+        const char *ref = member_str(c, "bom-ref");
+        if (ref && strcmp(ref, "cmdline") == 0 &&
+            check_cmdline(c, i, out, diag) != 0)
+            return -1;
         if (strcmp(type, "device-driver") != 0)
             continue;
         if (out->package_count == HV_MAX_DRIVER_PACKAGES)

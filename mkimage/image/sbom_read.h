@@ -29,9 +29,15 @@ typedef struct hv_sbom_package {
     char signer[2 * HV_KEY_ID_SIZE + 1]; /* hex, "" if unsigned */
 } hv_sbom_package;
 
+/* A Linux core's command line as the SBOM's "cmdline" component records
+ * it: printable ASCII, at most this many bytes (hvlinux.h's
+ * HV_LINUX_CMDLINE_MAX). */
+#define HV_SBOM_CMDLINE_MAX 2047u
+
 typedef struct hv_sbom_summary {
     hv_sbom_package packages[HV_MAX_DRIVER_PACKAGES];
     size_t package_count;
+    char cmdline[HV_SBOM_CMDLINE_MAX + 1]; /* "" if the SBOM has none */
 } hv_sbom_summary;
 
 /*

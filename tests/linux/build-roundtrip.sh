@@ -133,6 +133,17 @@ for e in errors[:5]:
     print("schema:", "/".join(map(str, e.absolute_path)), e.message)
 sys.exit(1 if errors else 0)
 EOF2
+# The build provenance names the initramfs by the digest of what the
+# section holds (the folder's archive), beside the kernel file's.
+expect 0 "" hv build -m "$T/m.yaml" -p "$T/p.yaml" --key "$T/k.pem" -o "$T/pv.hvi" --provenance "$T/pv.json"
+check "the provenance names the kernel and the initramfs archive" python3 -c "
+import base64, hashlib, json, sys
+env = json.load(open('$T/pv.json'))
+st = json.loads(base64.b64decode(env['payload']))
+deps = {d['annotations']['role']: d for d in st['predicate']['buildDefinition']['resolvedDependencies']}
+core = hashlib.sha256(open('$T/vmlinuz', 'rb').read()).hexdigest()
+ok = deps['core']['digest']['sha256'] == core and deps['initramfs']['digest']['sha256'] == '$initramfs_sha' and deps['initramfs']['name'] == 'ir/'
+sys.exit(not ok)"
 # Reproducible: folder mtimes changed, the same bytes (unsigned: ECDSA
 # signatures differ by their nonce).
 expect 0 "" hv build --unsigned -m "$T/m.yaml" -p "$T/p.yaml" -o "$T/u1.hvi"

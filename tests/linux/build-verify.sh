@@ -82,6 +82,17 @@ expect 1 "$BAD" hv verify $V "$T/c0.hvi"
 poke "$T/l.hvi" "$T/r.hvi" $HV_META_OFF_RESERVED u32 1
 expect 1 "$BAD" hv verify $V "$T/r.hvi"
 
+# inspect shows the command line the (unverified) SBOM lists, and refuses
+# an SBOM whose command line the builder would never have written.
+expect 0 "cmdline \(from the sbom section, NOT verified\): console=ttyS0 panic=-1" hv inspect "$T/l1.hvi"
+expect 0 '"cmdline":"console=ttyS0 panic=-1"' hv inspect --json "$T/l1.hvi"
+expect 0 "" hv sbom $V -o "$T/sbom.json" "$T/l1.hvi"
+python3 -c "
+import sys
+s = open('$T/sbom.json').read()
+open('$T/sbom-tab.json', 'w').write(s.replace('console=ttyS0 panic', 'console=\\\\u0009 panic', 1))"
+expect 0 "" "$CRAFT_SECTION" "$T/l1.hvi" sbom "$T/sbom-tab.json" "$T/stab.hvi"
+expect 1 "components\[[0-9]+\] \(cmdline\): byte 8 of hvimage:cmdline is not printable ASCII" hv inspect "$T/stab.hvi"
 # The core's load address and entry where the stage would not put this
 # kernel (2 MiB higher, still inside the core window): signed, refused.
 core=$((HV_META_FIXED_SIZE))
