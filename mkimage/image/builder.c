@@ -838,11 +838,15 @@ static int write_sections(build *b, const hv_build_opts *o,
         return -1;
     }
 
+    /* A bzImage is stored as it is: it is compressed already (zstd saves
+     * under 1% of Debian's), and the stage then reads it straight to its
+     * load address instead of copying and unpacking 8 MiB for nothing. */
+    bool core_compress = !b->is_linux;
     if (info->header.format_version == HV_FORMAT_VERSION_2) {
         uint64_t size[HV_MAX_SECTIONS] = {0};
         bool compress[HV_MAX_SECTIONS] = {false};
         size[0] = src.size;
-        compress[0] = true;
+        compress[0] = core_compress;
         for (size_t i = 0; i < later; i++) {
             size[i + 1] = b->later[i].size;
             compress[i + 1] = b->later_compress[i];
@@ -884,7 +888,8 @@ static int write_sections(build *b, const hv_build_opts *o,
             return -1;
         }
     }
-    if (emit_section(b, o, info, 0, &src, true, threads, &pos, diag) != 0)
+    if (emit_section(b, o, info, 0, &src, core_compress, threads, &pos,
+                     diag) != 0)
         return -1; /* build_free joins the spool's thread */
 
     if (rep->overlapped) {
