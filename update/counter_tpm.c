@@ -20,11 +20,15 @@ struct hv_tpm {
     char name[128];
 };
 
+/* hv_fail's -1, visible in this file (to the reader and to scan-build). */
+#define FAIL(...) (hv_fail(__VA_ARGS__), -1)
+
 static int tss_fail(hv_diag *diag, const hv_tpm *t, const char *what,
                     TSS2_RC rc)
 {
-    return hv_fail(diag, HV_FAIL_IO, "TPM %s: %s: %s (0x%x)", t->name, what,
-                   Tss2_RC_Decode(rc), (unsigned)rc);
+    hv_fail(diag, HV_FAIL_IO, "TPM %s: %s: %s (0x%x)", t->name, what,
+            Tss2_RC_Decode(rc), (unsigned)rc);
+    return -1;
 }
 
 /* see counter_tpm.h */
@@ -141,12 +145,12 @@ static int open_floor(hv_tpm *t, uint32_t nv, ESYS_TR *tr, hv_diag *diag)
     if (hv_tpm_nv_public(t, nv, &exists, &pub, diag) != 0)
         return -1;
     if (!exists)
-        return hv_fail(diag, HV_FAIL_REJECTED, "TPM %s: no NV index 0x%08x "
+        return FAIL(diag, HV_FAIL_REJECTED, "TPM %s: no NV index 0x%08x "
                        "(provision it with hvimage tpm provision)", t->name,
                        nv);
     const char *bad = hv_tpm2_floor_public_check(&pub, nv);
     if (bad)
-        return hv_fail(diag, HV_FAIL_REJECTED, "TPM %s: NV index 0x%08x "
+        return FAIL(diag, HV_FAIL_REJECTED, "TPM %s: NV index 0x%08x "
                        "(attributes 0x%08x, %u bytes): %s", t->name, nv,
                        pub.attributes, pub.data_size, bad);
     return nv_handle(t, nv, tr, diag);
@@ -172,7 +176,7 @@ static int read_tr(hv_tpm *t, ESYS_TR tr, uint64_t *value, hv_diag *diag)
         *value = be64(data->buffer);
     Esys_Free(data);
     if (!ok)
-        return hv_fail(diag, HV_FAIL_IO, "TPM %s: NV_Read returned the wrong "
+        return FAIL(diag, HV_FAIL_IO, "TPM %s: NV_Read returned the wrong "
                        "size", t->name);
     return 0;
 }
@@ -210,7 +214,7 @@ static int raise_tr(hv_tpm *t, ESYS_TR tr, uint64_t value, hv_diag *diag)
     if (write_tr(t, tr, value, diag) != 0 || read_tr(t, tr, &cur, diag) != 0)
         return -1;
     if (cur != value)
-        return hv_fail(diag, HV_FAIL_IO, "TPM %s: the floor reads %llu after "
+        return FAIL(diag, HV_FAIL_IO, "TPM %s: the floor reads %llu after "
                        "writing %llu", t->name, (unsigned long long)cur,
                        (unsigned long long)value);
     return 0;
@@ -243,7 +247,7 @@ int hv_tpm_provision(hv_tpm *t, uint32_t nv, uint64_t floor, bool *created,
         as_written.attributes |= HV_TPMA_NV_WRITTEN;
         const char *bad = hv_tpm2_floor_public_check(&as_written, nv);
         if (bad)
-            return hv_fail(diag, HV_FAIL_REJECTED, "TPM %s: NV index 0x%08x "
+            return FAIL(diag, HV_FAIL_REJECTED, "TPM %s: NV index 0x%08x "
                            "exists with attributes 0x%08x and %u bytes: %s; "
                            "not redefining it", t->name, nv, pub.attributes,
                            pub.data_size, bad);
