@@ -386,6 +386,15 @@ int cmd_update(int argc, char **argv)
                                        "in flash (counter kind lab)");
         goto out;
     }
+    /* Without its TPM, a TPM device's floor is unknown: what needs the
+     * floor is refused here, with the reason (confirm and mark-bad do
+     * not read it). */
+    uint64_t floor_check;
+    if ((is_status || is_install || is_activate || !strcmp(sub, "rollback")) &&
+        hv_device_floor(d, &floor_check, &diag) != 0) {
+        rc = cli_report("update", &diag);
+        goto out;
+    }
     if (is_status) {
         rc = status(flash, d, json);
         goto out;

@@ -70,8 +70,11 @@ HV_TPM_TCTI=$TCTI hv update --flash "$T/f.bin" status --json >"$T/status.json" |
 expect_eq "json floor" "$(json "$T/status.json" '(j["floor"], j["counter_kind"], j["tpm_nv_index"])')" \
     "(3, 'tpm', 25166080)"
 # Without the TPM: refused, never the trust area's floor alone.
-fails_with 2 "keeps its security floor in TPM NV index 0x01800100: give the TPM with --tpm" \
-    env -u HV_TPM_TCTI "$HVIMAGE" update --flash "$T/f.bin" status
+for sub in status activate rollback "install $T/ex.hvi"; do
+    # shellcheck disable=SC2086
+    fails_with 2 "keeps its security floor in TPM NV index 0x01800100: give the TPM with --tpm" \
+        env -u HV_TPM_TCTI "$HVIMAGE" update --flash "$T/f.bin" $sub
+done
 # A lab device given --tpm: a usage error.
 PROFILE=$SRC/oem-profiles/acme-servers.yaml
 flash "$T/lab.bin" --key "$T/dev.pub.pem" --slot-a "$T/ex.hvi"
