@@ -11,6 +11,9 @@
 #      gets TPM_RC_NV_LOCKED, and the floor is unchanged
 #   e  no TPM attached: the stage halts before verifying anything
 #   f  an index with other attributes (OWNERWRITE): the stage halts
+#   g  trust areas with an unknown counter kind, a lab kind naming an index,
+#      or an index outside the owner range: the stage and hvimage update
+#      refuse them
 . "$(dirname "$0")/../boot/lib.sh"
 . "$(dirname "$0")/tpm-lib.sh"
 : "${BSTOOL:?}"
@@ -117,4 +120,51 @@ else
     echo "FAIL: tpm2_nvdefine not found (apt-get install tpm2-tools)"
     fails=$((fails + 1))
 fi
+
+# g: counter fields the stage must refuse (the CRC recomputed, so only the
+# field is wrong).
+# set_counter FLASH KIND NV: rewrite the trust area's counter fields.
+set_counter() {
+    $PY - "$1" "$2" "$3" "$region_boot_stage_offset" \
+        "$HV_STAGE_HDR_OFFSET" "$HV_STAGE_OFF_TRUST_OFFSET" \
+        "$HV_TRUST_OFF_SIZE" "$HV_TRUST_OFF_CRC32" "$HV_TRUST_OFF_COUNTER_KIND" \
+        "$HV_TRUST_OFF_COUNTER_NV" <<'PYEOF' || die "set_counter"
+import struct, sys, zlib
+path, kind, nv, stage, hdr, toff_at, size_at, crc_at, kind_at, nv_at = sys.argv[1:]
+kind, nv = int(kind, 0), int(nv, 0)
+stage, hdr, toff_at, size_at, crc_at, kind_at, nv_at = map(int, (stage, hdr, toff_at, size_at, crc_at, kind_at, nv_at))
+f = bytearray(open(path, "rb").read())
+t = stage + struct.unpack_from("<I", f, stage + hdr + toff_at)[0]
+size = struct.unpack_from("<I", f, t + size_at)[0]
+struct.pack_into("<II", f, t + kind_at, kind, nv)
+crc = zlib.crc32(bytes(f[t:t + crc_at]) + b"\0" * 4 + bytes(f[t + crc_at + 4:t + size]))
+struct.pack_into("<I", f, t + crc_at, crc)
+open(path, "wb").write(f)
+PYEOF
+}
+flash "$T/g.bin" --key "$T/dev.pub.pem" --slot-a "$T/a.hvi"
+n=0
+for bad in "2 0x01800100" "0 0x01800100" "1 0x01C1F100" "1 0x017FFFFF"; do
+    n=$((n + 1))
+    cp "$T/g.bin" "$T/g$n.bin"
+    # shellcheck disable=SC2086
+    set_counter "$T/g$n.bin" $bad
+    QEMU_EXTRA=""
+    boot "$T/g$n.bin" "$T/g$n.log"
+    expect_status 67
+    expect_log "$T/g$n.log" "^hvstage: trust area: unknown counter kind, or an NV index outside the owner range$"
+    refuse_log "$T/g$n.log" "jumping to"
+    checks=$((checks + 1))
+    if hv update --flash "$T/g$n.bin" status >/dev/null 2>"$T/g$n.err" ||
+        ! grep -q "counter kind is unknown or its NV index is outside the owner range" "$T/g$n.err"; then
+        echo "FAIL: update status accepted counter fields '$bad': $(cat "$T/g$n.err")"
+        fails=$((fails + 1))
+    fi
+done
+# The same file with the right fields boots (so the patching is sound).
+cp "$T/g.bin" "$T/g0.bin"
+set_counter "$T/g0.bin" 0 0
+boot "$T/g0.bin" "$T/g0.log"
+expect_status 33
+expect_log "$T/g0.log" "^hvmonitor: booted example-hv"
 finish
