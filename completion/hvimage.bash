@@ -4,7 +4,7 @@
 # follow the commands' getopt tables (mkimage/cli/cmd_*.c);
 # tests/install/completion.sh fails when they drift apart.
 
-_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update driver package provenance"
+_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update tpm driver package provenance"
 
 _hvimage_options()
 {
@@ -19,7 +19,8 @@ _hvimage_options()
     sbom) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --output --progress --help" ;;
     keygen) echo "--alg --output --pub --help" ;;
     assemble) echo "--profile --stage --key --min-signatures --board --rollback --slot-a --slot-b --active --allow-rejected --output --json --quiet --help" ;;
-    update) echo "--flash --json --activate --tries --help" ;;
+    update) echo "--flash --json --activate --tries --tpm --help" ;;
+    tpm) echo "--tcti --nv-index --floor --json --help" ;;
     driver) echo "--key --vendor --version --license --output --package --envelope --signature --pub --profile --vendor-pub --help" ;;
     package) echo "--cab --manifest --pub --oem --profile --any-oem --key --cert --no-ram-check --help" ;;
     provenance) echo "--pub --image --json --help" ;;
@@ -64,7 +65,7 @@ _hvimage()
             COMPREPLY=($(compgen -f -- "$cur"))
         fi
         return 0 ;;
-    --vendor|--version|--license)
+    --vendor|--version|--license|--tcti|--tpm|--nv-index|--floor)
         return 0 ;;
     --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|--package|--envelope|--vendor-pub|--cab|--cert|--provenance|--image|-m|-p|-k|-s|-f)
         COMPREPLY=($(compgen -f -- "$cur"))
@@ -82,7 +83,7 @@ _hvimage()
         local sub=""
         for ((i = i + 1; i < COMP_CWORD; i++)); do
             case ${COMP_WORDS[i]} in
-            --flash|-f) ((i++)) ;;
+            --flash|-f|--tpm|--tries) ((i++)) ;;
             -*) ;;
             *) sub=${COMP_WORDS[i]}; break ;;
             esac
@@ -96,6 +97,12 @@ _hvimage()
         install) ;;
         *) return 0 ;;
         esac
+    fi
+
+    # tpm's subcommand (docs/TPM.md).
+    if [[ $cmd == tpm && $cur != -* ]]; then
+        COMPREPLY=($(compgen -W "provision read" -- "$cur"))
+        return 0
     fi
 
     # driver's subcommand first (Issue 12, vendor signatures).

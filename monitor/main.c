@@ -16,11 +16,17 @@
  * invalid opcode), as a broken update would, and monitor.poke=N (decimal)
  * makes it write a zero byte at flash offset N, to show which parts of the
  * flash the stage's page tables let a core write (only boot_state).
+ * monitor.tpm_write=0xHANDLE makes it try to change the TPM floor index
+ * HANDLE (TPM2_NV_Write through the TIS registers, the same code the stage
+ * uses), to show that the stage's TPM2_NV_WriteLock stops it
+ * (docs/TPM.md; tests/tpm/tpm-qemu.sh).
  */
 #include <stdint.h>
 
 #include "hvbootstate.h"
 #include "hvimage/bootinfo.h"
+#include "tis.h"
+#include "tpm2.h"
 
 #define COM1 0x3F8
 #define DEBUG_EXIT_PORT 0xF4
@@ -350,6 +356,86 @@ static void poke(const hv_bootinfo *bi)
     put("hvmonitor: the write went through\n");
 }
 
+/* ---- monitor.tpm_write: try to change the TPM floor ---------------------- */
+
+static uint8_t hv_tis_rd(void *user, uint32_t reg)
+{
+    (void)user;
+    return *(volatile const uint8_t *)(uintptr_t)(TIS_BASE + reg);
+}
+
+static void hv_tis_wr(void *user, uint32_t reg, uint8_t v)
+{
+    (void)user;
+    *(volatile uint8_t *)(uintptr_t)(TIS_BASE + reg) = v;
+}
+
+static uint64_t tsc(void *user)
+{
+    (void)user;
+    return rdtsc();
+}
+
+/* One NV_Write of the 8-byte value |v| (big-endian); prints the result. */
+static void tpm_try_write(hv_tpm2_transport *tr, uint32_t nv, uint64_t v)
+{
+    uint8_t b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)(v >> (56 - 8 * i));
+    uint32_t rc = hv_tpm2_nv_write(tr, nv, b, sizeof b, 0);
+    const char *name = hv_tpm2_rc_name(rc);
+    put("hvmonitor: TPM2_NV_Write of ");
+    put_dec(v);
+    put(" to the floor index: response code ");
+    put_hex(rc);
+    put(" ");
+    put(name ? name : "(unnamed)");
+    put("\n");
+}
+
+static void tpm_write_test(const hv_bootinfo *bi)
+{
+    uint64_t len, nv = 0;
+    const char *v = bootcfg_value(bi, "monitor.tpm_write", &len);
+    if (!v)
+        return;
+    for (uint64_t i = 2; i < len && len <= 10 && v[0] == '0' && v[1] == 'x';
+         i++) {
+        char c = v[i];
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                            : 16u;
+        if (d == 16)
+            break;
+        nv = nv << 4 | d;
+    }
+    if (nv >> 24 != HV_TPM_HT_NV_INDEX) {
+        put("hvmonitor: monitor.tpm_write is not an NV index (0x01xxxxxx)\n");
+        return;
+    }
+    /* 1 s at 4 GHz: plenty under QEMU; a missing TPM fails at once. */
+    hv_tis_dev tis = {0, hv_tis_rd, hv_tis_wr, tsc, 4000000000u, 8000000000u, TIS_OK,
+                   0};
+    hv_tpm2_transport tr = {&tis, hv_tis_transport, 0};
+    /* Lower it (a rollback) and raise it (a denial of service). */
+    tpm_try_write(&tr, (uint32_t)nv, 0);
+    tpm_try_write(&tr, (uint32_t)nv, 1000);
+    uint8_t b[8];
+    uint32_t rc = hv_tpm2_nv_read(&tr, (uint32_t)nv, b, sizeof b, 0);
+    uint64_t floor = 0;
+    for (int i = 0; i < 8; i++)
+        floor = floor << 8 | b[i];
+    put("hvmonitor: TPM floor index reads ");
+    if (rc == HV_TPM_RC_SUCCESS)
+        put_dec(floor);
+    else {
+        put("nothing, response code ");
+        put_hex(rc);
+    }
+    put("\n");
+}
+
 /* see entry.S */
 void monitor_main(const hv_bootinfo *bi)
 {
@@ -387,6 +473,7 @@ void monitor_main(const hv_bootinfo *bi)
     if (bi->flags & HV_BOOTINFO_TRIAL)
         trial(bi);
     poke(bi);
+    tpm_write_test(bi);
     put("hvmonitor: entered ");
     put_dec(now - bi->tsc_stage_entry);
     put(" TSC cycles after boot-stage entry (");

@@ -6,7 +6,8 @@ libarchive-dev libssl-dev openssl libzstd-dev zstd libyaml-dev libbearssl-dev \
 binutils tar zip unzip cpio gzip xz-utils bzip2 qemu-system-x86 \
 libp11-kit-dev softhsm2 scdoc man-db libjson-c-dev clang-tools gdb busybox-static \
 python3-jsonschema python3-yaml \
-libgcab-dev libjcat-dev libglib2.0-dev gcab jcat fwupd libxml2-utils appstream"
+libgcab-dev libjcat-dev libglib2.0-dev gcab jcat fwupd libxml2-utils appstream \
+libtss2-dev swtpm swtpm-tools tpm2-tools"
 hv_install_deps() {
     missing=""
     for p in $HV_DEBS "$@"; do

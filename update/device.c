@@ -50,6 +50,14 @@ static const char *trust_parse(hv_device *d)
                   HV_TRUST_OFF_CRC32 - HV_TRUST_OFF_RESERVED) ||
         !all_zero(a + size, HV_TRUST_AREA_SIZE - size))
         return "the trust area's reserved bytes are not zero";
+    d->counter_kind = hv_le32(a + HV_TRUST_OFF_COUNTER_KIND);
+    d->counter_nv = hv_le32(a + HV_TRUST_OFF_COUNTER_NV);
+    if (d->counter_kind == HV_COUNTER_LAB ? d->counter_nv != 0
+        : d->counter_kind != HV_COUNTER_TPM ||
+              d->counter_nv < HV_COUNTER_TPM_NV_MIN ||
+              d->counter_nv > HV_COUNTER_TPM_NV_MAX)
+        return "the trust area's counter kind is unknown or its NV index is "
+               "outside the owner range";
     d->min_signatures = hv_le32(a + HV_TRUST_OFF_MIN_SIGNATURES);
     if (d->min_signatures < 1 || d->min_signatures > count)
         return "the trust area's min_signatures is out of range";
@@ -102,6 +110,21 @@ static const char *trust_parse(hv_device *d)
     }
     d->key_count = count;
     return NULL;
+}
+
+/* The counter of a TPM device before the TPM is given. */
+static int missing_read(void *user, uint64_t *value)
+{
+    (void)user;
+    (void)value;
+    return -1;
+}
+
+static int missing_raise(void *user, uint64_t value)
+{
+    (void)user;
+    (void)value;
+    return -1;
 }
 
 /* see hvupdate.h */
@@ -163,12 +186,33 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
     d->has_counter = d->layout.counter_size != 0;
     if (d->has_counter)
         d->counter = hv_lab_counter_ops(&d->lab);
+    if (d->counter_kind == HV_COUNTER_TPM) {
+        /* The floor is in the TPM: until hv_device_use_counter gives it,
+         * every read fails, so nothing runs with only the trust area's
+         * (lower) floor. */
+        static const hv_counter missing = {0, missing_read, missing_raise};
+        d->counter = missing;
+        d->has_counter = true;
+    }
     return 0;
+}
+
+/* see hvupdate.h */
+void hv_device_use_counter(hv_device *d, const hv_counter *c)
+{
+    d->counter = *c;
+    d->has_counter = true;
+    d->counter_attached = true;
 }
 
 /* see hvupdate.h */
 int hv_device_floor(const hv_device *d, uint64_t *floor, hv_diag *diag)
 {
+    if (d->counter_kind == HV_COUNTER_TPM && !d->counter_attached)
+        return hv_diag_set(diag, "this device keeps its security floor in "
+                           "TPM NV index 0x%08x: give the TPM with --tpm "
+                           "TCTI or HV_TPM_TCTI (docs/TPM.md)",
+                           (unsigned)d->counter_nv);
     if (hv_bs_floor(d->has_counter ? &d->counter : NULL, d->base_floor,
                     floor) != 0)
         return hv_fail(diag, HV_FAIL_IO, "cannot read the security counter");

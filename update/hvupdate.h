@@ -110,6 +110,11 @@ typedef struct hv_device {
     hv_lab_counter lab;
     hv_counter counter;      /* valid if has_counter */
     bool has_counter;
+    /* Where the counter lives (flash.h HV_COUNTER_*). For a TPM device
+     * the counter fails every call until hv_device_use_counter gives the
+     * TPM's (update/counter_tpm.h). */
+    uint32_t counter_kind, counter_nv;
+    bool counter_attached;
 } hv_device;
 
 /*
@@ -121,7 +126,12 @@ typedef struct hv_device {
 int hv_device_open(hv_device *dev, const hv_flash_ops *flash,
                    uint64_t flash_size, const char *name, hv_diag *diag);
 
-/* The security floor: max(trust area counter, lab counter). */
+/* Use |c| as the device's counter (the TPM floor index of a device whose
+ * trust area says HV_COUNTER_TPM). */
+void hv_device_use_counter(hv_device *dev, const hv_counter *c);
+
+/* The security floor: max(trust area counter, the device's counter). A
+ * TPM device without its counter given is refused (bad input). */
 int hv_device_floor(const hv_device *dev, uint64_t *floor, hv_diag *diag);
 
 /* ---- Verifying a slot or an image -------------------------------------- */

@@ -8,6 +8,7 @@
 #include "hvimage/bootinfo.h"
 #include "hvimage/codec.h"
 #include "stage.h"
+#include "tpm.h"
 
 /* The boot info fills the payload window's first page, which the device
  * policy keeps free of sections (hvpolicy.h). */
@@ -198,6 +199,16 @@ static void print_timing(const stage_attempt *a)
 
 /* ---- Hand-off -------------------------------------------------------------- */
 
+/* TPM2_NV_WriteLock on the floor index (docs/TPM.md): nothing started after
+ * the stage can write it until the TPM is reset. A lock that fails halts:
+ * handing over with a writable floor would let the core lower it. */
+static void tpm_lock_before_handoff(void)
+{
+    if (stage_tpm_lock() != 0)
+        stage_halt(EXIT_FATAL, "the TPM floor could not be write-locked; the "
+                               "monitor was not started");
+}
+
 static void copy_text(char *dst, size_t cap, const char *src)
 {
     size_t i = 0;
@@ -217,6 +228,7 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v,
 {
     const hv_image_info *in = &v->info;
     const hv_section *core = &in->sections[0];
+    tpm_lock_before_handoff(); /* docs/TPM.md: before any jump path */
     if (in->section_count < 1 || core->type != HV_SECTION_CORE ||
         core->data != (const uint8_t *)(uintptr_t)core->load_address ||
         core->entry_point < core->load_address ||
@@ -361,9 +373,20 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
     if (bootstate_map_writable(&trust) != 0)
         stage_halt(EXIT_FATAL, "the boot_state region cannot be mapped "
                                "writable");
+    /* The monotonic counter: the lab counter in boot_state, or the TPM NV
+     * index the trust area names (docs/TPM.md); a TPM device halts when
+     * its TPM cannot be used, it never falls back to the lab counter. */
     hv_lab_counter lab = {&flash, layout.counter_offset, layout.counter_size};
     hv_counter counter = hv_lab_counter_ops(&lab);
     const hv_counter *ctr = layout.counter_size ? &counter : 0;
+    if (trust.counter_kind == HV_COUNTER_TPM) {
+        if (stage_tpm_open(trust.counter_nv) != 0)
+            stage_halt(EXIT_FATAL, "this device keeps its security floor in "
+                                   "a TPM and the TPM cannot be used; the "
+                                   "monitor was not started");
+        counter = stage_tpm_counter();
+        ctr = &counter;
+    }
     hv_bs_view view;
     uint64_t floor;
     if (hv_bs_read(&flash, &layout, &view) != 0 ||
@@ -371,6 +394,10 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
         stage_halt(EXIT_FATAL, "the boot state or the counter cannot be "
                                "read");
     bootstate_print(&view, trust.rollback_counter, floor, &layout);
+    if (trust.counter_kind == HV_COUNTER_TPM)
+        kprintf("hvstage: TPM floor index 0x%08x: security floor %lu "
+                "(max of rollback counter %lu and the TPM)\n",
+                trust.counter_nv, floor, trust.rollback_counter);
     first_slot = view.st.active;
 
     hv_bs_verifier ver = {&trust, verify_for_bootstate};

@@ -90,6 +90,8 @@ typedef struct stage_trust_info {
     char board_id[HV_BOARD_ID_SIZE + 1]; /* NUL-padded to the end */
     char oem_id[HV_OEM_ID_SIZE + 1];
     uint64_t rollback_counter;
+    uint32_t counter_kind;  /* HV_COUNTER_LAB or HV_COUNTER_TPM */
+    uint32_t counter_nv;    /* the TPM NV index (HV_COUNTER_TPM) */
     uint32_t min_signatures;
     uint64_t flash_size;
     uint64_t erase_block;

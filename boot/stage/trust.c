@@ -1,6 +1,6 @@
 /*
  * The trust area (include/hvimage/flash.h): device identity, rollback
- * counter, flash map and trusted keys, provisioned into the stage binary by
+ * counter, where the monotonic counter lives, flash map and trusted keys, provisioned into the stage binary by
  * hvimage assemble. It is part of the stage image, hence as trusted as the
  * stage's code; the checks here catch an unprovisioned or damaged stage and
  * a flash map the stage cannot use, and keep every later read in bounds.
@@ -61,6 +61,15 @@ int trust_load(const uint8_t area[HV_TRUST_AREA_SIZE], stage_trust_info *t)
                   HV_TRUST_OFF_CRC32 - HV_TRUST_OFF_RESERVED) ||
         !all_zero(area + size, HV_TRUST_AREA_SIZE - size))
         return bad("reserved bytes not zero");
+
+    t->counter_kind = hv_le32(area + HV_TRUST_OFF_COUNTER_KIND);
+    t->counter_nv = hv_le32(area + HV_TRUST_OFF_COUNTER_NV);
+    if (t->counter_kind == HV_COUNTER_LAB ? t->counter_nv != 0
+        : t->counter_kind != HV_COUNTER_TPM ||
+              t->counter_nv < HV_COUNTER_TPM_NV_MIN ||
+              t->counter_nv > HV_COUNTER_TPM_NV_MAX)
+        return bad("unknown counter kind, or an NV index outside the owner "
+                   "range");
 
     t->min_signatures = hv_le32(area + HV_TRUST_OFF_MIN_SIGNATURES);
     if (t->min_signatures < 1 || t->min_signatures > count)

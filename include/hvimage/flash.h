@@ -94,8 +94,17 @@
 #define HV_TRUST_OFF_BOOT_STATE 128u       /* region                        */
 #define HV_TRUST_OFF_SLOT_A 144u           /* region                        */
 #define HV_TRUST_OFF_SLOT_B 160u           /* region                        */
-#define HV_TRUST_OFF_RESERVED 176u         /* u8[76] zero                   */
+#define HV_TRUST_OFF_COUNTER_KIND 176u     /* u32 HV_COUNTER_* (0: lab)     */
+#define HV_TRUST_OFF_COUNTER_NV 180u       /* u32 TPM NV index, 0 for lab   */
+#define HV_TRUST_OFF_RESERVED 184u         /* u8[68] zero                   */
 #define HV_TRUST_OFF_CRC32 252u            /* u32                           */
+/* Where the monotonic security counter lives (docs/TPM.md). A trust area
+ * written before these fields existed has zeros here: the lab counter. */
+#define HV_COUNTER_LAB 0u  /* the thermometer code in boot_state (UPDATE.md) */
+#define HV_COUNTER_TPM 1u  /* a TPM 2.0 NV index, counter_nv, in the owner
+                            * range 0x01800000-0x01BFFFFF                   */
+#define HV_COUNTER_TPM_NV_MIN 0x01800000u
+#define HV_COUNTER_TPM_NV_MAX 0x01BFFFFFu
 #define HV_REGION_OFF_OFFSET 0u
 #define HV_REGION_OFF_SIZE 8u
 
@@ -181,7 +190,7 @@
                                   * raises the floor                        */
 
 _Static_assert(HV_STAGE_OFF_RESERVED + 8u == HV_STAGE_HDR_SIZE, "stage header");
-_Static_assert(HV_TRUST_OFF_RESERVED + 76u == HV_TRUST_OFF_CRC32, "trust area");
+_Static_assert(HV_TRUST_OFF_RESERVED + 68u == HV_TRUST_OFF_CRC32, "trust area");
 _Static_assert(HV_TRUST_OFF_CRC32 + 4u == HV_TRUST_FIXED_SIZE, "trust area");
 _Static_assert(HV_KEYREC_OFF_RESERVED + 4u == HV_KEYREC_SIZE, "key record");
 _Static_assert(HV_KEYREC_OFF_PUB + HV_KEYREC_PUB_MAX == HV_KEYREC_OFF_RESERVED,

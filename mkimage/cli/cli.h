@@ -28,6 +28,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_assemble(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+int cmd_tpm(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_driver(int argc, char **argv);
 int cmd_package(int argc, char **argv);

@@ -104,6 +104,11 @@ static void print_text(const char *out, const hv_assemble_opts *o,
         print_key_id(stdout, r->key_ids[i]);
         printf(" %s\n", hv_sig_alg_name(r->key_algs[i]));
     }
+    if (r->counter_kind == HV_COUNTER_TPM)
+        printf("  counter:    TPM NV index 0x%08x (provision it with hvimage "
+               "tpm provision)\n", (unsigned)r->counter_nv);
+    else
+        printf("  counter:    lab (in the boot_state region)\n");
     printf("  boot state: active slot %c (sequence 1)\n",
            o->active_slot == HV_SLOT_B ? 'B' : 'A');
     for (int s = 0; s < 2; s++) {
@@ -140,6 +145,13 @@ static void print_json(const char *out, const hv_assemble_opts *o,
     cli_json_add_text(j, "board", o->board);
     cli_json_add_text(j, "oem_id", r->oem_id);
     json_object_object_add(j, "rollback_counter", u64(o->rollback));
+    json_object *ctr = json_object_new_object();
+    json_object_object_add(ctr, "kind", json_object_new_string(
+                               r->counter_kind == HV_COUNTER_TPM ? "tpm"
+                                                                 : "lab"));
+    if (r->counter_kind == HV_COUNTER_TPM)
+        json_object_object_add(ctr, "nv_index", u64(r->counter_nv));
+    json_object_object_add(j, "counter", ctr);
     json_object_object_add(j, "min_signatures",
                            u64(o->min_signatures ? o->min_signatures : 1));
     json_object_object_add(j, "active_slot", json_object_new_string(

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cli_print.h"
 #include "exit_codes.h"
+#include "counter_tpm.h"
 #include "hvupdate.h"
 
 static const char update_help[] =
@@ -26,7 +27,10 @@ static const char update_help[] =
     "       hvimage update --flash FLASH activate [--tries N]\n"
     "       hvimage update --flash FLASH confirm [a|b]\n"
     "       hvimage update --flash FLASH mark-bad [a|b]\n"
-    "       hvimage update --flash FLASH rollback\n\n"
+    "       hvimage update --flash FLASH rollback\n"
+    "  --tpm TCTI  the TPM that holds the floor of a device provisioned with\n"
+    "              counter kind tpm (tctildr syntax, e.g.\n"
+    "              swtpm:host=127.0.0.1,port=2321; default $HV_TPM_TCTI)\n\n"
     "Update a device's flash (a flash file, written in place: it is the\n"
     "device; or a Linux MTD device, /dev/mtdN or /sys/class/mtd/mtdN) with\n"
     "the boot stage's own rules. The device's keys, board, OEM, floor and\n"
@@ -98,9 +102,13 @@ static int status(const char *flash, hv_device *d, bool json)
     if (hv_bs_read(&d->flash, &d->layout, &v) != 0)
         return cli_report("update", &(hv_diag){"cannot read the boot state",
                                                HV_FAIL_IO});
+    bool tpm = d->counter_kind == HV_COUNTER_TPM;
     if (hv_device_floor(d, &floor, &diag) != 0 ||
-        (d->has_counter && hv_lab_counter_read(&d->lab, &counter) != 0 &&
-         hv_fail(&diag, HV_FAIL_IO, "cannot read the lab counter")))
+        (d->has_counter &&
+         (tpm ? d->counter.read(d->counter.user, &counter)
+              : hv_lab_counter_read(&d->lab, &counter)) != 0 &&
+         hv_fail(&diag, HV_FAIL_IO, "cannot read the %s counter",
+                 tpm ? "TPM" : "lab")))
         return cli_report("update", &diag);
     for (uint32_t s = 0; s < 2; s++)
         if (hv_device_check_slot(d, s, floor, &c[s], &diag) != 0)
@@ -131,6 +139,11 @@ static int status(const char *flash, hv_device *d, bool json)
         json_object_object_add(j, "counter",
                                d->has_counter ? json_object_new_uint64(counter)
                                               : NULL);
+        json_object_object_add(j, "counter_kind",
+                               json_object_new_string(tpm ? "tpm" : "lab"));
+        if (tpm)
+            json_object_object_add(j, "tpm_nv_index",
+                                   json_object_new_uint64(d->counter_nv));
         json_object_object_add(j, "active", json_object_new_string(
                                    v.st.active ? "B" : "A"));
         json_object_object_add(j, "state_source", json_object_new_string(
@@ -160,9 +173,12 @@ static int status(const char *flash, hv_device *d, bool json)
            hv_printable(flash, shown, sizeof shown), d->board_id, d->oem_id,
            (unsigned long long)d->flash_size,
            (unsigned long long)d->erase_block);
-    printf("floor %llu (trust area %llu, counter ", (unsigned long long)floor,
+    printf("floor %llu (trust area %llu, ", (unsigned long long)floor,
            (unsigned long long)d->base_floor);
-    if (d->has_counter)
+    if (tpm)
+        printf("TPM NV index 0x%08x %llu)\n", (unsigned)d->counter_nv,
+               (unsigned long long)counter);
+    else if (printf("counter "), d->has_counter)
         printf("%llu)\n", (unsigned long long)counter);
     else
         printf("none)\n");
@@ -273,10 +289,11 @@ int cmd_update(int argc, char **argv)
         {"json", no_argument, 0, 'j'},
         {"activate", no_argument, 0, 'a'},
         {"tries", required_argument, 0, 't'},
+        {"tpm", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    const char *flash = NULL, *tries_s = NULL;
+    const char *flash = NULL, *tries_s = NULL, *tcti_opt = NULL;
     bool json = false, activate = false;
     uint64_t tries = 3;
     int c, rc;
@@ -288,6 +305,10 @@ int cmd_update(int argc, char **argv)
                 return rc;
             break;
         case 'j': json = true; break;
+        case 'T':
+            if ((rc = cli_set_once("update", "--tpm", &tcti_opt, optarg)))
+                return rc;
+            break;
         case 'a': activate = true; break;
         case 't':
             if ((rc = cli_set_once("update", "--tries", &tries_s, optarg)))
@@ -330,6 +351,7 @@ int cmd_update(int argc, char **argv)
         return cli_usage_error("update", "slot must be a or b");
 
     hv_diag diag = {0};
+    hv_tpm_counter tc = {NULL, 0, &diag};
     hv_flash_target *t = malloc(sizeof *t);
     hv_device *d = malloc(sizeof *d);
     if (!t || !d) {
@@ -346,6 +368,30 @@ int cmd_update(int argc, char **argv)
     hv_flash_ops ops = hv_flash_target_ops(t);
     if (hv_device_open(d, &ops, t->size, flash, &diag) != 0 ||
         hv_flash_target_bind(t, d, &diag) != 0) {
+        rc = cli_report("update", &diag);
+        goto out;
+    }
+    /* A device whose floor is in a TPM: read it there (docs/TPM.md). */
+    tc.nv = d->counter_nv;
+    const char *tcti = hv_tpm_tcti(tcti_opt);
+    if (d->counter_kind == HV_COUNTER_TPM && tcti) {
+        if (!(tc.tpm = hv_tpm_open(tcti, &diag))) {
+            rc = cli_report("update", &diag);
+            goto out;
+        }
+        hv_counter hc = hv_tpm_counter_ops(&tc);
+        hv_device_use_counter(d, &hc);
+    } else if (tcti_opt) {
+        rc = cli_usage_error("update", "--tpm: this device keeps its floor "
+                                       "in flash (counter kind lab)");
+        goto out;
+    }
+    /* Without its TPM, a TPM device's floor is unknown: what needs the
+     * floor is refused here, with the reason (confirm and mark-bad do
+     * not read it). */
+    uint64_t floor_check;
+    if ((is_status || is_install || is_activate || !strcmp(sub, "rollback")) &&
+        hv_device_floor(d, &floor_check, &diag) != 0) {
         rc = cli_report("update", &diag);
         goto out;
     }
@@ -379,6 +425,7 @@ int cmd_update(int argc, char **argv)
     if (hv_flash_target_sync(t, &diag) != 0 && rc == HV_EXIT_OK)
         rc = cli_report("update", &diag);
 out:
+    hv_tpm_close(tc.tpm);
     hv_flash_target_close(t);
     free(t);
     free(d);

@@ -22,6 +22,7 @@ static const struct {
     {"keygen", cmd_keygen, "generate a signing key pair"},
     {"assemble", cmd_assemble, "lay out a factory flash image: stage, keys, slots"},
     {"update", cmd_update, "install, activate, confirm or roll back on a flash"},
+    {"tpm", cmd_tpm, "provision or read the security floor in a TPM NV index"},
     {"driver", cmd_driver, "sign, countersign or check a vendor driver package"},
     {"package", cmd_package, "verify, then write an LVFS cabinet for fwupd"},
     {"provenance", cmd_provenance, "check a build's signed provenance against keys and an image"},

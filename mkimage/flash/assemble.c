@@ -138,6 +138,8 @@ static void provision(uint8_t *t, const hv_profile *p, const char *board,
     hv_put_le32(t + HV_TRUST_OFF_KEY_COUNT, (uint32_t)nkeys);
     hv_put_le32(t + HV_TRUST_OFF_MIN_SIGNATURES, min_sigs);
     hv_put_le64(t + HV_TRUST_OFF_ROLLBACK, rollback);
+    hv_put_le32(t + HV_TRUST_OFF_COUNTER_KIND, p->counter_kind);
+    hv_put_le32(t + HV_TRUST_OFF_COUNTER_NV, p->counter_nv);
     memcpy(t + HV_TRUST_OFF_BOARD_ID, board, strlen(board));
     memcpy(t + HV_TRUST_OFF_OEM_ID, p->oem_id, strlen(p->oem_id));
     hv_put_le64(t + HV_TRUST_OFF_FLASH_SIZE, p->flash_size);
@@ -371,6 +373,8 @@ int hv_assemble(const hv_assemble_opts *o, hv_assemble_report *rep,
     const hv_flash_region *regions[4] = {&prof.boot_stage, &prof.boot_state,
                                          &prof.slot_a, &prof.slot_b};
     snprintf(rep->oem_id, sizeof rep->oem_id, "%s", prof.oem_id);
+    rep->counter_kind = prof.counter_kind;
+    rep->counter_nv = prof.counter_nv;
     rep->flash_size = prof.flash_size;
     rep->erase_block = prof.erase_block;
     for (int i = 0; i < 4; i++) {

@@ -66,6 +66,8 @@ typedef struct hv_assemble_slot {
 
 typedef struct hv_assemble_report {
     char oem_id[HV_OEM_ID_SIZE + 1];
+    uint32_t counter_kind; /* HV_COUNTER_*, from the profile */
+    uint32_t counter_nv;   /* its TPM NV index (HV_COUNTER_TPM) */
     uint64_t flash_size;
     uint64_t erase_block;
     /* boot_stage, boot_state, slot_a, slot_b: offset and size */

@@ -196,6 +196,11 @@ typedef struct hv_profile {
     size_t partner_key_count;
     hv_profile_key *oem_keys; /* countersignatures: certified */
     size_t oem_key_count;
+
+    /* The monotonic security counter (docs/TPM.md; profile_counter.c):
+     * HV_COUNTER_LAB (default) or HV_COUNTER_TPM with its NV index. */
+    uint32_t counter_kind;
+    uint32_t counter_nv;
 } hv_profile;
 
 /*
@@ -205,6 +210,12 @@ typedef struct hv_profile {
 int hv_manifest_load(const char *path, hv_manifest *out, hv_diag *diag);
 void hv_manifest_free(hv_manifest *m);
 int hv_profile_load(const char *path, hv_profile *out, hv_diag *diag);
+/* The profile's optional `counter:` key (profile_counter.c). */
+struct hv_ydoc;
+struct hv_ynode;
+int hv_profile_load_counter(const struct hv_ydoc *doc,
+                            const struct hv_ynode *root, hv_profile *p,
+                            hv_diag *diag);
 void hv_profile_free(hv_profile *p);
 
 /* |rel| against the folder holding the file |base| (a manifest or a

@@ -608,7 +608,7 @@ int hv_profile_load(const char *path, hv_profile *out, hv_diag *diag)
 {
     static const char *const keys[] = {"oem_id", "boards", "flash",
                                        "image",  "keys",   "drivers",
-                                       NULL};
+                                       "counter", NULL};
     hv_ydoc doc;
     loader l;
     const hv_ynode *v;
@@ -630,7 +630,8 @@ int hv_profile_load(const char *path, hv_profile *out, hv_diag *diag)
                      diag) != 0 ||
         load_boards(&l, doc.root) != 0 || load_flash(&l, doc.root) != 0 ||
         load_image(&l, doc.root) != 0 || load_keys(&l, doc.root) != 0 ||
-        load_drivers(&l, doc.root) != 0)
+        load_drivers(&l, doc.root) != 0 ||
+        hv_profile_load_counter(&doc, doc.root, out, diag) != 0)
         goto out;
     rc = 0;
 out:

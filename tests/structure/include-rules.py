@@ -25,6 +25,7 @@ LIBRARIES = {
     "glib": lambda h: h.startswith(("glib", "gio/", "gobject/")),
     "libgcab": lambda h: h == "libgcab.h" or h.startswith("libgcab/"),
     "libjcat": lambda h: h == "jcat.h" or h.startswith("libjcat/"),
+    "tss2": lambda h: h.startswith("tss2/"),
 }
 # Folders whose files are not product code: they may include anything.
 EXEMPT = ("tests", "fuzz", "bench", "build", ".git")

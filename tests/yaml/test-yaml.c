@@ -1330,7 +1330,15 @@ static const bad_case bad_cases[] = {
     {"p-dup-vendor.yaml", 19, 37,
      "duplicate vendor 'acme-nic' (first at line 19, column 19)"},
     {"p-unknown-top.yaml", 2, 1,
-     "unknown key 'board' at the top level (expected one of: oem_id, boards, flash, image, keys, drivers)"},
+     "unknown key 'board' at the top level (expected one of: oem_id, boards, flash, image, keys, drivers, counter)"},
+    /* counter: (docs/TPM.md) */
+    {"p-counter-kind.yaml", 21, 9, "'kind' must be one of lab, tpm, found"},
+    {"p-counter-range.yaml", 22, 13,
+     "'nv_index' must be an NV index in the owner range 0x01800000 to 0x01bfffff"},
+    {"p-counter-lab-index.yaml", 22, 13, "'nv_index' is for 'kind: tpm' only"},
+    {"p-counter-no-index.yaml", 21, 3,
+     "missing required key 'nv_index' in 'counter'"},
+    {"p-counter-unknown.yaml", 23, 3, "unknown key 'size' in 'counter'"},
     {"p-image-missing.yaml", 11, 3,
      "missing required key 'signature_slots' in 'image'"},
 };
