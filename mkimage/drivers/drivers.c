@@ -931,6 +931,33 @@ void hv_drivers_listing_free(hv_drivers_listing *l)
     memset(l, 0, sizeof *l);
 }
 
+/* The index both archive forms carry: "VENDOR VERSION\n" per package, in
+ * vendor order, each part at most 32 bytes. NULL if out of memory. */
+static char *package_index(const hv_driver_pkg *const *pkgs, size_t count,
+                           size_t *len)
+{
+    char *idx = malloc(count * (HV_SECTION_NAME_SIZE + HV_VERSION_SIZE + 2u) +
+                       1u);
+    *len = 0;
+    for (size_t i = 0; idx && i < count; i++)
+        *len += (size_t)sprintf(idx + *len, "%s %s\n", pkgs[i]->vendor,
+                                pkgs[i]->version);
+    return idx;
+}
+
+/* The entries in archive order (bytewise by full path). NULL if out of
+ * memory. */
+static const ent **sorted_entries(const ctx *c)
+{
+    const ent **order = malloc((c->n ? c->n : 1u) * sizeof *order);
+    if (!order)
+        return NULL;
+    for (size_t i = 0; i < c->n; i++)
+        order[i] = &c->ents[i];
+    qsort(order, c->n, sizeof *order, cmp_ent);
+    return order;
+}
+
 static int write_archive(ctx *c, const hv_driver_pkg *const *pkgs,
                          size_t count, uint64_t mtime, FILE *out,
                          hv_drivers_result *res, hv_drivers_listing *list)
@@ -941,9 +968,8 @@ static int write_archive(ctx *c, const hv_driver_pkg *const *pkgs,
     size_t idx_len = 0;
     int ret = -1;
 
-    /* "VENDOR VERSION\n", each part <= 32 bytes */
-    idx = malloc(count * (HV_SECTION_NAME_SIZE + HV_VERSION_SIZE + 2u) + 1u);
-    order = malloc((c->n ? c->n : 1u) * sizeof *order);
+    idx = package_index(pkgs, count, &idx_len);
+    order = sorted_entries(c);
     if (list) {
         list->entries = calloc(c->n ? c->n : 1u, sizeof *list->entries);
         w.md = EVP_MD_CTX_new();
@@ -952,12 +978,6 @@ static int write_archive(ctx *c, const hv_driver_pkg *const *pkgs,
         hv_fail(c->diag, HV_FAIL_INTERNAL, "drivers archive: out of memory");
         goto out;
     }
-    for (size_t i = 0; i < count; i++)
-        idx_len += (size_t)sprintf(idx + idx_len, "%s %s\n", pkgs[i]->vendor,
-                                   pkgs[i]->version);
-    for (size_t i = 0; i < c->n; i++)
-        order[i] = &c->ents[i];
-    qsort(order, c->n, sizeof *order, cmp_ent);
 
     if (w_header(&w, INDEX_NAME, T_FILE, 0644, idx_len, NULL) != 0 ||
         w_bytes(&w, idx, idx_len) != 0 || w_pad(&w, idx_len) != 0)
@@ -1038,8 +1058,8 @@ static int write_newc(ctx *c, const hv_driver_pkg *const *pkgs, size_t count,
     uint32_t ino = 0;
     int ret = -1;
 
-    idx = malloc(count * (HV_SECTION_NAME_SIZE + HV_VERSION_SIZE + 2u) + 1u);
-    order = malloc((c->n ? c->n : 1u) * sizeof *order);
+    idx = package_index(pkgs, count, &idx_len);
+    order = sorted_entries(c);
     name = malloc(plen + 2u * TAR_BLOCK + 2u);
     if (list) {
         list->entries = calloc(c->n ? c->n : 1u, sizeof *list->entries);
@@ -1049,12 +1069,6 @@ static int write_newc(ctx *c, const hv_driver_pkg *const *pkgs, size_t count,
         hv_fail(c->diag, HV_FAIL_INTERNAL, "cpio archive: out of memory");
         goto out;
     }
-    for (size_t i = 0; i < count; i++)
-        idx_len += (size_t)sprintf(idx + idx_len, "%s %s\n", pkgs[i]->vendor,
-                                   pkgs[i]->version);
-    for (size_t i = 0; i < c->n; i++)
-        order[i] = &c->ents[i];
-    qsort(order, c->n, sizeof *order, cmp_ent);
 
     if (prefix) {
         /* Each folder of the prefix, parents first, so that the kernel

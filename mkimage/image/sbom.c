@@ -195,6 +195,22 @@ static json_object *core_component(doc *d, const hv_sbom_input *in)
     return c;
 }
 
+/* One file or link of an archive listing as a "file" component. */
+static json_object *file_component(doc *d, const hv_driver_entry *e)
+{
+    json_object *f = obj(d), *props = arr(d);
+    put(d, f, "type", str(d, "file"));
+    put(d, f, "name", str(d, e->name));
+    if (e->type == '0') {
+        put(d, f, "hashes", sha256_hashes(d, e->sha256));
+        property_u64(d, props, "hvimage:size", e->size, false);
+    } else {
+        property(d, props, "hvimage:link_target", e->link);
+    }
+    put(d, f, "properties", props);
+    return f;
+}
+
 /* The archive entries of one vendor ("VENDOR/..."), folders counted but
  * only files and links listed as components. */
 static json_object *driver_files(doc *d, const hv_sbom_input *in,
@@ -219,17 +235,7 @@ static json_object *driver_files(doc *d, const hv_sbom_input *in,
         (*entries)++;
         if (e->type == '5')
             continue;
-        json_object *f = obj(d), *props = arr(d);
-        put(d, f, "type", str(d, "file"));
-        put(d, f, "name", str(d, e->name));
-        if (e->type == '0') {
-            put(d, f, "hashes", sha256_hashes(d, e->sha256));
-            property_u64(d, props, "hvimage:size", e->size, false);
-        } else {
-            property(d, props, "hvimage:link_target", e->link);
-        }
-        put(d, f, "properties", props);
-        push(d, files, f);
+        push(d, files, file_component(d, e));
     }
     return files;
 }
@@ -322,17 +328,7 @@ static json_object *listing_files(doc *d, const hv_drivers_listing *l,
         (*entries)++;
         if (e->type == '5')
             continue;
-        json_object *f = obj(d), *props = arr(d);
-        put(d, f, "type", str(d, "file"));
-        put(d, f, "name", str(d, e->name));
-        if (e->type == '0') {
-            put(d, f, "hashes", sha256_hashes(d, e->sha256));
-            property_u64(d, props, "hvimage:size", e->size, false);
-        } else {
-            property(d, props, "hvimage:link_target", e->link);
-        }
-        put(d, f, "properties", props);
-        push(d, files, f);
+        push(d, files, file_component(d, e));
     }
     return files;
 }
