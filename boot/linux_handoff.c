@@ -4,6 +4,7 @@
  * place in it, and the zero page. No allocation: the map is normalised in
  * place with a bounded scratch array on the stack.
  */
+#include "hvimage/codec.h"
 #include "hvlinux.h"
 
 /* Zero page fields (the kernel's struct boot_params). */
@@ -25,29 +26,6 @@
 #define CAN_USE_HEAP 0x80u
 
 #define MB_ENTRY_MIN 20u /* base_addr, length, type after the size field */
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (unsigned i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
 
 /* Which type wins where entries overlap: anything over RAM, reserved over
  * everything, then the higher number. */
@@ -143,12 +121,12 @@ int hv_linux_e820_from_multiboot(const uint8_t *mmap, uint32_t len,
     while (off < len) {
         if (len - off < 4)
             return -1;
-        uint32_t size = le32(mmap + off);
+        uint32_t size = hv_le32(mmap + off);
         if (size < MB_ENTRY_MIN || size > len - off - 4)
             return -1;
         const uint8_t *p = mmap + off + 4;
-        uint64_t addr = le64(p), length = le64(p + 8);
-        uint32_t type = canonical_type(le32(p + 16));
+        uint64_t addr = hv_le64(p), length = hv_le64(p + 8);
+        uint32_t type = canonical_type(hv_le32(p + 16));
         off += 4 + size;
         if (length == 0)
             continue;
@@ -232,19 +210,20 @@ int hv_linux_zero_page(uint8_t zp[HV_LINUX_ZERO_PAGE_SIZE], const uint8_t *bz,
     /* No real-mode heap (the 64-bit entry runs no setup code) and the
      * kernel loads its own segments. */
     zp[ZP_LOADFLAGS] &= (uint8_t)~(KEEP_SEGMENTS | CAN_USE_HEAP);
-    put32(zp + ZP_CMD_LINE_PTR, (uint32_t)b->cmdline_address);
-    put32(zp + ZP_EXT_CMD_LINE_PTR, 0);
-    put32(zp + ZP_RAMDISK_IMAGE, (uint32_t)b->initrd_address);
-    put32(zp + ZP_EXT_RAMDISK_IMAGE, (uint32_t)(b->initrd_address >> 32));
-    put32(zp + ZP_RAMDISK_SIZE, (uint32_t)b->initrd_size);
-    put32(zp + ZP_EXT_RAMDISK_SIZE, (uint32_t)(b->initrd_size >> 32));
+    hv_put_le32(zp + ZP_CMD_LINE_PTR, (uint32_t)b->cmdline_address);
+    hv_put_le32(zp + ZP_EXT_CMD_LINE_PTR, 0);
+    hv_put_le32(zp + ZP_RAMDISK_IMAGE, (uint32_t)b->initrd_address);
+    hv_put_le32(zp + ZP_EXT_RAMDISK_IMAGE,
+                (uint32_t)(b->initrd_address >> 32));
+    hv_put_le32(zp + ZP_RAMDISK_SIZE, (uint32_t)b->initrd_size);
+    hv_put_le32(zp + ZP_EXT_RAMDISK_SIZE, (uint32_t)(b->initrd_size >> 32));
 
     zp[ZP_E820_ENTRIES] = (uint8_t)b->map->count;
     for (uint32_t i = 0; i < b->map->count; i++) {
         uint8_t *e = zp + ZP_E820_TABLE + i * E820_ENTRY_SIZE;
-        put64(e, b->map->e[i].addr);
-        put64(e + 8, b->map->e[i].size);
-        put32(e + 16, b->map->e[i].type);
+        hv_put_le64(e, b->map->e[i].addr);
+        hv_put_le64(e + 8, b->map->e[i].size);
+        hv_put_le32(e + 16, b->map->e[i].type);
     }
     return 0;
 }

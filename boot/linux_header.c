@@ -6,6 +6,7 @@
  * verified bytes in RAM, so an image the stage would refuse is never
  * signed.
  */
+#include "hvimage/codec.h"
 #include "hvlinux.h"
 
 /* Setup header fields, as offsets into the file (and the zero page). */
@@ -33,22 +34,6 @@
 #define XLF_KERNEL_64 0x0001u
 #define MAX_ALIGNMENT (16u << 20)
 #define SECTOR 512u
-
-static uint16_t le16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 const char *hv_linux_refusal_name(hv_linux_refusal r)
 {
@@ -99,7 +84,7 @@ static void read_release(const uint8_t *bz, uint32_t setup_size, char *out,
                          size_t cap)
 {
     out[0] = '\0';
-    uint32_t ptr = le16(bz + OFF_KERNEL_VERSION);
+    uint32_t ptr = hv_le16(bz + OFF_KERNEL_VERSION);
     if (ptr == 0)
         return;
     uint32_t at = ptr + 0x200u;
@@ -133,12 +118,12 @@ hv_linux_refusal hv_linux_parse(const uint8_t *bz, uint64_t len,
      * until the setup size is known and checked against |len|. */
     if (len < 1024)
         return HV_LINUX_TOO_SHORT;
-    if (le16(bz + OFF_BOOT_FLAG) != 0xAA55u)
+    if (hv_le16(bz + OFF_BOOT_FLAG) != 0xAA55u)
         return HV_LINUX_NO_BOOT_FLAG;
     if (bz[OFF_HEADER] != 'H' || bz[OFF_HEADER + 1] != 'd' ||
         bz[OFF_HEADER + 2] != 'r' || bz[OFF_HEADER + 3] != 'S')
         return HV_LINUX_NO_HEADER;
-    k->protocol = le16(bz + OFF_VERSION);
+    k->protocol = hv_le16(bz + OFF_VERSION);
     if (k->protocol < HV_LINUX_MIN_PROTOCOL)
         return HV_LINUX_OLD_PROTOCOL;
 
@@ -155,30 +140,30 @@ hv_linux_refusal hv_linux_parse(const uint8_t *bz, uint64_t len,
     if (len <= k->setup_size)
         return HV_LINUX_TOO_SHORT;
     k->kernel_size = len - k->setup_size;
-    uint64_t sys = (uint64_t)le32(bz + OFF_SYSSIZE) * 16u;
+    uint64_t sys = (uint64_t)hv_le32(bz + OFF_SYSSIZE) * 16u;
     if (sys == 0 || sys > k->kernel_size ||
         k->kernel_size <= HV_LINUX_ENTRY64_OFFSET)
         return HV_LINUX_BAD_SIZES;
 
     if (!(bz[OFF_LOADFLAGS] & LOADED_HIGH))
         return HV_LINUX_NOT_LOADED_HIGH;
-    k->xloadflags = le16(bz + OFF_XLOADFLAGS);
+    k->xloadflags = hv_le16(bz + OFF_XLOADFLAGS);
     if (!(k->xloadflags & XLF_KERNEL_64))
         return HV_LINUX_NOT_64BIT;
     if (bz[OFF_RELOCATABLE] == 0)
         return HV_LINUX_NOT_RELOCATABLE;
-    k->kernel_alignment = le32(bz + OFF_KERNEL_ALIGNMENT);
+    k->kernel_alignment = hv_le32(bz + OFF_KERNEL_ALIGNMENT);
     if (k->kernel_alignment == 0 ||
         (k->kernel_alignment & (k->kernel_alignment - 1)) != 0 ||
         k->kernel_alignment > MAX_ALIGNMENT)
         return HV_LINUX_BAD_ALIGNMENT;
-    k->init_size = le32(bz + OFF_INIT_SIZE);
+    k->init_size = hv_le32(bz + OFF_INIT_SIZE);
     if (k->init_size < k->kernel_size)
         return HV_LINUX_BAD_INIT_SIZE;
 
-    k->initrd_addr_max = le32(bz + OFF_INITRD_ADDR_MAX);
-    k->cmdline_size = le32(bz + OFF_CMDLINE_SIZE);
-    k->pref_address = le64(bz + OFF_PREF_ADDRESS);
+    k->initrd_addr_max = hv_le32(bz + OFF_INITRD_ADDR_MAX);
+    k->cmdline_size = hv_le32(bz + OFF_CMDLINE_SIZE);
+    k->pref_address = hv_le64(bz + OFF_PREF_ADDRESS);
     read_release(bz, k->setup_size, k->release, sizeof k->release);
     return HV_LINUX_OK;
 }
