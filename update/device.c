@@ -13,102 +13,37 @@
 
 #include "hvimage/codec.h"
 #include "hvpolicy.h"
+#include "hvtrust.h"
 #include "hvupdate.h"
 #include "update_internal.h"
 
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++)
-        acc |= p[i];
-    return acc == 0;
-}
-
-/* The stage's checks (boot/stage/trust.c trust_load), with the reason as
- * text. Returns NULL if the area is usable. */
+/* The stage's checks (hvtrust.h, the same code as boot/stage/trust.c),
+ * copied into the device. Returns NULL if the area is usable. */
 static const char *trust_parse(hv_device *d)
 {
-    static const uint8_t zero4[4];
-    const uint8_t *a = d->trust_area;
-    if (all_zero(a, HV_TRUST_AREA_SIZE))
-        return "the stage's trust area is not provisioned (all zero)";
-    if (memcmp(a + HV_TRUST_OFF_MAGIC, HV_TRUST_MAGIC, 8) != 0)
-        return "the trust area has a bad magic";
-    if (hv_le32(a + HV_TRUST_OFF_VERSION) != HV_TRUST_VERSION)
-        return "the trust area's version is not supported";
-    uint32_t size = hv_le32(a + HV_TRUST_OFF_SIZE);
-    uint32_t count = hv_le32(a + HV_TRUST_OFF_KEY_COUNT);
-    if (count < 1 || count > HV_TRUST_MAX_KEYS ||
-        size != HV_TRUST_FIXED_SIZE + count * HV_KEYREC_SIZE)
-        return "the trust area's key count or size is out of range";
-    uint32_t crc = hv_crc32(0, a, HV_TRUST_OFF_CRC32);
-    crc = hv_crc32(crc, zero4, 4);
-    crc = hv_crc32(crc, a + HV_TRUST_FIXED_SIZE, size - HV_TRUST_FIXED_SIZE);
-    if (crc != hv_le32(a + HV_TRUST_OFF_CRC32))
-        return "the trust area's CRC does not match (damaged stage)";
-    if (!all_zero(a + HV_TRUST_OFF_RESERVED,
-                  HV_TRUST_OFF_CRC32 - HV_TRUST_OFF_RESERVED) ||
-        !all_zero(a + size, HV_TRUST_AREA_SIZE - size))
-        return "the trust area's reserved bytes are not zero";
-    d->counter_kind = hv_le32(a + HV_TRUST_OFF_COUNTER_KIND);
-    d->counter_nv = hv_le32(a + HV_TRUST_OFF_COUNTER_NV);
-    if (d->counter_kind == HV_COUNTER_LAB ? d->counter_nv != 0
-        : d->counter_kind != HV_COUNTER_TPM ||
-              d->counter_nv < HV_COUNTER_TPM_NV_MIN ||
-              d->counter_nv > HV_COUNTER_TPM_NV_MAX)
-        return "the trust area's counter kind is unknown or its NV index is "
-               "outside the owner range";
-    d->min_signatures = hv_le32(a + HV_TRUST_OFF_MIN_SIGNATURES);
-    if (d->min_signatures < 1 || d->min_signatures > count)
-        return "the trust area's min_signatures is out of range";
-    d->base_floor = hv_le64(a + HV_TRUST_OFF_ROLLBACK);
-    if (!hv_text_field_decode(a + HV_TRUST_OFF_BOARD_ID, HV_BOARD_ID_SIZE,
-                              d->board_id) ||
-        !hv_text_field_decode(a + HV_TRUST_OFF_OEM_ID, HV_OEM_ID_SIZE,
-                              d->oem_id))
-        return "the trust area's board or OEM id is not a valid text field";
-    d->flash_size = hv_le64(a + HV_TRUST_OFF_FLASH_SIZE);
-    d->erase_block = hv_le64(a + HV_TRUST_OFF_ERASE_BLOCK);
-    if (d->flash_size == 0 || d->flash_size > HV_FLASH_MAX_SIZE ||
-        d->erase_block < HV_BOOT_STATE_RECORD_SIZE ||
-        (d->erase_block & (d->erase_block - 1)) != 0)
-        return "the trust area's flash size or erase block is out of range";
-    hv_update_region *r[4] = {&d->boot_stage, &d->boot_state, &d->slot[0],
-                              &d->slot[1]};
-    static const uint32_t at[4] = {HV_TRUST_OFF_BOOT_STAGE,
-                                   HV_TRUST_OFF_BOOT_STATE,
-                                   HV_TRUST_OFF_SLOT_A, HV_TRUST_OFF_SLOT_B};
+    hv_trust_info t;
+    const char *why = hv_trust_parse(d->trust_area, &t);
+    if (why)
+        return why;
+    memcpy(d->board_id, t.board_id, sizeof d->board_id);
+    memcpy(d->oem_id, t.oem_id, sizeof d->oem_id);
+    d->base_floor = t.rollback_counter;
+    d->counter_kind = t.counter_kind;
+    d->counter_nv = t.counter_nv;
+    d->min_signatures = t.min_signatures;
+    d->flash_size = t.flash_size;
+    d->erase_block = t.erase_block;
+    const hv_trust_region *from[4] = {&t.boot_stage, &t.boot_state,
+                                      &t.slot[0], &t.slot[1]};
+    hv_update_region *to[4] = {&d->boot_stage, &d->boot_state, &d->slot[0],
+                               &d->slot[1]};
     for (unsigned i = 0; i < 4; i++) {
-        r[i]->offset = hv_le64(a + at[i] + HV_REGION_OFF_OFFSET);
-        r[i]->size = hv_le64(a + at[i] + HV_REGION_OFF_SIZE);
-        if (r[i]->size == 0 || r[i]->offset > d->flash_size ||
-            r[i]->size > d->flash_size - r[i]->offset ||
-            r[i]->offset % d->erase_block || r[i]->size % d->erase_block)
-            return "a flash region in the trust area is outside the flash "
-                   "or unaligned";
-        for (unsigned j = 0; j < i; j++)
-            if (r[i]->offset < r[j]->offset + r[j]->size &&
-                r[j]->offset < r[i]->offset + r[i]->size)
-                return "flash regions in the trust area overlap";
+        to[i]->offset = from[i]->offset;
+        to[i]->size = from[i]->size;
     }
-    if (d->boot_state.size < 2 * d->erase_block)
-        return "the boot_state region is smaller than two erase blocks";
-    for (uint32_t i = 0; i < count; i++) {
-        const uint8_t *k = a + HV_TRUST_FIXED_SIZE + i * HV_KEYREC_SIZE;
-        uint32_t alg = hv_le32(k + HV_KEYREC_OFF_SIG_ALG);
-        uint32_t len = hv_le32(k + HV_KEYREC_OFF_PUB_LEN);
-        if (hv_pubkey_size(alg) == 0 || len != hv_pubkey_size(alg) ||
-            !all_zero(k + HV_KEYREC_OFF_PUB + len, HV_KEYREC_PUB_MAX - len) ||
-            !all_zero(k + HV_KEYREC_OFF_RESERVED, 4))
-            return "a key record in the trust area is malformed";
-        if (i > 0 && memcmp(k - HV_KEYREC_SIZE, k, HV_KEY_ID_SIZE) >= 0)
-            return "the trust area's key ids are not strictly ascending";
-        memcpy(d->keys[i].key_id, k + HV_KEYREC_OFF_KEY_ID, HV_KEY_ID_SIZE);
-        d->keys[i].sig_alg = alg;
-        d->keys[i].pub = k + HV_KEYREC_OFF_PUB;
-        d->keys[i].pub_len = len;
-    }
-    d->key_count = count;
+    /* The keys point into d->trust_area, which the device owns. */
+    memcpy(d->keys, t.keys, sizeof d->keys);
+    d->key_count = t.key_count;
     return NULL;
 }
 
@@ -133,6 +68,7 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
 {
     uint8_t hdr[HV_STAGE_HDR_SIZE];
     const char *why = "no stage header found";
+    bool trust_why = false; /* |why| is about the trust area */
     uint64_t at;
     memset(d, 0, sizeof *d);
     d->flash = *flash;
@@ -152,6 +88,7 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
             toff % 16 || toff > load || HV_TRUST_AREA_SIZE > load - toff ||
             load > flash_size - at) {
             why = "the stage header is malformed";
+            trust_why = false;
             continue;
         }
         if (flash->read(flash->user, at + toff, d->trust_area,
@@ -159,15 +96,18 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
             return hv_fail(diag, HV_FAIL_IO, "%s: read failed at byte offset "
                            "%llu", name, (unsigned long long)(at + toff));
         why = trust_parse(d);
-        if (!why && d->boot_stage.offset != at)
-            why = "the trust area's boot_stage region is not where the "
-                  "stage is";
+        trust_why = why != NULL;
+        if (!why && d->boot_stage.offset != at) {
+            why = "boot_stage region is not where the stage is";
+            trust_why = true;
+        }
         if (!why)
             break;
     }
     if (why)
-        return hv_diag_set(diag, "%s: not a provisioned hvimage flash: %s "
-                           "(write it with hvimage assemble)", name, why);
+        return hv_diag_set(diag, "%s: not a provisioned hvimage flash: %s%s "
+                           "(write it with hvimage assemble)", name,
+                           trust_why ? "trust area: " : "", why);
     d->stage_offset = at;
     if (flash_size != d->flash_size)
         return hv_diag_set(diag, "%s: the flash is %llu bytes, the device's "

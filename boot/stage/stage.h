@@ -21,6 +21,7 @@
 #include "hvbootstate.h"
 #include "hvimage/flash.h"
 #include "hvpolicy.h"
+#include "hvtrust.h"
 #include "platform.h"
 
 /* libc.c: the only C library the stage (and the libraries it links) has. */
@@ -81,24 +82,9 @@ __attribute__((noreturn)) void stage_halt(uint8_t code, const char *why);
 
 /* ---- Trust area --------------------------------------------------------- */
 
-typedef struct stage_region {
-    uint64_t offset;
-    uint64_t size;
-} stage_region;
-
-typedef struct stage_trust_info {
-    char board_id[HV_BOARD_ID_SIZE + 1]; /* NUL-padded to the end */
-    char oem_id[HV_OEM_ID_SIZE + 1];
-    uint64_t rollback_counter;
-    uint32_t counter_kind;  /* HV_COUNTER_LAB or HV_COUNTER_TPM */
-    uint32_t counter_nv;    /* the TPM NV index (HV_COUNTER_TPM) */
-    uint32_t min_signatures;
-    uint64_t flash_size;
-    uint64_t erase_block;
-    stage_region boot_stage, boot_state, slot[2];
-    hv_trusted_key keys[HV_TRUST_MAX_KEYS]; /* pub points into stage_trust */
-    size_t key_count;
-} stage_trust_info;
+/* The trust area as the boot library parses it (hvtrust.h). */
+typedef hv_trust_region stage_region;
+typedef hv_trust_info stage_trust_info;
 
 /* Parse and check the trust area. Returns 0, or -1 after printing why. */
 int trust_load(const uint8_t area[HV_TRUST_AREA_SIZE], stage_trust_info *t);

@@ -178,7 +178,7 @@ refused_unchanged "$T/blank.bin" 2 "not a provisioned hvimage flash: no stage he
 trust=$(( $(od -An -tu4 -j $((HV_STAGE_HDR_OFFSET + HV_STAGE_OFF_TRUST_OFFSET)) -N4 "$STAGE") ))
 cp "$T/f.bin" "$T/crc.bin"
 flip "$T/crc.bin" $((region_boot_stage_offset + trust + HV_TRUST_OFF_BOARD_ID))
-refused_unchanged "$T/crc.bin" 2 "not a provisioned hvimage flash: the trust area's CRC does not match" install "$T/b.hvi"
+refused_unchanged "$T/crc.bin" 2 "not a provisioned hvimage flash: trust area: CRC mismatch \(damaged stage\)" install "$T/b.hvi"
 # Nothing to activate, roll back to or confirm yet.
 refused_unchanged "$T/f.bin" 1 "slot B does not verify on this device: .*" activate
 refused_unchanged "$T/f.bin" 1 "cannot roll back to slot B: .*" rollback

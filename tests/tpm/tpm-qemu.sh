@@ -156,7 +156,7 @@ for bad in "2 0x01800100" "0 0x01800100" "1 0x01C1F100" "1 0x017FFFFF"; do
     refuse_log "$T/g$n.log" "jumping to"
     checks=$((checks + 1))
     if hv update --flash "$T/g$n.bin" status >/dev/null 2>"$T/g$n.err" ||
-        ! grep -q "counter kind is unknown or its NV index is outside the owner range" "$T/g$n.err"; then
+        ! grep -q "trust area: unknown counter kind, or an NV index outside the owner range" "$T/g$n.err"; then
         echo "FAIL: update status accepted counter fields '$bad': $(cat "$T/g$n.err")"
         fails=$((fails + 1))
     fi
