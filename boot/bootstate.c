@@ -11,16 +11,6 @@
 #include "hvbootstate.h"
 #include "sysdeps.h"
 
-/* Local until the shared little-endian codec header lands (sysdeps.h has
- * the readers). */
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
 /* see hvbootstate.h */
 int hv_bs_serial_newer(uint32_t a, uint32_t b)
 {
@@ -34,15 +24,15 @@ void hv_bs_encode(const hv_bs_state *st, uint32_t sequence,
 {
     memset(rec, 0, HV_BOOT_STATE_RECORD_SIZE);
     memcpy(rec + HV_BST2_OFF_MAGIC, HV_BOOT_STATE_V2_MAGIC, 8);
-    put32(rec + HV_BST2_OFF_VERSION, HV_BOOT_STATE_V2);
-    put32(rec + HV_BST2_OFF_SEQUENCE, sequence);
-    put32(rec + HV_BST2_OFF_ACTIVE_SLOT, st->active);
+    hv_put_le32(rec + HV_BST2_OFF_VERSION, HV_BOOT_STATE_V2);
+    hv_put_le32(rec + HV_BST2_OFF_SEQUENCE, sequence);
+    hv_put_le32(rec + HV_BST2_OFF_ACTIVE_SLOT, st->active);
     for (unsigned s = 0; s < 2; s++) {
         rec[HV_BST2_OFF_SLOT_STATE + s] = st->slot_state[s];
         rec[HV_BST2_OFF_TRIES + s] = st->tries[s];
     }
-    put32(rec + HV_BST2_OFF_CRC32, hv_crc32(0, rec, HV_BST2_OFF_CRC32));
-    put32(rec + HV_BST2_OFF_COMMIT, HV_BST2_COMMITTED);
+    hv_put_le32(rec + HV_BST2_OFF_CRC32, hv_crc32(0, rec, HV_BST2_OFF_CRC32));
+    hv_put_le32(rec + HV_BST2_OFF_COMMIT, HV_BST2_COMMITTED);
 }
 
 static int all_erased(const uint8_t *p, size_t n)
@@ -51,14 +41,6 @@ static int all_erased(const uint8_t *p, size_t n)
     for (size_t i = 0; i < n; i++)
         acc &= p[i];
     return acc == HV_FLASH_ERASED;
-}
-
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++)
-        acc |= p[i];
-    return acc == 0;
 }
 
 /* see hvbootstate.h */
@@ -73,7 +55,7 @@ int hv_bs_decode(const uint8_t rec[HV_BOOT_STATE_RECORD_SIZE],
             hv_crc32(0, rec, HV_BST2_OFF_CRC32) ||
         memcmp(rec + HV_BST2_OFF_MAGIC, HV_BOOT_STATE_V2_MAGIC, 8) != 0 ||
         hv_le32(rec + HV_BST2_OFF_VERSION) != HV_BOOT_STATE_V2 ||
-        !all_zero(rec + HV_BST2_OFF_RESERVED,
+        !hv_all_zero(rec + HV_BST2_OFF_RESERVED,
                   HV_BST2_OFF_CRC32 - HV_BST2_OFF_RESERVED))
         return -1;
     hv_bs_state s;
@@ -104,7 +86,7 @@ int hv_bs_decode_v1(const uint8_t rec[HV_BOOT_STATE_RECORD_SIZE],
     uint32_t active = hv_le32(rec + HV_BST_OFF_ACTIVE_SLOT);
     if (memcmp(rec + HV_BST_OFF_MAGIC, HV_BOOT_STATE_MAGIC, 8) != 0 ||
         hv_le32(rec + HV_BST_OFF_VERSION) != HV_BOOT_STATE_VERSION ||
-        !all_zero(rec + HV_BST_OFF_RESERVED,
+        !hv_all_zero(rec + HV_BST_OFF_RESERVED,
                   HV_BST_OFF_CRC32 - HV_BST_OFF_RESERVED) ||
         (active != HV_SLOT_A && active != HV_SLOT_B) ||
         hv_le32(rec + HV_BST_OFF_CRC32) != hv_crc32(0, rec, HV_BST_OFF_CRC32))

@@ -13,14 +13,6 @@ static const uint8_t magic[HV_MAGIC_SIZE] = {
     HV_MAGIC_4, HV_MAGIC_5, HV_MAGIC_6, HV_MAGIC_7,
 };
 
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++)
-        acc |= p[i];
-    return acc == 0;
-}
-
 static int text_equal(const char *a, const char *b)
 {
     while (*a && *a == *b) {
@@ -74,7 +66,7 @@ hv_result hv_parse_header(const uint8_t hdr[HV_HEADER_SIZE], hv_header *out)
         out->signature_slots > HV_MAX_SIGNATURE_SLOTS)
         return HV_ERR_HEADER;
     if (hv_le32(hdr + HV_HDR_OFF_FLAGS) != 0 ||
-        !all_zero(hdr + HV_HDR_OFF_RESERVED, HV_HEADER_SIZE -
+        !hv_all_zero(hdr + HV_HDR_OFF_RESERVED, HV_HEADER_SIZE -
                                                   HV_HDR_OFF_RESERVED))
         return HV_ERR_HEADER;
     /* Bounded first, so every later sum of sizes stays far below 2^64. */
@@ -104,7 +96,7 @@ static hv_result parse_section(const uint8_t *e, uint32_t digest_size,
     s->table_size = 0;
 
     /* Unused digest bytes are zero: one encoding per content. */
-    if (!all_zero(s->digest + digest_size, HV_DIGEST_MAX_SIZE - digest_size))
+    if (!hv_all_zero(s->digest + digest_size, HV_DIGEST_MAX_SIZE - digest_size))
         return HV_ERR_METADATA;
 
     /* Every type but extras carries its own name, extras none of those. */
@@ -248,7 +240,7 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
         out->section_align < HV_MIN_SECTION_ALIGN ||
         out->section_align > HV_MAX_SECTION_ALIGN)
         return HV_ERR_METADATA;
-    if (!all_zero(m + HV_META_OFF_RESERVED,
+    if (!hv_all_zero(m + HV_META_OFF_RESERVED,
                   HV_META_OFF_MIN_SECURITY_VERSION - HV_META_OFF_RESERVED))
         return HV_ERR_METADATA;
     /* Version 1 had these bytes reserved: zero there, a range here. */
@@ -345,7 +337,7 @@ hv_result hv_check_sig_block(const uint8_t *block, uint32_t slots,
         return HV_ERR_ARGUMENT;
     for (uint32_t i = 0; i < slots; i++) {
         const uint8_t *slot = block + (size_t)i * HV_SIG_SLOT_SIZE;
-        if (all_zero(slot, HV_SIG_SLOT_SIZE))
+        if (hv_all_zero(slot, HV_SIG_SLOT_SIZE))
             continue;
         /* A filled slot after an empty one would give two encodings of the
          * same set of signatures. */
@@ -354,7 +346,7 @@ hv_result hv_check_sig_block(const uint8_t *block, uint32_t slots,
         uint32_t len = hv_le32(slot + HV_SIG_OFF_SIG_LEN);
         if (len == 0 || len > HV_SIG_MAX_SIZE ||
             hv_le32(slot + HV_SIG_OFF_RESERVED) != 0 ||
-            !all_zero(slot + HV_SIG_OFF_SIG + len, HV_SIG_MAX_SIZE - len))
+            !hv_all_zero(slot + HV_SIG_OFF_SIG + len, HV_SIG_MAX_SIZE - len))
             return HV_ERR_SIG_BLOCK;
         /* Ascending key ids: one key signs at most once, so a copied
          * signature cannot count twice towards min_signatures. */

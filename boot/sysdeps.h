@@ -22,4 +22,14 @@ int memcmp(const void *a, const void *b, size_t n);
 /* Little-endian field access, shared with the host tool. */
 #include "hvimage/codec.h"
 
+/* Whether |n| bytes are all zero (reserved fields, unused digest bytes).
+ * Reads every byte: no early exit on what a byte holds. */
+static inline int hv_all_zero(const uint8_t *p, size_t n)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++)
+        acc |= p[i];
+    return acc == 0;
+}
+
 #endif

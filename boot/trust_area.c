@@ -7,14 +7,6 @@
 #include "hvtrust.h"
 #include "sysdeps.h"
 
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++)
-        acc |= p[i];
-    return acc == 0;
-}
-
 static int region_ok(const hv_trust_info *t, const hv_trust_region *r)
 {
     return r->size > 0 && r->offset <= t->flash_size &&
@@ -34,7 +26,7 @@ const char *hv_trust_parse(const uint8_t area[HV_TRUST_AREA_SIZE],
     static const uint8_t zero4[4];
 
     memset(t, 0, sizeof *t);
-    if (all_zero(area, HV_TRUST_AREA_SIZE))
+    if (hv_all_zero(area, HV_TRUST_AREA_SIZE))
         return "not provisioned (all zero): write this stage to flash with "
                "hvimage assemble";
     if (memcmp(area + HV_TRUST_OFF_MAGIC, HV_TRUST_MAGIC, 8) != 0)
@@ -52,9 +44,9 @@ const char *hv_trust_parse(const uint8_t area[HV_TRUST_AREA_SIZE],
     crc = hv_crc32(crc, area + HV_TRUST_FIXED_SIZE, size - HV_TRUST_FIXED_SIZE);
     if (crc != hv_le32(area + HV_TRUST_OFF_CRC32))
         return "CRC mismatch (damaged stage)";
-    if (!all_zero(area + HV_TRUST_OFF_RESERVED,
+    if (!hv_all_zero(area + HV_TRUST_OFF_RESERVED,
                   HV_TRUST_OFF_CRC32 - HV_TRUST_OFF_RESERVED) ||
-        !all_zero(area + size, HV_TRUST_AREA_SIZE - size))
+        !hv_all_zero(area + size, HV_TRUST_AREA_SIZE - size))
         return "reserved bytes not zero";
 
     t->counter_kind = hv_le32(area + HV_TRUST_OFF_COUNTER_KIND);
@@ -104,8 +96,8 @@ const char *hv_trust_parse(const uint8_t area[HV_TRUST_AREA_SIZE],
         uint32_t alg = hv_le32(k + HV_KEYREC_OFF_SIG_ALG);
         uint32_t len = hv_le32(k + HV_KEYREC_OFF_PUB_LEN);
         if (hv_pubkey_size(alg) == 0 || len != hv_pubkey_size(alg) ||
-            !all_zero(k + HV_KEYREC_OFF_PUB + len, HV_KEYREC_PUB_MAX - len) ||
-            !all_zero(k + HV_KEYREC_OFF_RESERVED, 4))
+            !hv_all_zero(k + HV_KEYREC_OFF_PUB + len, HV_KEYREC_PUB_MAX - len) ||
+            !hv_all_zero(k + HV_KEYREC_OFF_RESERVED, 4))
             return "malformed key record";
         if (i > 0 && memcmp(k - HV_KEYREC_SIZE, k, HV_KEY_ID_SIZE) >= 0)
             return "key ids not strictly ascending";
