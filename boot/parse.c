@@ -55,6 +55,7 @@ hv_result hv_parse_header(const uint8_t hdr[HV_HEADER_SIZE], hv_header *out)
     out->metadata_size = hv_le32(hdr + HV_HDR_OFF_METADATA_SIZE);
     out->signature_slots = hv_le32(hdr + HV_HDR_OFF_SIGNATURE_SLOTS);
     out->image_size = hv_le64(hdr + HV_HDR_OFF_IMAGE_SIZE);
+    out->trust_size = hv_le32(hdr + HV_HDR_OFF_TRUST_SIZE);
 
     /* The metadata buffer in hv_workspace is sized for the maximum; a larger
      * claim would make the caller read past it. */
@@ -69,9 +70,17 @@ hv_result hv_parse_header(const uint8_t hdr[HV_HEADER_SIZE], hv_header *out)
         !hv_all_zero(hdr + HV_HDR_OFF_RESERVED, HV_HEADER_SIZE -
                                                   HV_HDR_OFF_RESERVED))
         return HV_ERR_HEADER;
+    /* The trust block is read whole into the workspace (version 2 only: a
+     * version 1 stage knows no trust block, and had these bytes reserved). */
+    if (out->trust_size != 0 &&
+        (out->format_version == HV_FORMAT_VERSION_1 ||
+         out->trust_size < HV_MIN_TRUST_BLOCK_SIZE ||
+         out->trust_size > HV_MAX_TRUST_BLOCK_SIZE))
+        return HV_ERR_HEADER;
     /* Bounded first, so every later sum of sizes stays far below 2^64. */
     uint64_t fixed_end =
-        hv_sig_block_end(out->metadata_size, out->signature_slots);
+        hv_sig_block_end(out->metadata_size, out->signature_slots) +
+        out->trust_size;
     if (out->image_size > HV_MAX_IMAGE_SIZE || out->image_size <= fixed_end)
         return HV_ERR_HEADER;
     return HV_OK;
@@ -243,6 +252,14 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
     if (!hv_all_zero(m + HV_META_OFF_RESERVED,
                   HV_META_OFF_MIN_SECURITY_VERSION - HV_META_OFF_RESERVED))
         return HV_ERR_METADATA;
+    /* The trust block's digest: digest_size bytes with a block, the rest
+     * (all of it without one) zero, so there is one encoding. */
+    memcpy(out->trust_digest, m + HV_META_OFF_TRUST_DIGEST,
+           HV_DIGEST_MAX_SIZE);
+    size_t used = out->header.trust_size ? digest_size : 0;
+    if (!hv_all_zero(out->trust_digest + used, HV_DIGEST_MAX_SIZE - used) ||
+        (used && hv_all_zero(out->trust_digest, used)))
+        return HV_ERR_METADATA;
     /* Version 1 had these bytes reserved: zero there, a range here. */
     out->chunk_log2 = hv_le32(m + HV_META_OFF_CHUNK_LOG2);
     if (out->header.format_version == HV_FORMAT_VERSION_1
@@ -310,7 +327,8 @@ hv_result hv_parse_metadata(const uint8_t *tbs, size_t tbs_len,
      * A version 2 section's area is its chunk table, then its stored bytes.
      * All values stay below 2^33 + 2^20 here, so no sum wraps. */
     uint64_t pos = hv_sig_block_end(out->header.metadata_size,
-                                    out->header.signature_slots);
+                                    out->header.signature_slots) +
+                   out->header.trust_size;
     for (uint32_t i = 0; i < out->section_count; i++) {
         hv_section *s = &out->sections[i];
         pos = align_up(pos, out->section_align);

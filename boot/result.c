@@ -28,6 +28,12 @@ static const char *const result_names[] = {
     [HV_ERR_CRYPTO] = "crypto_backend",
     [HV_ERR_PLATFORM] = "platform",
     [HV_ERR_NOT_STREAMABLE] = "not_streamable",
+    [HV_ERR_TRUST_BLOCK] = "bad_trust_block",
+    [HV_ERR_ROOT_SIGNATURE] = "root_signatures",
+    [HV_ERR_TRUST_ROLLBACK] = "trust_rollback",
+    [HV_ERR_REVOKED_KEY] = "revoked_key",
+    [HV_ERR_KEY_SCOPE] = "key_scope",
+    [HV_ERR_NO_TRUST_BLOCK] = "no_trust_block",
 };
 
 static const char *const result_strs[] = {
@@ -58,6 +64,18 @@ static const char *const result_strs[] = {
     [HV_ERR_PLATFORM] = "board id or rollback counter unavailable",
     [HV_ERR_NOT_STREAMABLE] =
         "format version 1 image: no chunk digests to stream by",
+    [HV_ERR_TRUST_BLOCK] =
+        "trust block malformed or not from this device's roots",
+    [HV_ERR_ROOT_SIGNATURE] =
+        "root or keyring document lacks a threshold of root signatures",
+    [HV_ERR_TRUST_ROLLBACK] =
+        "root or keyring version is below the device's",
+    [HV_ERR_REVOKED_KEY] =
+        "signed by a key of a revoked epoch",
+    [HV_ERR_KEY_SCOPE] =
+        "signing key may not sign for this OEM or board",
+    [HV_ERR_NO_TRUST_BLOCK] =
+        "device trusts roots and the image has no trust block",
 };
 
 _Static_assert(sizeof result_names / sizeof result_names[0] == HV_RESULT_COUNT,

@@ -379,7 +379,8 @@ static hv_result run(const uint8_t *image, size_t len, const char *board,
     plat p;
     plat_init(&p, image, len, board, rollback);
     hv_ops ops = {&p, plat_read, plat_rollback, plat_board, plat_memory};
-    hv_policy pol = {keys, 2, 1, oem, len, exact};
+    hv_policy pol = {.keys = keys, .key_count = 2, .min_signatures = 1,
+                     .oem_id = oem, .region_size = len, .exact_size = exact};
     hv_result r = hv_verify(&ops, &hv_crypto_bearssl, &pol, ws, v);
     check_result(r, v);
     if (r == HV_OK)

@@ -379,8 +379,9 @@ static int check(const hv_device *d, source *s, int unpack,
                  hv_slot_check *out, hv_diag *diag)
 {
     hv_ops ops = {s, src_read, src_rollback, src_board, src_memory};
-    hv_policy pol = {d->keys, d->key_count, d->min_signatures, d->oem_id,
-                     s->len, s->mem != NULL};
+    hv_policy pol = {.keys = d->keys, .key_count = d->key_count,
+                     .min_signatures = d->min_signatures, .oem_id = d->oem_id,
+                     .region_size = s->len, .exact_size = s->mem != NULL};
     hv_verdict *v = malloc(sizeof *v);
     hv_update_buffers *b = hv_update_buffers_new();
     if (!v || !b) {

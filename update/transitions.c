@@ -287,8 +287,9 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
                         .base = d->slot[slot].offset}};
     streamed_platform pl = {&s, floor};
     hv_ops ops = {&pl, platform_read, platform_floor, platform_board, NULL};
-    hv_policy pol = {d->keys, d->key_count, d->min_signatures, d->oem_id,
-                     declared, 1};
+    hv_policy pol = {.keys = d->keys, .key_count = d->key_count,
+                     .min_signatures = d->min_signatures, .oem_id = d->oem_id,
+                     .region_size = declared, .exact_size = 1};
     hv_write_gate gate;
     readback *rb = calloc(1, sizeof *rb);
     hv_update_buffers *b = hv_update_buffers_new();

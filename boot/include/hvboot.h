@@ -75,7 +75,18 @@ typedef enum hv_result {
     HV_ERR_PLATFORM = 24,      /* rollback counter or board id unavailable */
     HV_ERR_NOT_STREAMABLE = 25, /* hv_verify_stream on a version 1 image:  */
                                /* no chunk digests; use hv_verify          */
-    HV_RESULT_COUNT = 26       /* not a result: the number of them         */
+    HV_ERR_TRUST_BLOCK = 26,   /* trust block malformed, or its root chain */
+                               /* does not start at this device's roots    */
+    HV_ERR_ROOT_SIGNATURE = 27, /* a root or keyring document lacks a      */
+                               /* threshold of valid root signatures       */
+    HV_ERR_TRUST_ROLLBACK = 28, /* root or keyring version below the       */
+                               /* device's confirmed one                   */
+    HV_ERR_REVOKED_KEY = 29,   /* an image signer's key epoch is revoked   */
+    HV_ERR_KEY_SCOPE = 30,     /* an image signer may not sign for this    */
+                               /* OEM or board                             */
+    HV_ERR_NO_TRUST_BLOCK = 31, /* the device trusts roots; the image has  */
+                               /* no trust block                           */
+    HV_RESULT_COUNT = 32       /* not a result: the number of them         */
 } hv_result;
 
 /* Short stable identifier, e.g. "digest_mismatch". Never NULL. */
@@ -153,13 +164,40 @@ typedef struct hv_trusted_key {
     size_t pub_len;
 } hv_trusted_key;
 
+/*
+ * A device's root of trust when it trusts roots (trust area version 2,
+ * docs/KEYS.md): the fingerprints (SHA-256 of the canonical public key,
+ * hvimage/flash.h) of root version |version|'s keys, strictly ascending,
+ * and how many of them must sign. Images must then carry a trust block
+ * whose root chain starts at exactly this root.
+ */
+typedef struct hv_roots {
+    const uint8_t (*fingerprints)[HV_ROOT_FP_SIZE]; /* not owned */
+    size_t count;       /* 1..HV_ROOT_MAX_KEYS */
+    uint32_t threshold; /* 1..count            */
+    uint64_t version;   /* >= 1                */
+} hv_roots;
+
 typedef struct hv_policy {
     const hv_trusted_key *keys; /* not owned; key_count records            */
     size_t key_count;           /* 0 is refused (HV_ERR_NO_TRUSTED_KEYS)   */
+                                /* unless |roots| is set                   */
     uint32_t min_signatures;    /* distinct valid signers needed; 0 acts 1 */
     const char *oem_id;         /* NULL: any OEM; else must match exactly  */
     uint64_t region_size;       /* bytes readable through ops->read        */
     int exact_size;             /* non-zero: image_size == region_size     */
+    /*
+     * Non-NULL: the device trusts roots; |keys| is ignored and every
+     * signature must come from a key of the image's verified keyring.
+     * The three floors are the device's confirmed counters: a chain whose
+     * newest root is older than |min_root_version|, a keyring older than
+     * |min_keyring_version|, and keys of an epoch below |min_key_epoch|
+     * (or below the keyring's own min_epoch) are refused.
+     */
+    const hv_roots *roots;
+    uint64_t min_root_version;
+    uint64_t min_keyring_version;
+    uint64_t min_key_epoch;
 } hv_policy;
 
 /* ---- Parsed image ---------------------------------------------------- */
@@ -190,6 +228,7 @@ typedef struct hv_header {
     uint32_t format_version;
     uint32_t metadata_size;
     uint32_t signature_slots;
+    uint32_t trust_size; /* bytes of the trust block; 0: none */
     uint64_t image_size;
 } hv_header;
 
@@ -205,11 +244,92 @@ typedef struct hv_image_info {
     uint32_t section_align;
     uint32_t chunk_log2; /* version 2; 0 for version 1 */
     uint32_t core_kind;  /* HV_CORE_KIND_*; version 1: always monitor */
+    uint8_t trust_digest[HV_DIGEST_MAX_SIZE]; /* of the trust block, or 0 */
     uint32_t section_count;
     uint32_t board_count;
     hv_section sections[HV_MAX_SECTIONS];
     char boards[HV_MAX_BOARDS][HV_BOARD_ID_SIZE + 1];
 } hv_image_info;
+
+/* ---- Trust block documents (docs/KEYS.md) ----------------------------- */
+
+#define HV_DOC_ROOT 1u
+#define HV_DOC_KEYRING 2u
+
+/* A key of a root or keyring document. */
+typedef struct hv_doc_key {
+    hv_trusted_key key; /* pub points into the document's bytes        */
+    uint64_t epoch;     /* keyring: the key's epoch; root: 0           */
+    uint32_t oem_count; /* keyring scope: 1..HV_SCOPE_MAX_OEMS          */
+    uint32_t board_count; /* 0..HV_SCOPE_MAX_BOARDS; 0 = any board     */
+    char oems[HV_SCOPE_MAX_OEMS][HV_OEM_ID_SIZE + 1];
+    char boards[HV_SCOPE_MAX_BOARDS][HV_BOARD_ID_SIZE + 1];
+} hv_doc_key;
+
+/* A parsed root or keyring document; points into the caller's bytes. */
+typedef struct hv_doc {
+    uint32_t kind;         /* HV_DOC_ROOT or HV_DOC_KEYRING                */
+    const uint8_t *bytes;  /* the document                                 */
+    size_t size;           /* header, body and signature slots             */
+    size_t tbs_len;        /* signed bytes: header || body; slots follow   */
+    uint32_t sig_slots;
+    uint32_t filled;       /* filled slots (hv_check_sig_block's rules)    */
+    uint64_t version;      /* the root's or the keyring's version          */
+    uint32_t threshold;    /* root: signatures needed from its keys        */
+    uint64_t root_version; /* keyring: the root that signs it              */
+    uint64_t min_epoch;    /* keyring: keys of a lower epoch are revoked   */
+    uint32_t key_count;
+    hv_doc_key keys[HV_ROOT_MAX_KEYS];
+} hv_doc;
+_Static_assert(HV_ROOT_MAX_KEYS == HV_KEYRING_MAX_KEYS, "hv_doc.keys");
+
+/*
+ * Parse the document at the start of |p| (|len| bytes available; the
+ * document may be shorter, out->size says how long it is): header, body
+ * and the structure of its signature slots. Canonical form: exact sizes,
+ * zero reserved and unused bytes, text fields by format.h's rules, key
+ * ids strictly ascending, no public key twice, scope lists sorted.
+ * VERY IMPORTANT: no signature is checked; hv_trust_block_verify does.
+ * Returns HV_OK or HV_ERR_TRUST_BLOCK.
+ */
+hv_result hv_doc_parse(const uint8_t *p, size_t len, hv_doc *out);
+
+/* SHA-256 of |pub| (a canonical public key, |len| bytes) into |fp|:
+ * a key's fingerprint. 0 on success. */
+int hv_key_fingerprint(const hv_crypto *c, const uint8_t *pub, size_t len,
+                       uint8_t fp[HV_ROOT_FP_SIZE]);
+
+/* What hv_verify or hv_trust_block_verify learned from a trust block. */
+typedef struct hv_trust_result {
+    int present;           /* the image has a trust block                  */
+    int verified;          /* its roots and keyring verified               */
+    uint32_t root_count;   /* root documents in the chain                  */
+    uint64_t root_version; /* the newest root of the chain                 */
+    uint64_t keyring_version;
+    uint64_t keyring_min_epoch; /* the keyring's own min_epoch            */
+    uint64_t min_epoch;    /* in force: max(keyring's, policy's)           */
+    uint32_t keyring_keys; /* keys the keyring lists                       */
+    uint32_t usable_keys;  /* of those, at or above min_epoch              */
+    /* Per verdict signer (signer_ids order): the signer's epoch. */
+    uint64_t signer_epochs[HV_MAX_SIGNATURE_SLOTS];
+    uint32_t failed_doc;   /* document that failed, or UINT32_MAX          */
+    uint64_t fail_offset;  /* offset in the block where it failed          */
+} hv_trust_result;
+
+/*
+ * Verify a trust block (|len| bytes at |blk|) against policy->roots and
+ * the policy's three floors: the root chain (the first root is exactly
+ * the provisioned one, matched by fingerprints and threshold; each next
+ * root is one version up and signed by a threshold of the previous root's
+ * keys and of its own), then the keyring (signed by a threshold of the
+ * newest root's keys, naming that root's version). Thresholds count each
+ * public key once per role. |docs| is scratch for two root documents and
+ * |keyring| receives the keyring; both point into |blk|.
+ */
+hv_result hv_trust_block_verify(const hv_crypto *c, const hv_policy *policy,
+                                const uint8_t *blk, size_t len,
+                                hv_doc docs[2], hv_doc *keyring,
+                                hv_trust_result *res);
 
 /*
  * Parse and range-check the fixed header. Pure function on 64 bytes; does
@@ -289,6 +409,10 @@ typedef struct hv_workspace {
     uint8_t sig_block[HV_MAX_SIG_BLOCK_SIZE];
     uint8_t pad[4096]; /* padding is read through this, in chunks */
     uint8_t chunk_table[HV_MAX_CHUNK_TABLE_SIZE]; /* one section's, v2 */
+    uint8_t trust_block[HV_MAX_TRUST_BLOCK_SIZE]; /* the image's, read once */
+    hv_doc docs[2];     /* root documents of the chain, two at a time */
+    hv_doc keyring;     /* the verified keyring: its keys sign images  */
+    hv_trusted_key ring_keys[HV_KEYRING_MAX_KEYS];
     uint64_t zstd[HV_ZSTD_WORKSPACE_SIZE / 8];
 } hv_workspace;
 
@@ -304,6 +428,7 @@ typedef struct hv_verdict {
     /* Filled from signed metadata only once the signatures verified. */
     int info_valid;
     hv_image_info info;
+    hv_trust_result trust; /* the image's trust block, if any */
 } hv_verdict;
 
 /*

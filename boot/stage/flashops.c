@@ -182,8 +182,9 @@ hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
     in_sections = 0;
 
     hv_ops ops = {a, slot_read, slot_rollback, slot_board, slot_memory};
-    hv_policy pol = {t->keys, t->key_count, t->min_signatures, t->oem_id,
-                     t->slot[slot].size, 0};
+    hv_policy pol = {.keys = t->keys, .key_count = t->key_count,
+                     .min_signatures = t->min_signatures, .oem_id = t->oem_id,
+                     .region_size = t->slot[slot].size, .exact_size = 0};
 
     size_t base = (size_t)(stage_stack_top - (uint8_t *)__builtin_frame_address(0));
     stage_paint_free_stack();

@@ -77,7 +77,9 @@
  * unprovisioned or damaged stage, it is not a security check.
  */
 #define HV_TRUST_AREA_SIZE 8192u
-#define HV_TRUST_VERSION 1u
+#define HV_TRUST_VERSION 1u       /* key_count image-signing key records */
+#define HV_TRUST_VERSION_ROOTS 2u /* key_count root key fingerprints: images
+                                   * must carry a trust block (format.h)  */
 #define HV_TRUST_MAGIC "HVTRUST\x1a"       /* 8 bytes, no NUL               */
 #define HV_TRUST_FIXED_SIZE 256u
 #define HV_TRUST_OFF_MAGIC 0u              /* u8[8]                         */
@@ -96,7 +98,10 @@
 #define HV_TRUST_OFF_SLOT_B 160u           /* region                        */
 #define HV_TRUST_OFF_COUNTER_KIND 176u     /* u32 HV_COUNTER_* (0: lab)     */
 #define HV_TRUST_OFF_COUNTER_NV 180u       /* u32 TPM NV index, 0 for lab   */
-#define HV_TRUST_OFF_RESERVED 184u         /* u8[68] zero                   */
+#define HV_TRUST_OFF_ROOT_VERSION 184u     /* u64 v2: lowest root version,  */
+                                           /*     the one key_count lists   */
+#define HV_TRUST_OFF_ROOT_THRESHOLD 192u   /* u32 v2: 1..key_count; v1: 0   */
+#define HV_TRUST_OFF_RESERVED 196u         /* u8[56] zero                   */
 #define HV_TRUST_OFF_CRC32 252u            /* u32                           */
 /* Where the monotonic security counter lives (docs/TPM.md). A trust area
  * written before these fields existed has zeros here: the lab counter. */
@@ -118,6 +123,12 @@
 #define HV_KEYREC_OFF_RESERVED 556u        /* u32 zero                      */
 /* Key records are sorted by key id, strictly ascending (so unique). */
 #define HV_TRUST_MAX_KEYS 8u
+
+/* Version 2 (HV_TRUST_VERSION_ROOTS): after the fixed part, key_count root
+ * key fingerprints (format.h HV_ROOT_FP_SIZE), strictly ascending; size =
+ * fixed + key_count * HV_ROOT_FP_SIZE. min_signatures is the
+ * image threshold (1..HV_MAX_SIGNATURE_SLOTS), counted over keyring keys. */
+#define HV_TRUST_MAX_ROOTS HV_ROOT_MAX_KEYS
 
 /* ---- Boot-state record (in the boot_state region) --------------------- */
 
@@ -190,7 +201,9 @@
                                   * raises the floor                        */
 
 _Static_assert(HV_STAGE_OFF_RESERVED + 8u == HV_STAGE_HDR_SIZE, "stage header");
-_Static_assert(HV_TRUST_OFF_RESERVED + 68u == HV_TRUST_OFF_CRC32, "trust area");
+_Static_assert(HV_TRUST_OFF_RESERVED + 56u == HV_TRUST_OFF_CRC32, "trust area");
+_Static_assert(HV_TRUST_FIXED_SIZE + HV_TRUST_MAX_ROOTS * HV_ROOT_FP_SIZE <=
+                   HV_TRUST_AREA_SIZE, "trust area holds every root");
 _Static_assert(HV_TRUST_OFF_CRC32 + 4u == HV_TRUST_FIXED_SIZE, "trust area");
 _Static_assert(HV_KEYREC_OFF_RESERVED + 4u == HV_KEYREC_SIZE, "key record");
 _Static_assert(HV_KEYREC_OFF_PUB + HV_KEYREC_PUB_MAX == HV_KEYREC_OFF_RESERVED,

@@ -76,7 +76,11 @@
 #define HV_HDR_OFF_SIGNATURE_SLOTS 16u /* u32    1..HV_MAX_SIGNATURE_SLOTS    */
 #define HV_HDR_OFF_FLAGS 20u           /* u32    must be 0 (none defined)     */
 #define HV_HDR_OFF_IMAGE_SIZE 24u      /* u64    total bytes of the image     */
-#define HV_HDR_OFF_RESERVED 32u        /* u8[32] must be zero                 */
+#define HV_HDR_OFF_TRUST_SIZE 32u      /* u32    bytes of the trust block     */
+                                       /*        after the signature block:   */
+                                       /*        0 (none) or                  */
+                                       /*        HV_MIN..MAX_TRUST_BLOCK_SIZE */
+#define HV_HDR_OFF_RESERVED 36u        /* u8[28] must be zero                 */
 
 /* ---- Metadata (signed, offset HV_HEADER_SIZE) -------------------------- */
 
@@ -106,7 +110,10 @@
                                           /* version 1: zero (reserved)       */
 #define HV_META_OFF_CORE_KIND 164u        /* u32 version 2: HV_CORE_KIND_*;   */
                                           /* version 1: zero (reserved)       */
-#define HV_META_OFF_RESERVED 168u         /* u8[80] must be zero              */
+#define HV_META_OFF_TRUST_DIGEST 168u     /* u8[48] digest (digest_alg) of the */
+                                          /* trust block; unused bytes, and   */
+                                          /* all of it without one, zero      */
+#define HV_META_OFF_RESERVED 216u         /* u8[32] must be zero              */
 #define HV_META_OFF_MIN_SECURITY_VERSION 248u /* u64 <= security_version: the
                                           * oldest version this image allows
                                           * a rollback to (docs/UPDATE.md)  */
@@ -256,6 +263,85 @@ static inline uint64_t hv_chunk_entries(uint32_t compression,
 #define HV_DIGEST_SIZE_SHA256 32u
 #define HV_DIGEST_SIZE_SHA384 48u
 
+/* ---- Trust block (signed by roots; optional) -------------------------- */
+
+/*
+ * Between the signature block and the first section an image may carry a
+ * trust block (docs/KEYS.md): the chain of root documents from the
+ * device's provisioned root version up, then one keyring document, each
+ * self-delimiting, back to back, nothing after the keyring. The keyring
+ * lists the image-signing keys; the roots vouch for the keyring. A device
+ * provisioned with roots (trust area version 2) accepts an image's
+ * signatures only from keys of the keyring its trust block carries.
+ *
+ * The block is authenticated twice over: each document by a threshold of
+ * root signatures, and the whole block by the image's own signatures,
+ * through its digest in the signed metadata (HV_META_OFF_TRUST_DIGEST) and
+ * its size in the signed header. Its first HV_DOC_HEADER_SIZE bytes per
+ * document are the only ones read before that document's signatures.
+ *
+ * Document = header (HV_DOC_HEADER_SIZE), body (body_size bytes), then
+ * sig_slots signature slots of HV_SIG_SLOT_SIZE in the image's slot format
+ * (filled first, key ids strictly ascending, empty slots all zero). The
+ * signed bytes of a document are its header || body.
+ */
+#define HV_DOC_HEADER_SIZE 32u
+#define HV_DOC_OFF_MAGIC 0u        /* u8[8] HV_ROOT_MAGIC or HV_KEYRING_MAGIC */
+#define HV_DOC_OFF_VERSION 8u      /* u32 HV_DOC_VERSION                      */
+#define HV_DOC_OFF_BODY_SIZE 12u   /* u32 exact for the body's key count      */
+#define HV_DOC_OFF_SIG_SLOTS 16u   /* u32 1..HV_MAX_SIGNATURE_SLOTS           */
+#define HV_DOC_OFF_RESERVED 20u    /* u8[12] zero                             */
+#define HV_DOC_VERSION 1u
+#define HV_ROOT_MAGIC "HVROOT\r\x1a"   /* 8 bytes, no NUL                   */
+#define HV_KEYRING_MAGIC "HVKEYR\r\x1a" /* 8 bytes, no NUL                  */
+
+/* Root document body: the root keys and how many of them must sign. A key
+ * record is the trust area's (hvimage/flash.h HV_KEYREC_*), ids strictly
+ * ascending, and no public key twice. */
+#define HV_ROOT_FIXED_SIZE 32u
+#define HV_ROOT_OFF_VERSION 0u     /* u64 >= 1                                */
+#define HV_ROOT_OFF_THRESHOLD 8u   /* u32 1..key_count                        */
+#define HV_ROOT_OFF_KEY_COUNT 12u  /* u32 1..HV_ROOT_MAX_KEYS                 */
+#define HV_ROOT_OFF_RESERVED 16u   /* u8[16] zero; then key records           */
+#define HV_ROOT_MAX_KEYS 8u
+
+/* Keyring document body: the image-signing keys, each with its epoch and
+ * scope, signed by a threshold of the root whose version it names. */
+#define HV_KEYRING_FIXED_SIZE 64u
+#define HV_KEYRING_OFF_VERSION 0u      /* u64 >= 1                            */
+#define HV_KEYRING_OFF_ROOT_VERSION 8u /* u64 the root that signs it          */
+#define HV_KEYRING_OFF_MIN_EPOCH 16u   /* u64 keys below it are revoked       */
+#define HV_KEYRING_OFF_KEY_COUNT 24u   /* u32 1..HV_KEYRING_MAX_KEYS          */
+#define HV_KEYRING_OFF_RESERVED 28u    /* u8[36] zero; then entries           */
+#define HV_KEYRING_MAX_KEYS 8u
+
+/* Keyring entry: a key record, then its epoch and scope. The scope lists
+ * 1..HV_SCOPE_MAX_OEMS OEM ids and 0..HV_SCOPE_MAX_BOARDS board ids (none:
+ * every board of those OEMs), text fields sorted strictly ascending,
+ * unused ones zero. */
+#define HV_KEYRING_ENTRY_SIZE 960u
+#define HV_KENT_OFF_KEY 0u             /* key record, HV_KEYREC_SIZE bytes    */
+#define HV_KENT_OFF_EPOCH 560u         /* u64                                 */
+#define HV_KENT_OFF_OEM_COUNT 568u     /* u32 1..HV_SCOPE_MAX_OEMS            */
+#define HV_KENT_OFF_BOARD_COUNT 572u   /* u32 0..HV_SCOPE_MAX_BOARDS          */
+#define HV_KENT_OFF_OEMS 576u          /* text[32] x HV_SCOPE_MAX_OEMS        */
+#define HV_KENT_OFF_BOARDS 704u        /* text[32] x HV_SCOPE_MAX_BOARDS      */
+#define HV_SCOPE_MAX_OEMS 4u
+/* A key's fingerprint: SHA-256 of its canonical public key bytes (the
+ * pub_len bytes of its key record). Thresholds count fingerprints, never
+ * key ids, so one key counts once whatever ids or files it came under. */
+#define HV_ROOT_FP_SIZE 32u
+#define HV_SCOPE_MAX_BOARDS 8u
+
+/* The smallest block is one root document with one key and one slot and a
+ * keyring with one key and one slot; the largest fits the verifier's
+ * fixed buffer. */
+#define HV_MIN_TRUST_BLOCK_SIZE 64u
+#define HV_MAX_TRUST_BLOCK_SIZE (64u * 1024u)
+/* Root documents in one block: at most this many (a chain longer than
+ * that needs re-provisioning, or a newer trust area). */
+#define HV_MAX_ROOT_CHAIN 6u
+
 /* ---- Limits ------------------------------------------------------------ */
 
 /*
@@ -279,10 +365,12 @@ static inline uint64_t hv_chunk_entries(uint32_t compression,
 /* Unpacked sizes are bounded separately: a 4 GiB monitor is already absurd. */
 #define HV_MAX_UNPACKED_SIZE (UINT64_C(1) << 32)
 
-_Static_assert(HV_HDR_OFF_RESERVED + 32u == HV_HEADER_SIZE, "header layout");
-_Static_assert(HV_META_OFF_RESERVED + 88u == HV_META_FIXED_SIZE, "meta layout");
-_Static_assert(HV_META_OFF_CORE_KIND + 4u == HV_META_OFF_RESERVED,
-               "core_kind precedes the reserved bytes");
+_Static_assert(HV_HDR_OFF_RESERVED + 28u == HV_HEADER_SIZE, "header layout");
+_Static_assert(HV_META_OFF_RESERVED + 40u == HV_META_FIXED_SIZE, "meta layout");
+_Static_assert(HV_META_OFF_CORE_KIND + 4u == HV_META_OFF_TRUST_DIGEST,
+               "core_kind precedes the trust digest");
+_Static_assert(HV_META_OFF_TRUST_DIGEST + HV_DIGEST_MAX_SIZE ==
+                   HV_META_OFF_RESERVED, "trust digest precedes reserved");
 _Static_assert(HV_SEC_OFF_DIGEST + HV_DIGEST_MAX_SIZE == HV_SECTION_ENTRY_SIZE,
                "section entry layout");
 _Static_assert(HV_SIG_OFF_SIG + HV_SIG_MAX_SIZE == HV_SIG_SLOT_SIZE,
@@ -291,6 +379,12 @@ _Static_assert(HV_MAX_METADATA_SIZE == 3328u, "documented in FORMAT.md");
 _Static_assert(HV_SIG_SIZE_RSA4096 == HV_SIG_MAX_SIZE,
                "the largest signature fills a slot");
 _Static_assert(HV_DIGEST_SIZE_SHA384 == HV_DIGEST_MAX_SIZE, "digest field");
+_Static_assert(HV_DOC_OFF_RESERVED + 12u == HV_DOC_HEADER_SIZE, "doc header");
+_Static_assert(HV_ROOT_OFF_RESERVED + 16u == HV_ROOT_FIXED_SIZE, "root body");
+_Static_assert(HV_KEYRING_OFF_RESERVED + 36u == HV_KEYRING_FIXED_SIZE,
+               "keyring body");
+_Static_assert(HV_KENT_OFF_BOARDS + HV_SCOPE_MAX_BOARDS * HV_BOARD_ID_SIZE ==
+                   HV_KEYRING_ENTRY_SIZE, "keyring entry");
 
 /* ---- Rules shared by every reader and writer --------------------------- */
 
@@ -356,7 +450,8 @@ static inline const char *hv_section_type_name(uint32_t type)
 }
 
 /* First byte after the signature block: header, metadata, then the slots.
- * Cannot wrap for any 32-bit counts. */
+ * Cannot wrap for any 32-bit counts. The trust block, if any, follows it;
+ * the first section starts after that. */
 static inline uint64_t hv_sig_block_end(uint32_t metadata_size,
                                         uint32_t signature_slots)
 {

@@ -346,8 +346,9 @@ int cli_verify_file(const char *path, const cli_verify_opts *o,
                                   : CLI_PROGRESS_AUTO);
     cli_progress_total(&run->progress, run->file_size);
     hv_ops ops = {run, host_read, host_rollback, host_board, host_memory};
-    hv_policy pol = {o->keys.rec, o->keys.count, o->min_signatures, o->oem,
-                     run->file_size, 1};
+    hv_policy pol = {.keys = o->keys.rec, .key_count = o->keys.count,
+                     .min_signatures = o->min_signatures, .oem_id = o->oem,
+                     .region_size = run->file_size, .exact_size = 1};
     hv_result r = HV_ERR_NOT_STREAMABLE;
     if (o->stream) {
         r = host_verify_stream(run, o, &ops, &pol);

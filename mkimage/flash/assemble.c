@@ -259,7 +259,9 @@ static int check_slot(const char *path, const char *region, uint64_t cap,
     mem_image m = {.data = *buf, .len = *len, .rollback = rollback};
     memcpy(m.board, board, strlen(board));
     hv_ops ops = {&m, mem_read, mem_rollback, mem_board, mem_memory};
-    hv_policy pol = {recs, nkeys, min_sigs, p->oem_id, *len, 1};
+    hv_policy pol = {.keys = recs, .key_count = nkeys,
+                     .min_signatures = min_sigs, .oem_id = p->oem_id,
+                     .region_size = *len, .exact_size = 1};
     hv_verdict *v = malloc(sizeof *v);
     if (!v)
         return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");

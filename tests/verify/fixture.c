@@ -202,7 +202,8 @@ hv_result verify_mem(const uint8_t *image, size_t len, size_t region,
     mem_platform p;
     mem_platform_init(&p, image, len, board, rollback);
     hv_ops ops = mem_platform_ops(&p);
-    hv_policy pol = {keys, nkeys, 1, NULL, region, 1};
+    hv_policy pol = {.keys = keys, .key_count = nkeys, .min_signatures = 1,
+                     .oem_id = NULL, .region_size = region, .exact_size = 1};
     hv_result r = hv_verify(&ops, &hv_crypto_bearssl, &pol, &ws, v);
     mem_platform_free(&p);
     return r;

@@ -26,7 +26,9 @@ static void run_verify(void)
     mem_platform_init(&p, current->image, current->image_len, current->board,
                       0);
     hv_ops ops = mem_platform_ops(&p);
-    hv_policy pol = {&current->trusted, 1, 1, NULL, current->image_len, 1};
+    hv_policy pol = {.keys = &current->trusted, .key_count = 1,
+                     .min_signatures = 1, .oem_id = NULL,
+                     .region_size = current->image_len, .exact_size = 1};
     result = hv_verify(&ops, &hv_crypto_bearssl, &pol, &ws, &v);
     mem_platform_free(&p);
 }

@@ -102,7 +102,8 @@ static hv_result stream(const fixture *f, const uint8_t *img, size_t n,
     mem_platform_init(&p, img, n, f->board, 0);
     hv_ops ops = mem_platform_ops(&p);
     ops.section_memory = NULL; /* a stream holds no section */
-    hv_policy pol = {&f->trusted, 1, 1, NULL, n, 1};
+    hv_policy pol = {.keys = &f->trusted, .key_count = 1, .min_signatures = 1,
+                     .oem_id = NULL, .region_size = n, .exact_size = 1};
     s->image = calloc(n + 1, 1);
     s->len = n;
     s->info = &v->info;
@@ -129,7 +130,9 @@ static void same_as_held(const fixture *f, const seen *s, int unpack)
     hv_verdict v;
     mem_platform_init(&p, f->image, f->image_len, f->board, 0);
     hv_ops ops = mem_platform_ops(&p);
-    hv_policy pol = {&f->trusted, 1, 1, NULL, f->image_len, 1};
+    hv_policy pol = {.keys = &f->trusted, .key_count = 1, .min_signatures = 1,
+                     .oem_id = NULL, .region_size = f->image_len,
+                     .exact_size = 1};
     CHECK(hv_verify(&ops, &hv_crypto_bearssl, &pol, &ws, &v) == HV_OK);
     for (uint32_t i = 0; i < v.info.section_count; i++) {
         const hv_section *h = &v.info.sections[i];
@@ -228,7 +231,8 @@ static void contract(const fixture *f, uint32_t expect_chunks_min)
     mem_platform p;
     mem_platform_init(&p, img, n, f->board, 0);
     hv_ops ops = mem_platform_ops(&p);
-    hv_policy pol = {&f->trusted, 1, 1, NULL, n, 1};
+    hv_policy pol = {.keys = &f->trusted, .key_count = 1, .min_signatures = 1,
+                     .oem_id = NULL, .region_size = n, .exact_size = 1};
     static uint8_t small_chunk[1 << 16];
     hv_stream st = {NULL, small_chunk, sizeof small_chunk, zstd_ws,
                     sizeof zstd_ws, out_buf, sizeof out_buf, 1, NULL, NULL};

@@ -22,7 +22,9 @@ static hv_result run(const uint8_t *img, size_t len, uint64_t region,
     hv_verdict v;
     mem_platform_init(&p, img, len, board, rollback);
     hv_ops ops = mem_platform_ops(&p);
-    hv_policy pol = {keys, nkeys, min_sigs, oem, region, exact};
+    hv_policy pol = {.keys = keys, .key_count = nkeys,
+                     .min_signatures = min_sigs, .oem_id = oem,
+                     .region_size = region, .exact_size = exact};
     hv_result r = hv_verify(&ops, &hv_crypto_bearssl, &pol, &ws, &v);
     CHECK(v.result == r);
     if (keep) {
