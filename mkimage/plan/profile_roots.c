@@ -5,8 +5,8 @@
  *                               the root keys `hvimage assemble` provisions
  *                               (a trust area version 2)
  * Only their shape is checked here; the bundle's documents are checked by
- * the builder (trust_check.c) and the keys by assemble, both at the place
- * in this file that named them.
+ * the builder (mkimage/image/trust_bundle.c) and the keys by assemble,
+ * both at the place in this file that named them.
  */
 #include <stdio.h>
 #include <stdlib.h>
