@@ -49,7 +49,7 @@ static void key_text(FILE *f, const hv_doc_key *k)
  * root whose threshold counts: the document itself, or for a keyring the
  * newest root) lists them. */
 static void signed_by_text(FILE *f, const hv_doc *d, const hv_doc *signers,
-                           const hv_doc *also)
+                           const hv_doc *also, const char *own)
 {
     fprintf(f, "    signature slots: %u of %u filled\n", d->filled,
             d->sig_slots);
@@ -59,10 +59,10 @@ static void signed_by_text(FILE *f, const hv_doc *d, const hv_doc *signers,
         cli_hex(f, id, HV_KEY_ID_SIZE);
         bool in = by_id(signers, id) != NULL;
         bool prev = also && by_id(also, id) != NULL;
-        fprintf(f, "  %s\n", in && prev ? "(key of this and the previous root)"
-                             : in      ? "(a key of this root)"
+        fprintf(f, "  %s\n", in && prev ? "(a key of this and the previous root)"
+                             : in      ? own
                              : prev    ? "(a key of the previous root)"
-                                       : "(not a key of the root)");
+                                       : "(not a key of the root that signs it)");
     }
 }
 
@@ -82,7 +82,8 @@ void cli_trust_print_text(FILE *f, const hv_bundle *b, uint64_t offset,
                 d->threshold, d->key_count);
         for (uint32_t i = 0; i < d->key_count; i++)
             key_text(f, &d->keys[i]);
-        signed_by_text(f, d, d, r ? &b->roots[r - 1] : NULL);
+        signed_by_text(f, d, d, r ? &b->roots[r - 1] : NULL,
+                       "(a key of this root)");
     }
     fprintf(f, "  keyring version %llu at +%zu: for root version %llu, "
             "min_epoch %llu, %u key(s)\n", (unsigned long long)ring->version,
@@ -101,7 +102,7 @@ void cli_trust_print_text(FILE *f, const hv_bundle *b, uint64_t offset,
             fprintf(f, " %s", k->boards[j]);
         fprintf(f, "%s\n", k->board_count ? "" : " (any)");
     }
-    signed_by_text(f, ring, newest, NULL);
+    signed_by_text(f, ring, newest, NULL, "(a key of the newest root)");
     fprintf(f, "  image signature slots against the keyring:\n");
     for (uint32_t i = 0; i < img_filled; i++) {
         const uint8_t *id = img_block + (size_t)i * HV_SIG_SLOT_SIZE +

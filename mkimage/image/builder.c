@@ -837,6 +837,12 @@ static int load_trust_block(build *b, const hv_build_opts *o,
     if (info->header.format_version != HV_FORMAT_VERSION_2)
         return hv_diag_set(diag, "%s: a trust block needs format version 2; "
                            "version 1 stages know none", path);
+    /* The profile's bundle is no command-line input the CLI could check
+     * against --output: refuse to replace what the build reads. */
+    if (hv_same_file(path, o->output_path))
+        return hv_diag_set(diag, "--output %s: is the trust block %s; "
+                           "refusing to overwrite an input", o->output_path,
+                           path);
     if (hv_bundle_load(path, &b->bundle, diag) != 0)
         return -1;
     for (size_t i = 0; i < o->signer_count; i++)

@@ -157,11 +157,16 @@ int hv_bundle_check_signer(const char *name, const hv_bundle *b,
                            name, hex, (unsigned long long)e->epoch,
                            (unsigned long long)ring->min_epoch,
                            hv_result_name(HV_ERR_REVOKED_KEY));
-    if (!listed(e->oems, e->oem_count, oem))
+    if (!listed(e->oems, e->oem_count, oem)) {
+        char scope[HV_SCOPE_MAX_OEMS * (HV_OEM_ID_SIZE + 1) + 1] = "";
+        for (uint32_t i = 0; i < e->oem_count; i++) {
+            strcat(scope, i ? " " : "");
+            strcat(scope, e->oems[i]);
+        }
         return hv_diag_set(diag, "%s: signing key %s may not sign for OEM "
-                           "'%s' (its scope: %u OEM(s), first '%s') [%s]",
-                           name, hex, oem, e->oem_count, e->oems[0],
+                           "'%s' (its OEMs: %s) [%s]", name, hex, oem, scope,
                            hv_result_name(HV_ERR_KEY_SCOPE));
+    }
     for (size_t i = 0; e->board_count > 0 && i < board_count; i++)
         if (!listed(e->boards, e->board_count, boards[i]))
             return hv_diag_set(diag, "%s: signing key %s may not sign for "

@@ -73,7 +73,7 @@ refuse() { # PATTERN BUILD-ARGS...
 # Signers the profile's devices would refuse.
 refuse "b5.hvtrust: signing key [0-9a-f]{64} is not in the keyring \(version 5\).*\[untrusted_key\]" \
     --key "$T/stranger.pem" --trust-block "$T/b5.hvtrust"
-refuse "b5.hvtrust: signing key [0-9a-f]{64} may not sign for OEM 'acme-servers'.*\[key_scope\]" \
+refuse "b5.hvtrust: signing key [0-9a-f]{64} may not sign for OEM 'acme-servers' \(its OEMs: zenith-cloud\) \[key_scope\]" \
     --key "$T/new.pem" --key "$T/other.pem" --trust-block "$T/b5.hvtrust"
 mkb keyring "$T/ring-board.hvkeyring" 7 1 1 2 "$T/new.pub.pem:2:acme-servers:acme-r750-mb2" "$T/r1.pem" "$T/r2.pem"
 cat "$T/root1.hvroot" "$T/ring-board.hvkeyring" > "$T/board.hvtrust"
@@ -119,4 +119,10 @@ refuse "tiny.hvtrust: 4 bytes; a trust block has 64 to 65536" \
 cp "$T/b5.hvtrust" "$T/self.hvtrust"
 expect 2 "" hv build -m "$M" -p "$ACME" --key "$T/new.pem" --trust-block "$T/self.hvtrust" -o "$T/self.hvtrust"
 check "the bundle named as output is untouched" cmp "$T/self.hvtrust" "$T/b5.hvtrust"
+# Nor the profile's trust_block (no command-line input the CLI can see).
+cp "$T/b5.hvtrust" "$T/pself.hvtrust"
+acme_profile "$T/pself.yaml" "trust_block: pself.hvtrust"
+expect 2 "--output .*pself.hvtrust: is the trust block .*pself.hvtrust; refusing to overwrite an input" \
+    hv build -m "$M" -p "$T/pself.yaml" --key "$T/new.pem" -o "$T/pself.hvtrust"
+check "the profile's bundle named as output is untouched" cmp "$T/pself.hvtrust" "$T/b5.hvtrust"
 finish

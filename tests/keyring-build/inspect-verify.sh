@@ -16,6 +16,7 @@ expect 0 "epoch 1, oems acme-servers, boards \(any\)" hv inspect "$T/i.hvi"
 expect 0 "epoch 2, oems zenith-cloud, boards \(any\)" hv inspect "$T/i.hvi"
 expect 0 "keyring key, epoch 2" hv inspect "$T/i.hvi"
 expect 0 "keyring key, epoch 1" hv inspect "$T/i.hvi"
+expect 0 "by [0-9a-f]{64}  \(a key of the newest root\)" hv inspect "$T/i.hvi"
 # Fingerprints are SHA-256 of the canonical public key (the raw point).
 fp=$(openssl pkey -pubin -in "$T/r1.pub.pem" -outform DER | tail -c 65 | openssl dgst -sha256 -r | cut -d' ' -f1)
 expect 0 "fingerprint $fp" hv inspect "$T/i.hvi"
