@@ -268,17 +268,19 @@ int hv_root_anchor_load(const char *path, hv_root_anchor *out,
     }
     size_t got = fread(raw.owned, 1, raw.len, f);
     fclose(f);
-    int rc = 0;
+    /* -1 unless every check passed: |doc| is used only once parsed. */
+    int rc = -1;
     if (got != raw.len)
-        rc = hv_fail(diag, HV_FAIL_IO, "%s: read failed", path);
+        hv_fail(diag, HV_FAIL_IO, "%s: read failed", path);
     else if (hv_doc_parse(raw.owned, raw.len, &doc) != HV_OK ||
              doc.size != raw.len)
-        rc = hv_diag_set(diag, "%s: byte offset 0: not one well-formed root "
-                         "document (%s)", path,
-                         hv_result_name(HV_ERR_TRUST_BLOCK));
+        hv_diag_set(diag, "%s: byte offset 0: not one well-formed root "
+                    "document (%s)", path, hv_result_name(HV_ERR_TRUST_BLOCK));
     else if (doc.kind != HV_DOC_ROOT)
-        rc = hv_diag_set(diag, "%s: byte offset 0: a keyring, not a root "
-                         "document", path);
+        hv_diag_set(diag, "%s: byte offset 0: a keyring, not a root "
+                    "document", path);
+    else
+        rc = 0;
     if (rc == 0) {
         for (uint32_t i = 0; i < doc.key_count; i++) {
             names[i] = path;
