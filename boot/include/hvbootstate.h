@@ -154,6 +154,18 @@ hv_counter hv_lab_counter_ops(hv_lab_counter *lab);
 /* The security floor: max(base, counter), base from the trust area. */
 int hv_bs_floor(const hv_counter *c, uint64_t base, uint64_t *floor);
 
+/*
+ * The device's confirmed counters as the verifier applies them (docs/KEYS.md
+ * "Counters"): the security floor, and for a device that trusts roots the
+ * newest confirmed root version, keyring version and key epoch.
+ */
+typedef struct hv_bs_floors {
+    uint64_t security;
+    uint64_t root_version;
+    uint64_t keyring_version;
+    uint64_t key_epoch;
+} hv_bs_floors;
+
 /* ---- The stage's decision ---------------------------------------------- */
 
 typedef struct hv_bs_image {
