@@ -9,14 +9,14 @@ _hvimage_commands="build sign tbs attach verify inspect extract sbom keygen asse
 _hvimage_options()
 {
     case $1 in
-    build) echo "--manifest --profile --output --key --unsigned --threads --format-version --quiet --progress --provenance --help" ;;
+    build) echo "--manifest --profile --output --key --unsigned --threads --format-version --quiet --progress --provenance --trust-block --help" ;;
     sign) echo "--key --profile --output --help" ;;
     tbs) echo "--output --help" ;;
     attach) echo "--pub --signature --output --help" ;;
-    verify) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --json --progress --help" ;;
+    verify) echo "--key --root --min-root-version --min-keyring-version --min-key-epoch --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --json --progress --help" ;;
     inspect) echo "--json --help" ;;
-    extract) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --output --json --progress --help" ;;
-    sbom) echo "--key --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --output --progress --help" ;;
+    extract) echo "--key --root --min-root-version --min-keyring-version --min-key-epoch --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --output --json --progress --help" ;;
+    sbom) echo "--key --root --min-root-version --min-keyring-version --min-key-epoch --board --rollback --no-rollback-check --oem --any-oem --profile --min-signatures --no-ram-check --output --progress --help" ;;
     keygen) echo "--alg --output --pub --help" ;;
     assemble) echo "--profile --stage --key --min-signatures --board --rollback --slot-a --slot-b --active --allow-rejected --output --json --quiet --help" ;;
     update) echo "--flash --json --activate --tries --tpm --help" ;;
@@ -58,7 +58,7 @@ _hvimage()
     --active)
         COMPREPLY=($(compgen -W "a b" -- "$cur"))
         return 0 ;;
-    --board|--rollback|--oem|--min-signatures|--threads|--format-version|--tries|-b|-r|-t)
+    --board|--rollback|--oem|--min-signatures|--min-root-version|--min-keyring-version|--min-key-epoch|--threads|--format-version|--tries|-b|-r|-t)
         return 0 ;;
     --output|-o)
         if [[ $cmd == extract ]]; then
@@ -74,7 +74,7 @@ _hvimage()
     --previous|--root|--keyring|--pubkey)
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
-    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|--package|--envelope|--vendor-pub|--cab|--cert|--provenance|--image|-m|-p|-k|-s|-f)
+    --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|--package|--envelope|--vendor-pub|--cab|--cert|--provenance|--image|--trust-block|-m|-p|-k|-s|-f)
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
     esac

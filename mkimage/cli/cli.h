@@ -17,6 +17,7 @@
 #include "cli_progress.h"
 #include "exit_codes.h"
 #include "signing.h"
+#include "trust_bundle.h"
 
 int cmd_build(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
@@ -95,6 +96,14 @@ typedef struct cli_verify_opts {
     int (*section_sink)(void *user, const hv_section *s, const uint8_t *p,
                         size_t len);
     void *sink_user;
+    /* --root ROOT0.hvroot (docs/KEYS.md): verify as a device provisioned
+     * with that root (trust area version 2) instead of --key; the three
+     * floors are the device's confirmed counters. */
+    const char *root_path;
+    hv_root_anchor anchor; /* roots.fingerprints points into it */
+    uint64_t min_root_version;
+    uint64_t min_keyring_version;
+    uint64_t min_key_epoch;
 } cli_verify_opts;
 
 struct hv_profile;

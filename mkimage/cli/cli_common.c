@@ -349,6 +349,12 @@ int cli_verify_file(const char *path, const cli_verify_opts *o,
     hv_policy pol = {.keys = o->keys.rec, .key_count = o->keys.count,
                      .min_signatures = o->min_signatures, .oem_id = o->oem,
                      .region_size = run->file_size, .exact_size = 1};
+    if (o->root_path) {
+        pol.roots = &o->anchor.roots;
+        pol.min_root_version = o->min_root_version;
+        pol.min_keyring_version = o->min_keyring_version;
+        pol.min_key_epoch = o->min_key_epoch;
+    }
     hv_result r = HV_ERR_NOT_STREAMABLE;
     if (o->stream) {
         r = host_verify_stream(run, o, &ops, &pol);

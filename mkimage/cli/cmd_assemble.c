@@ -22,7 +22,12 @@ static const char help[] =
     "(docs/BOOT.md): the boot stage with its trust area provisioned (board,\n"
     "OEM, rollback counter, flash map, the --key records it trusts), the\n"
     "boot state (active slot, default a), slot A, slot B (erased if not\n"
-    "given); every other byte is 0xFF. Each slot image must be an hvimage\n"
+    "given); every other byte is 0xFF. A profile with 'roots' provisions a\n"
+    "trust area version 2 instead of --key records (docs/KEYS.md): the root\n"
+    "keys' fingerprints, root threshold and version, and the image\n"
+    "threshold (roots.image_threshold or --min-signatures); each slot image\n"
+    "must then carry a trust block that verifies from those roots.\n"
+    "Every other byte is 0xFF. Each slot image must be an hvimage\n"
     "that fits its slot and that the boot stage accepts: the boot verifier\n"
     "under exactly these keys, signature count, board, OEM and rollback\n"
     "counter, and the stage's core and payload RAM windows. A rejected\n"
@@ -94,11 +99,27 @@ static void print_text(const char *out, const hv_assemble_opts *o,
         printf("  %-10s at 0x%08llx, %6llu KiB\n", region_names[i],
                (unsigned long long)r->region_offset[i],
                (unsigned long long)(r->region_size[i] / 1024));
-    printf("  stage:      %llu bytes, trust area at 0x%llx: rollback "
-           "counter %llu, %zu trusted key(s)\n",
-           (unsigned long long)r->stage_size,
-           (unsigned long long)r->trust_offset,
-           (unsigned long long)o->rollback, r->key_count);
+    if (r->roots) {
+        printf("  stage:      %llu bytes, trust area version 2 at 0x%llx: "
+               "rollback counter %llu, root version %llu, %u of %zu root "
+               "key(s), %u image signature(s) required\n",
+               (unsigned long long)r->stage_size,
+               (unsigned long long)r->trust_offset,
+               (unsigned long long)o->rollback,
+               (unsigned long long)r->root_version, r->root_threshold,
+               r->root_count, r->min_signatures);
+        for (size_t i = 0; i < r->root_count; i++) {
+            printf("    root fingerprint ");
+            cli_hex(stdout, r->root_fps[i], HV_ROOT_FP_SIZE);
+            putchar('\n');
+        }
+    } else {
+        printf("  stage:      %llu bytes, trust area at 0x%llx: rollback "
+               "counter %llu, %zu trusted key(s)\n",
+               (unsigned long long)r->stage_size,
+               (unsigned long long)r->trust_offset,
+               (unsigned long long)o->rollback, r->key_count);
+    }
     for (size_t i = 0; i < r->key_count; i++) {
         printf("    key ");
         print_key_id(stdout, r->key_ids[i]);
@@ -152,8 +173,19 @@ static void print_json(const char *out, const hv_assemble_opts *o,
     if (r->counter_kind == HV_COUNTER_TPM)
         json_object_object_add(ctr, "nv_index", u64(r->counter_nv));
     json_object_object_add(j, "counter", ctr);
-    json_object_object_add(j, "min_signatures",
-                           u64(o->min_signatures ? o->min_signatures : 1));
+    json_object_object_add(j, "min_signatures", u64(r->min_signatures));
+    json_object *roots = NULL;
+    if (r->roots) {
+        json_object *fps = json_object_new_array();
+        roots = json_object_new_object();
+        json_object_object_add(roots, "version", u64(r->root_version));
+        json_object_object_add(roots, "threshold", u64(r->root_threshold));
+        for (size_t i = 0; i < r->root_count; i++)
+            json_object_array_add(fps, cli_json_hex(r->root_fps[i],
+                                                    HV_ROOT_FP_SIZE));
+        json_object_object_add(roots, "fingerprints", fps);
+    }
+    json_object_object_add(j, "roots", roots);
     json_object_object_add(j, "active_slot", json_object_new_string(
                                   o->active_slot == HV_SLOT_B ? "b" : "a"));
     json_object *regions = json_object_new_object();
@@ -303,9 +335,8 @@ int cmd_assemble(int argc, char **argv)
             fprintf(stderr, "hvimage assemble: no --stage: using the "
                     "installed boot stage %s\n", o.stage_path);
     }
-    if (o.key_count == 0)
-        return cli_usage_error("assemble", "--key is required (a public key "
-                               "the stage will trust)");
+    /* --key is required unless the profile provisions roots; hv_assemble
+     * knows the profile and says which. */
     if (min_sigs) {
         if (!cli_parse_u64(min_sigs, &v) || v < 1 || v > HV_TRUST_MAX_KEYS)
             return cli_usage_error("assemble", "--min-signatures must be "

@@ -32,7 +32,8 @@ static bool same_output(const char *a, const char *b)
 static const char help[] =
     "usage: hvimage build -m MANIFEST -p PROFILE -o IMAGE [--key KEY.pem]...\n"
     "                     [--unsigned] [--threads N] [--quiet|--progress]\n"
-    "                     [--format-version 1|2] [--provenance FILE]\n\n"
+    "                     [--format-version 1|2] [--provenance FILE]\n"
+    "                     [--trust-block BUNDLE.hvtrust]\n\n"
     "Build one zstd-compressed, signed image. Paths in the manifest are\n"
     "relative to the manifest's folder. The output is written atomically and\n"
     "is byte-identical for identical inputs (SOURCE_DATE_EPOCH, if set,\n"
@@ -55,6 +56,10 @@ static const char help[] =
     "--key keys) naming the image's SHA-256 and every input's; not with\n"
     "--unsigned. If it cannot be written the image stays and build exits 3\n"
     "(docs/SUPPLY-CHAIN.md, \"Build provenance\").\n"
+    "--trust-block embeds a bundle of root documents and a keyring\n"
+    "(docs/KEYS.md) after the signature block, in place of the profile's\n"
+    "trust_block; every --key must then be a keyring key allowed to sign for\n"
+    "the profile's OEM and boards.\n"
     "Every option but --key is given at most once.\n";
 
 static void progress_total(void *ctx, uint64_t total)
@@ -80,6 +85,7 @@ int cmd_build(int argc, char **argv)
         {"progress", no_argument, 0, 'P'},
         {"format-version", required_argument, 0, 'F'},
         {"provenance", required_argument, 0, 'R'},
+        {"trust-block", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -119,6 +125,10 @@ int cmd_build(int argc, char **argv)
             break;
         case 'R':
             e = cli_set_once("build", "--provenance", &provenance_path,
+                             optarg);
+            break;
+        case 'T':
+            e = cli_set_once("build", "--trust-block", &bo.trust_block_path,
                              optarg);
             break;
         case 'u': bo.allow_unsigned = true; break;
@@ -177,19 +187,22 @@ int cmd_build(int argc, char **argv)
                                    "2, not '%s'", format_arg);
         bo.format_version = (uint32_t)(format_arg[0] - '0');
     }
-    const char *inputs[2 + HV_MAX_SIGNATURE_SLOTS] = {bo.manifest_path,
+    const char *inputs[3 + HV_MAX_SIGNATURE_SLOTS] = {bo.manifest_path,
                                                       bo.profile_path};
     for (size_t i = 0; i < nkeys; i++)
         inputs[2 + i] = key_paths[i];
+    size_t ninputs = 2 + nkeys;
+    if (bo.trust_block_path)
+        inputs[ninputs++] = bo.trust_block_path;
     rc = cli_check_output("build", "--output", bo.output_path, inputs,
-                          2 + nkeys);
+                          ninputs);
     if (rc != 0)
         return rc;
     if (provenance_path) {
         /* The image is an input of the provenance too. */
-        const char *prov_inputs[3 + HV_MAX_SIGNATURE_SLOTS];
-        memcpy(prov_inputs, inputs, (2 + nkeys) * sizeof inputs[0]);
-        prov_inputs[2 + nkeys] = bo.output_path;
+        const char *prov_inputs[4 + HV_MAX_SIGNATURE_SLOTS];
+        memcpy(prov_inputs, inputs, ninputs * sizeof inputs[0]);
+        prov_inputs[ninputs] = bo.output_path;
         if (strcmp(provenance_path, "-") == 0)
             return cli_usage_error("build", "--provenance must be a file");
         if (same_output(provenance_path, bo.output_path))
@@ -206,7 +219,7 @@ int cmd_build(int argc, char **argv)
                                    "image's file name as JSON text: they "
                                    "must be UTF-8");
         rc = cli_check_output("build", "--provenance", provenance_path,
-                              prov_inputs, 3 + nkeys);
+                              prov_inputs, ninputs + 1);
         if (rc != 0)
             return rc;
         if (hv_provenance_check_output(provenance_path, bo.manifest_path,
@@ -282,6 +295,13 @@ int cmd_build(int argc, char **argv)
                rep.driver_entries, rep.signatures, secs,
                rep.overlapped ? "; later sections compressed beside the core"
                               : "");
+        if (rep.info.header.trust_size)
+            printf("trust block: %u bytes, root version%s %llu..%llu, "
+                   "keyring version %llu\n", rep.info.header.trust_size,
+                   rep.trust_roots > 1 ? "s" : "",
+                   (unsigned long long)rep.trust_first_root,
+                   (unsigned long long)rep.trust_newest_root,
+                   (unsigned long long)rep.trust_keyring_version);
         if (provenance_path)
             printf("provenance %s: signed by %zu key(s)\n", provenance_path,
                    nsigners);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cli_print.h"
+#include "cli_trust_print.h"
 #include "hvimage/codec.h"
 #include "exit_codes.h"
 #include "image_file.h"
@@ -15,9 +16,14 @@ static const char help[] =
     "Show everything in IMAGE: versions, OEM, boards, sections with sizes,\n"
     "compression ratios and digests, the driver packages its SBOM section\n"
     "lists (vendor, version, entries, acceptance level, signer) and the key\n"
-    "ids in the signature block.\n"
+    "ids in the signature block; and its trust block, if it has one: each\n"
+    "root document (version, threshold, keys and fingerprints, who filled\n"
+    "its slots), the keyring (version, root version, min_epoch, each key's\n"
+    "id, algorithm, epoch and scope) and which keyring keys the image's\n"
+    "slots name.\n"
     "Nothing is verified: use 'hvimage verify' (and 'hvimage sbom') before\n"
-    "trusting any of it. Exit 1 if the image or its SBOM is malformed (the\n"
+    "trusting any of it. Exit 1 if the image, its trust block or its SBOM\n"
+    "is malformed (the\n"
     "byte offset or the problem is printed).\n";
 
 /* The driver packages the (unverified) SBOM lists: 1 listed, 0 no SBOM
@@ -113,6 +119,24 @@ int cmd_inspect(int argc, char **argv)
         cli_print_error("inspect", diag.msg);
         return rc;
     }
+    /* The trust block, parsed for display with the verifier's own
+     * document parser; malformed is a refusal like a malformed SBOM. */
+    uint8_t *trust = NULL;
+    static hv_bundle bundle;
+    hv_diag trust_diag = {0};
+    int trust_state = 0; /* 0 none, 1 parsed, -1 malformed */
+    uint64_t trust_at = img.tbs_len + img.block_len;
+    if (img.header.trust_size) {
+        char name[64];
+        snprintf(name, sizeof name, "trust block at byte offset %llu",
+                 (unsigned long long)trust_at);
+        trust_state = hv_image_read_trust(&img, &trust, &trust_diag) == 0 &&
+                              hv_bundle_parse(name, trust,
+                                              img.header.trust_size, &bundle,
+                                              &trust_diag) == 0
+                          ? 1
+                          : -1;
+    }
     static hv_sbom_summary sum;
     hv_diag sbom_diag = {0};
     int listed = read_packages(&img, &info, &sum, &sbom_diag);
@@ -132,6 +156,11 @@ int cmd_inspect(int argc, char **argv)
             json_object_array_add(sigs, s);
         }
         json_object_object_add(j, "signatures", sigs);
+        json_object_object_add(j, "trust_block",
+                               trust_state == 1
+                                   ? cli_trust_json(&bundle, trust_at,
+                                                    img.block, img.filled)
+                                   : NULL);
         json_object_object_add(j, "drivers",
                                listed == 1 ? packages_json(&sum) : NULL);
         /* A Linux core's command line, as the (unverified) SBOM says. */
@@ -155,6 +184,11 @@ int cmd_inspect(int argc, char **argv)
             cli_hex(stdout, slot + HV_SIG_OFF_KEY_ID, HV_KEY_ID_SIZE);
             printf("  %u-byte signature\n", slot_sig_len(slot));
         }
+        if (trust_state == 1)
+            cli_trust_print_text(stdout, &bundle, trust_at, img.block,
+                                 img.filled);
+        else if (trust_state == 0)
+            printf("trust block: none\n");
         if (listed == 1)
             packages_text(&sum);
         else if (listed == 0)
@@ -164,6 +198,16 @@ int cmd_inspect(int argc, char **argv)
                    sum.cmdline[0] ? sum.cmdline : "(not listed)");
     }
     hv_image_close(&img);
+    free(trust);
+    if (trust_state < 0) {
+        char msg[HV_DIAG_MAX + 64];
+        snprintf(msg, sizeof msg, "%s: %s", argv[optind], trust_diag.msg);
+        cli_print_error("inspect", msg);
+        return trust_diag.cls == HV_FAIL_IO ||
+                       trust_diag.cls == HV_FAIL_INTERNAL
+                   ? HV_EXIT_INTERNAL
+                   : HV_EXIT_REJECTED;
+    }
     if (listed < 0) {
         char msg[HV_DIAG_MAX + 64];
         snprintf(msg, sizeof msg, "%s: %s", argv[optind], sbom_diag.msg);

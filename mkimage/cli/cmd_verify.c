@@ -21,7 +21,9 @@
 #include "unpack.h"
 
 static const char verify_help[] =
-    "usage: hvimage verify --key PUB.pem [--key ...] --board BOARD\n"
+    "usage: hvimage verify (--key PUB.pem [--key ...] | --root ROOT.hvroot\n"
+    "                      [--min-root-version N] [--min-keyring-version N]\n"
+    "                      [--min-key-epoch N]) --board BOARD\n"
     "                      (--oem OEM | --profile PROFILE | --any-oem)\n"
     "                      (--rollback N | --no-rollback-check)\n"
     "                      [--min-signatures N] [--no-ram-check] [--json]\n"
@@ -33,6 +35,12 @@ static const char verify_help[] =
     "waive them by name (the verdict then says \"not checked\").\n"
     "--profile takes the OEM from an OEM profile, requires BOARD to be one\n"
     "of its boards and every --key to be one it accepts.\n"
+    "--root verifies as a device provisioned with that root document (a\n"
+    "trust area version 2, docs/KEYS.md): the image's trust block must start\n"
+    "at that root, its keyring be signed by a threshold of the newest root,\n"
+    "and every signer be a keyring key of an epoch not revoked and a scope\n"
+    "holding the OEM and board; --min-* are the device's confirmed root\n"
+    "version, keyring version and key epoch (default 0).\n"
     "Then the bundled boot stage's RAM windows (docs/BOOT.md \"One device\n"
     "policy\"); --no-ram-check waives them, for an image meant for a device\n"
     "with another stage (the verdict then says \"not checked: ram\").\n"
@@ -116,9 +124,17 @@ int cli_verify_parse(const char *cmd, const char *help, int argc,
         {"json", no_argument, 0, 'j'},
         {"progress", no_argument, 0, 'G'},
         {"output", required_argument, 0, 'o'},
+        {"root", required_argument, 0, 'T'},
+        {"min-root-version", required_argument, 0, 1001},
+        {"min-keyring-version", required_argument, 0, 1002},
+        {"min-key-epoch", required_argument, 0, 1003},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
+    bool seen_floor[3] = {false, false, false};
+    static const char *const floor_opt[3] = {"--min-root-version",
+                                             "--min-keyring-version",
+                                             "--min-key-epoch"};
     bool seen_board = false, seen_rollback = false, seen_oem = false,
          seen_profile = false, seen_out = false, seen_min = false;
     hv_diag diag;
@@ -180,6 +196,23 @@ int cli_verify_parse(const char *cmd, const char *help, int argc,
                                        HV_MAX_SIGNATURE_SLOTS);
             o->min_signatures = (uint32_t)v;
             break;
+        case 'T':
+            if (o->root_path)
+                return cli_usage_error(cmd, "--root given twice");
+            o->root_path = optarg;
+            break;
+        case 1001:
+        case 1002:
+        case 1003: {
+            int f = c - 1001;
+            uint64_t *dst[3] = {&o->min_root_version, &o->min_keyring_version,
+                                &o->min_key_epoch};
+            rc = once(cmd, floor_opt[f], &seen_floor[f]);
+            if (rc < 0 && !cli_parse_u64(optarg, dst[f]))
+                return cli_usage_error(cmd, "%s needs an unsigned integer",
+                                       floor_opt[f]);
+            break;
+        }
         case 'h': fputs(help, stdout); return HV_EXIT_OK;
         default: return cli_usage_error(cmd, "bad option");
         }
@@ -188,8 +221,15 @@ int cli_verify_parse(const char *cmd, const char *help, int argc,
     }
     if (optind != argc - 1)
         return cli_usage_error(cmd, "needs exactly one IMAGE");
-    if (o->keys.count == 0)
-        return cli_usage_error(cmd, "no trusted key: give --key PUB.pem");
+    if (o->root_path && o->keys.count > 0)
+        return cli_usage_error(cmd, "--root and --key exclude each other: a "
+                                    "device trusts roots or keys");
+    for (int f = 0; f < 3; f++)
+        if (seen_floor[f] && !o->root_path)
+            return cli_usage_error(cmd, "%s needs --root", floor_opt[f]);
+    if (o->keys.count == 0 && !o->root_path)
+        return cli_usage_error(cmd, "no trusted key: give --key PUB.pem or "
+                                    "--root ROOT.hvroot");
     if (!o->board)
         return cli_usage_error(cmd, "--board is required (the verifier "
                                     "checks the image lists it)");
@@ -201,6 +241,9 @@ int cli_verify_parse(const char *cmd, const char *help, int argc,
         return cli_usage_error(cmd, "give exactly one of --rollback N (the "
                                     "device's rollback counter) and "
                                     "--no-rollback-check (not checked)");
+    if (o->root_path &&
+        hv_root_anchor_load(o->root_path, &o->anchor, &diag) != 0)
+        return cli_report(cmd, &diag);
     if (o->profile)
         return apply_profile(cmd, o, prof);
     return -1;
@@ -314,6 +357,34 @@ static void print_verdict_json(const char *path, const cli_verify_opts *o,
         json_object_array_add(signers,
                               cli_json_hex(v->signer_ids[i], HV_KEY_ID_SIZE));
     json_object_object_add(j, "signers", signers);
+    if (o->root_path) {
+        /* Only what the roots vouched for: null until they did. */
+        json_object *t = NULL;
+        if (run->ran && v->trust.verified) {
+            t = json_object_new_object();
+            json_object_object_add(t, "root_version",
+                json_object_new_uint64(v->trust.root_version));
+            json_object_object_add(t, "root_documents",
+                json_object_new_int((int)v->trust.root_count));
+            json_object_object_add(t, "keyring_version",
+                json_object_new_uint64(v->trust.keyring_version));
+            json_object_object_add(t, "min_epoch",
+                json_object_new_uint64(v->trust.min_epoch));
+            json_object *ep = json_object_new_array();
+            for (uint32_t i = 0; i < v->signers; i++)
+                json_object_array_add(ep, json_object_new_uint64(
+                                              v->trust.signer_epochs[i]));
+            json_object_object_add(t, "signer_epochs", ep);
+        }
+        json_object_object_add(j, "trust", t);
+        cli_json_add_text(j, "root", o->root_path);
+        json_object_object_add(j, "min_root_version",
+                               json_object_new_uint64(o->min_root_version));
+        json_object_object_add(j, "min_keyring_version",
+                               json_object_new_uint64(o->min_keyring_version));
+        json_object_object_add(j, "min_key_epoch",
+                               json_object_new_uint64(o->min_key_epoch));
+    }
     cli_json_add_text(j, "board", o->board);
     if (o->oem)
         cli_json_add_text(j, "oem", o->oem);
@@ -495,9 +566,22 @@ int cmd_verify(int argc, char **argv)
         else
             printf("rollback counter %llu, ", (unsigned long long)o.rollback);
         printf("%u signature(s)%s)\n", v->signers, not_checked_text(&o));
+        bool epochs = o.root_path && v->trust.verified;
+        if (epochs)
+            printf("  roots: newest root version %llu (%u root document(s) "
+                   "from version %llu), keyring version %llu, keys of epoch "
+                   "%llu and up\n",
+                   (unsigned long long)v->trust.root_version,
+                   v->trust.root_count,
+                   (unsigned long long)o.anchor.roots.version,
+                   (unsigned long long)v->trust.keyring_version,
+                   (unsigned long long)v->trust.min_epoch);
         for (uint32_t i = 0; i < v->signers; i++) {
             printf("  signer ");
             cli_hex(stdout, v->signer_ids[i], HV_KEY_ID_SIZE);
+            if (epochs)
+                printf(" epoch %llu",
+                       (unsigned long long)v->trust.signer_epochs[i]);
             putchar('\n');
         }
     }

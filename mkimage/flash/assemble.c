@@ -3,6 +3,7 @@
  * region into an atomic output file. Layout rules: include/hvimage/flash.h.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,8 +15,10 @@
 #include "device_check.h"
 #include "exit_codes.h"
 #include "hvimage/codec.h"
+#include "hvtrust.h"
 #include "plan.h"
 #include "signing.h"
+#include "trust_bundle.h"
 
 static const char *const region_names[4] = {"boot_stage", "boot_state",
                                             "slot_a", "slot_b"};
@@ -124,18 +127,31 @@ static void region_put(uint8_t *t, uint32_t at, const hv_flash_region *r)
     hv_put_le64(t + at + HV_REGION_OFF_SIZE, r->size);
 }
 
-/* Fill the trust area (flash.h) of the stage copy in |t|. */
+/* Fill the trust area (flash.h) of the stage copy in |t|: version 1 with
+ * |nkeys| key records, or with |anchor| version 2 with its root key
+ * fingerprints (already ascending), root threshold and version. */
 static void provision(uint8_t *t, const hv_profile *p, const char *board,
                       uint64_t rollback, uint32_t min_sigs,
-                      const hv_pubkey *keys, size_t nkeys)
+                      const hv_pubkey *keys, size_t nkeys,
+                      const hv_root_anchor *anchor)
 {
     static const uint8_t zero4[4];
-    uint32_t size = HV_TRUST_FIXED_SIZE + (uint32_t)nkeys * HV_KEYREC_SIZE;
+    size_t count = anchor ? anchor->roots.count : nkeys;
+    uint32_t size = HV_TRUST_FIXED_SIZE +
+                    (uint32_t)count * (anchor ? HV_ROOT_FP_SIZE
+                                              : HV_KEYREC_SIZE);
     memset(t, 0, HV_TRUST_AREA_SIZE);
     memcpy(t + HV_TRUST_OFF_MAGIC, HV_TRUST_MAGIC, 8);
-    hv_put_le32(t + HV_TRUST_OFF_VERSION, HV_TRUST_VERSION);
+    hv_put_le32(t + HV_TRUST_OFF_VERSION,
+                anchor ? HV_TRUST_VERSION_ROOTS : HV_TRUST_VERSION);
     hv_put_le32(t + HV_TRUST_OFF_SIZE, size);
-    hv_put_le32(t + HV_TRUST_OFF_KEY_COUNT, (uint32_t)nkeys);
+    hv_put_le32(t + HV_TRUST_OFF_KEY_COUNT, (uint32_t)count);
+    if (anchor) {
+        hv_put_le64(t + HV_TRUST_OFF_ROOT_VERSION, anchor->roots.version);
+        hv_put_le32(t + HV_TRUST_OFF_ROOT_THRESHOLD, anchor->roots.threshold);
+        memcpy(t + HV_TRUST_FIXED_SIZE, anchor->fp,
+               count * HV_ROOT_FP_SIZE);
+    }
     hv_put_le32(t + HV_TRUST_OFF_MIN_SIGNATURES, min_sigs);
     hv_put_le64(t + HV_TRUST_OFF_ROLLBACK, rollback);
     hv_put_le32(t + HV_TRUST_OFF_COUNTER_KIND, p->counter_kind);
@@ -227,16 +243,16 @@ static int mem_memory(void *user, const hv_section *s, uint8_t **stored,
 
 /*
  * Read a slot image and verify it exactly as the stage will: hv_verify
- * under the device's keys, signature count, OEM, board and rollback
- * counter, then the stage's RAM windows (the device policy, hvpolicy.h).
+ * under the device's keys (or roots: the image's trust block must then
+ * verify from them), signature count, OEM, board and rollback counter, then the stage's RAM windows (the device policy, hvpolicy.h).
  * Returns 0 with |out| saying whether the device accepts it, or -1 if the
  * file is not a usable image at all.
  */
 static int check_slot(const char *path, const char *region, uint64_t cap,
-                      const hv_profile *p, const hv_trusted_key *recs,
-                      size_t nkeys, uint32_t min_sigs, const char *board,
-                      uint64_t rollback, hv_workspace *ws, uint8_t **buf,
-                      size_t *len, hv_assemble_slot *out, hv_diag *diag)
+                      const hv_profile *p, const hv_policy *device,
+                      const char *board, uint64_t rollback,
+                      hv_workspace *ws, uint8_t **buf, size_t *len,
+                      hv_assemble_slot *out, hv_diag *diag)
 {
     hv_header hdr;
     if (read_input(path, "slot image", cap, region, buf, len, diag) != 0)
@@ -259,9 +275,11 @@ static int check_slot(const char *path, const char *region, uint64_t cap,
     mem_image m = {.data = *buf, .len = *len, .rollback = rollback};
     memcpy(m.board, board, strlen(board));
     hv_ops ops = {&m, mem_read, mem_rollback, mem_board, mem_memory};
-    hv_policy pol = {.keys = recs, .key_count = nkeys,
-                     .min_signatures = min_sigs, .oem_id = p->oem_id,
-                     .region_size = *len, .exact_size = 1};
+    hv_policy pol = *device;
+    pol.oem_id = p->oem_id;
+    pol.region_size = *len;
+    pol.exact_size = 1;
+    uint32_t min_sigs = device->min_signatures;
     hv_verdict *v = malloc(sizeof *v);
     if (!v)
         return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
@@ -297,6 +315,54 @@ static int check_slot(const char *path, const char *region, uint64_t cap,
     }
     free(v);
     return 0;
+}
+
+/* ---- Roots (trust area version 2) --------------------------------------- */
+
+/*
+ * The profile's roots: each key file loaded (PEM or PKCS#11), no public
+ * key twice, fingerprints sorted; and the image threshold the device
+ * requires, from roots.image_threshold or --min-signatures (they must
+ * agree when both are given). --key has no place here: such a device
+ * trusts no image key directly. Refusals name the profile's line.
+ */
+static int load_roots(const hv_profile *p, const hv_assemble_opts *o,
+                      hv_root_anchor *anchor, uint32_t *min_sigs,
+                      hv_diag *diag)
+{
+    hv_pubkey keys[HV_ROOT_MAX_KEYS];
+    char where[HV_ROOT_MAX_KEYS][PATH_MAX + 64];
+    const char *names[HV_ROOT_MAX_KEYS];
+    const hv_origin *ro = &p->roots_origin;
+
+    if (o->key_count > 0)
+        return hv_diag_set(diag, "%s:%u:%u: error: the profile provisions "
+                           "roots (a trust area version 2), so --key is not "
+                           "used: image keys come from each image's "
+                           "keyring (docs/KEYS.md)", ro->file, ro->line,
+                           ro->column);
+    if (p->image_threshold && o->min_signatures &&
+        p->image_threshold != o->min_signatures)
+        return hv_diag_set(diag, "%s:%u:%u: error: roots.image_threshold is "
+                           "%u, --min-signatures %u", ro->file, ro->line,
+                           ro->column, p->image_threshold, o->min_signatures);
+    *min_sigs = p->image_threshold   ? p->image_threshold
+                : o->min_signatures ? o->min_signatures
+                                    : 1;
+    for (size_t i = 0; i < p->root_key_count; i++) {
+        const hv_profile_key *k = &p->root_keys[i];
+        hv_diag inner = {0};
+        snprintf(where[i], sizeof where[i], "%s:%u:%u (%s)", k->origin.file,
+                 k->origin.line, k->origin.column, k->path);
+        names[i] = where[i];
+        if (hv_pubkey_load(k->path, &keys[i], &inner) != 0)
+            return hv_fail(diag, inner.cls, "%s:%u:%u: error: root key: %s",
+                           k->origin.file, k->origin.line, k->origin.column,
+                           inner.msg);
+    }
+    return hv_root_anchor_from_keys(keys, p->root_key_count, names,
+                                    p->root_threshold, p->root_version,
+                                    anchor, diag);
 }
 
 /* ---- Output ------------------------------------------------------------- */
@@ -366,6 +432,7 @@ int hv_assemble(const hv_assemble_opts *o, hv_assemble_report *rep,
     uint8_t *stage = NULL, *img[2] = {NULL, NULL};
     size_t stage_len = 0, img_len[2] = {0, 0};
     hv_workspace *ws = NULL;
+    hv_root_anchor *anchor = NULL;
     uint64_t trust_off = 0;
     int rc = -1;
 
@@ -407,46 +474,74 @@ int hv_assemble(const hv_assemble_opts *o, hv_assemble_report *rep,
         goto out;
     }
 
-    /* Trusted keys: accepted by the profile, distinct, sorted by id. */
-    if (o->key_count < 1 || o->key_count > HV_TRUST_MAX_KEYS) {
-        hv_diag_set(diag, "%zu trusted keys given; the trust area holds 1 "
-                    "to %u", o->key_count, HV_TRUST_MAX_KEYS);
-        goto out;
-    }
-    keys = calloc(o->key_count, sizeof *keys);
-    if (!keys) {
-        hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < o->key_count; i++) {
-        if (hv_pubkey_load(o->key_paths[i], &keys[i], diag) != 0)
-            goto out;
-        if (hv_profile_accepts_key(&prof, &keys[i], diag) != 0)
-            goto out;
-    }
-    qsort(keys, o->key_count, sizeof *keys, cmp_key_id);
-    for (size_t i = 0; i < o->key_count; i++) {
-        if (i > 0 && memcmp(keys[i - 1].key_id, keys[i].key_id,
-                            HV_KEY_ID_SIZE) == 0) {
-            char hex[65];
-            hv_key_id_hex(keys[i].key_id, hex);
-            hv_diag_set(diag, "key %s is given twice", hex);
+    /* What the device trusts: the profile's roots (trust area version 2)
+     * or the --key records (version 1). */
+    hv_policy device = {0};
+    uint32_t min_sigs;
+    if (prof.root_key_count > 0) {
+        anchor = malloc(sizeof *anchor);
+        if (!anchor) {
+            hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
             goto out;
         }
-        memcpy(recs[i].key_id, keys[i].key_id, HV_KEY_ID_SIZE);
-        recs[i].sig_alg = keys[i].sig_alg;
-        recs[i].pub = keys[i].pub;
-        recs[i].pub_len = keys[i].pub_len;
-        memcpy(rep->key_ids[i], keys[i].key_id, HV_KEY_ID_SIZE);
-        rep->key_algs[i] = keys[i].sig_alg;
+        if (load_roots(&prof, o, anchor, &min_sigs, diag) != 0)
+            goto out;
+        device.roots = &anchor->roots;
+        /* The device's floors at the factory: its own root, nothing else
+         * confirmed yet (docs/KEYS.md "Counters"). */
+        device.min_root_version = anchor->roots.version;
+        rep->roots = true;
+        rep->root_version = anchor->roots.version;
+        rep->root_threshold = anchor->roots.threshold;
+        rep->root_count = anchor->roots.count;
+        memcpy(rep->root_fps, anchor->fp, sizeof rep->root_fps);
+    } else {
+        /* Trusted keys: accepted by the profile, distinct, sorted by id. */
+        if (o->key_count < 1 || o->key_count > HV_TRUST_MAX_KEYS) {
+            hv_diag_set(diag, "%zu trusted keys given; the trust area holds "
+                        "1 to %u (or give the profile roots: docs/KEYS.md)",
+                        o->key_count, HV_TRUST_MAX_KEYS);
+            goto out;
+        }
+        keys = calloc(o->key_count, sizeof *keys);
+        if (!keys) {
+            hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < o->key_count; i++) {
+            if (hv_pubkey_load(o->key_paths[i], &keys[i], diag) != 0)
+                goto out;
+            if (hv_profile_accepts_key(&prof, &keys[i], diag) != 0)
+                goto out;
+        }
+        qsort(keys, o->key_count, sizeof *keys, cmp_key_id);
+        for (size_t i = 0; i < o->key_count; i++) {
+            if (i > 0 && memcmp(keys[i - 1].key_id, keys[i].key_id,
+                                HV_KEY_ID_SIZE) == 0) {
+                char hex[65];
+                hv_key_id_hex(keys[i].key_id, hex);
+                hv_diag_set(diag, "key %s is given twice", hex);
+                goto out;
+            }
+            memcpy(recs[i].key_id, keys[i].key_id, HV_KEY_ID_SIZE);
+            recs[i].sig_alg = keys[i].sig_alg;
+            recs[i].pub = keys[i].pub;
+            recs[i].pub_len = keys[i].pub_len;
+            memcpy(rep->key_ids[i], keys[i].key_id, HV_KEY_ID_SIZE);
+            rep->key_algs[i] = keys[i].sig_alg;
+        }
+        rep->key_count = o->key_count;
+        min_sigs = o->min_signatures ? o->min_signatures : 1;
+        if (min_sigs > o->key_count) {
+            hv_diag_set(diag, "--min-signatures %u is more than the %zu "
+                        "trusted keys", min_sigs, o->key_count);
+            goto out;
+        }
+        device.keys = recs;
+        device.key_count = o->key_count;
     }
-    rep->key_count = o->key_count;
-    uint32_t min_sigs = o->min_signatures ? o->min_signatures : 1;
-    if (min_sigs > o->key_count) {
-        hv_diag_set(diag, "--min-signatures %u is more than the %zu trusted "
-                    "keys", min_sigs, o->key_count);
-        goto out;
-    }
+    device.min_signatures = min_sigs;
+    rep->min_signatures = min_sigs;
 
     /* The stage. */
     if (read_input(o->stage_path, "boot stage", prof.boot_stage.size,
@@ -474,9 +569,9 @@ int hv_assemble(const hv_assemble_opts *o, hv_assemble_report *rep,
         if (!o->slot_path[s])
             continue;
         if (check_slot(o->slot_path[s], region_names[2 + s],
-                       regions[2 + s]->size, &prof, recs, o->key_count,
-                       min_sigs, o->board, o->rollback, ws, &img[s],
-                       &img_len[s], &rep->slot[s], diag) != 0)
+                       regions[2 + s]->size, &prof, &device, o->board,
+                       o->rollback, ws, &img[s], &img_len[s], &rep->slot[s],
+                       diag) != 0)
             goto out;
         if (rep->slot[s].result != HV_OK && !o->allow_rejected) {
             hv_fail(diag, HV_FAIL_REJECTED, "%s: slot %c image rejected: %s; "
@@ -489,7 +584,15 @@ int hv_assemble(const hv_assemble_opts *o, hv_assemble_report *rep,
 
     /* Compose. */
     provision(stage + trust_off, &prof, o->board, o->rollback, min_sigs, keys,
-              o->key_count);
+              o->key_count, device.roots ? anchor : NULL);
+    /* What was written must be what the stage reads: its own parser. */
+    hv_trust_info check;
+    const char *why = hv_trust_parse(stage + trust_off, &check);
+    if (why) {
+        hv_fail(diag, HV_FAIL_INTERNAL, "internal error: the provisioned "
+                "trust area does not parse: %s", why);
+        goto out;
+    }
     uint8_t state[HV_BOOT_STATE_RECORD_SIZE];
     boot_state_record(state, 1, o->active_slot);
     region_out rs[4] = {
@@ -501,6 +604,7 @@ int hv_assemble(const hv_assemble_opts *o, hv_assemble_report *rep,
     rc = write_flash(o->output_path, &prof, rs, diag);
 
 out:
+    free(anchor);
     free(ws);
     free(img[0]);
     free(img[1]);

@@ -5,7 +5,9 @@
  *
  *   boot_stage  the stage binary with its trust area provisioned (device
  *               board id, OEM id, rollback counter, flash map, trusted key
- *               records), then 0xFF
+ *               records; or, for a profile with roots, version 2: the
+ *               root keys' fingerprints, root threshold and version and
+ *               the image threshold), then 0xFF
  *   boot_state  boot-state record copy 0 (sequence 1, the active slot);
  *               copy 1 and the rest erased (0xFF)
  *   slot_a      an hvimage, then 0xFF
@@ -36,8 +38,10 @@ typedef struct hv_assemble_opts {
     const char *profile_path;
     const char *stage_path;
     const char *const *key_paths; /* trusted public keys; not owned */
-    size_t key_count;             /* 1..HV_TRUST_MAX_KEYS */
-    uint32_t min_signatures;      /* 0 acts as 1; at most key_count */
+    size_t key_count;             /* 1..HV_TRUST_MAX_KEYS; 0 with roots */
+    uint32_t min_signatures;      /* 0 acts as 1; at most key_count (with
+                                   * roots: the image threshold, unless the
+                                   * profile's roots.image_threshold says) */
     const char *board;            /* one of the profile's boards */
     uint64_t rollback;            /* the device's rollback counter */
     const char *slot_path[2];     /* [HV_SLOT_A] required, [HV_SLOT_B] may be NULL */
@@ -77,6 +81,13 @@ typedef struct hv_assemble_report {
     size_t key_count;
     uint8_t key_ids[HV_TRUST_MAX_KEYS][HV_KEY_ID_SIZE]; /* sorted */
     uint32_t key_algs[HV_TRUST_MAX_KEYS];
+    /* A profile with roots: trust area version 2 (docs/KEYS.md). */
+    bool roots;
+    uint64_t root_version;
+    uint32_t root_threshold;
+    size_t root_count;
+    uint8_t root_fps[HV_TRUST_MAX_ROOTS][HV_ROOT_FP_SIZE]; /* ascending */
+    uint32_t min_signatures; /* the device's: image threshold with roots */
     hv_assemble_slot slot[2];
 } hv_assemble_report;
 

@@ -23,6 +23,7 @@
 #include "section_spool.h"
 #include "section_writer.h"
 #include "source.h"
+#include "trust_bundle.h"
 
 _Static_assert(HV_MAX_MANIFEST_CMDLINE ==
                    HV_LINUX_CMDLINE_MAX - HV_LINUX_CMDLINE_STAGE_RESERVE,
@@ -98,6 +99,8 @@ typedef struct build {
     bool initramfs_folder;
     hv_drivers_listing initramfs_listing;
     uint8_t initramfs_sha256[HV_SHA256_SIZE];
+    /* The trust block embedded after the signature block, if any. */
+    hv_bundle bundle;
 } build;
 
 static void join_digests(build *b)
@@ -118,6 +121,7 @@ static void build_free(build *b)
     hv_drivers_listing_free(&b->listing);
     hv_drivers_listing_free(&b->initramfs_listing);
     free(b->sbom);
+    hv_bundle_free(&b->bundle);
     for (size_t i = 0; i < HV_MAX_SECTIONS; i++)
         hv_source_close(&b->later[i]);
     hv_atomic_abort(&b->out);
@@ -813,6 +817,49 @@ static int take_later(void *ctx, size_t i, hv_source *src, hv_diag *diag)
     return 0;
 }
 
+/*
+ * The trust block (docs/KEYS.md): --trust-block, else the profile's
+ * trust_block. Its structure is checked by the verifier's parser, and every
+ * key the build signs with must be a keyring key whose epoch and scope let
+ * the profile's devices accept it: refused here rather than signed into an
+ * image that no device boots. Its size goes in the signed header, its
+ * digest in the signed metadata.
+ */
+static int load_trust_block(build *b, const hv_build_opts *o,
+                            hv_image_info *info, hv_build_report *rep,
+                            hv_diag *diag)
+{
+    const hv_profile *p = &b->profile;
+    const char *path = o->trust_block_path ? o->trust_block_path
+                                           : p->trust_block;
+    if (!path)
+        return 0;
+    if (info->header.format_version != HV_FORMAT_VERSION_2)
+        return hv_diag_set(diag, "%s: a trust block needs format version 2; "
+                           "version 1 stages know none", path);
+    /* The profile's bundle is no command-line input the CLI could check
+     * against --output: refuse to replace what the build reads. */
+    if (hv_same_file(path, o->output_path))
+        return hv_diag_set(diag, "--output %s: is the trust block %s; "
+                           "refusing to overwrite an input", o->output_path,
+                           path);
+    if (hv_bundle_load(path, &b->bundle, diag) != 0)
+        return -1;
+    for (size_t i = 0; i < o->signer_count; i++)
+        if (hv_bundle_check_signer(path, &b->bundle,
+                                   hv_signer_pubkey(o->signers[i]),
+                                   p->oem_id, p->boards, p->board_count,
+                                   diag) != 0)
+            return -1;
+    info->header.trust_size = (uint32_t)b->bundle.len;
+    rep->trust_roots = b->bundle.root_count;
+    rep->trust_first_root = b->bundle.roots[0].version;
+    rep->trust_newest_root = b->bundle.roots[b->bundle.root_count - 1].version;
+    rep->trust_keyring_version = b->bundle.keyring.version;
+    return hv_bundle_digest(&b->bundle, info->digest_alg, info->trust_digest,
+                            diag);
+}
+
 static int write_sections(build *b, const hv_build_opts *o,
                           hv_image_info *info, hv_build_report *rep,
                           hv_diag *diag)
@@ -823,9 +870,17 @@ static int write_sections(build *b, const hv_build_opts *o,
                                     info->header.signature_slots);
 
     /* The signed header, metadata and signatures are written last; hold
-     * their place with zeros so the sections land at final offsets. */
+     * their place with zeros so the sections land at final offsets. The
+     * trust block follows them (format.h), its bytes final already. */
     if (pad_to(b->out.fp, 0, pos, o->output_path, diag) != 0)
         return -1;
+    if (info->header.trust_size) {
+        if (fwrite(b->bundle.bytes, 1, b->bundle.len, b->out.fp) !=
+            b->bundle.len)
+            return hv_fail_errno(diag, errno ? errno : EIO, o->output_path,
+                                 "write failed");
+        pos += info->header.trust_size;
+    }
 
     hv_section *core = add_section(info, HV_SECTION_CORE,
                                    HV_SECTION_NAME_CORE);
@@ -1030,6 +1085,8 @@ int hv_build(const hv_build_opts *o, hv_build_report *rep, hv_diag *diag)
             goto out;
     }
     info->header.signature_slots = p->signature_slots;
+    if (load_trust_block(b, o, info, rep, diag) != 0)
+        goto out;
     info->header.metadata_size = HV_META_FIXED_SIZE +
                                  sections * HV_SECTION_ENTRY_SIZE +
                                  info->board_count * HV_BOARD_ID_SIZE;

@@ -28,6 +28,9 @@ typedef struct hv_build_opts {
     /* HV_FORMAT_VERSION_1 or _2; 0 is HV_FORMAT_VERSION (2). Version 1 is
      * for devices whose stages predate version 2 (docs/FORMAT.md). */
     uint32_t format_version;
+    /* A trust block (bundle file, docs/KEYS.md) to embed; overrides the
+     * profile's trust_block. NULL: the profile's, if any. */
+    const char *trust_block_path;
     /* Optional: told the bytes to read in all once the sources are open,
      * then the bytes read and written as sections stream. */
     void (*progress_total)(void *ctx, uint64_t bytes_in);
@@ -54,6 +57,10 @@ typedef struct hv_build_report {
      * (a folder's normalised archive, or the file), as the SBOM has it. */
     bool has_initramfs;
     uint8_t initramfs_sha256[32];
+    /* The embedded trust block (info.header.trust_size > 0): its root
+     * chain and keyring versions. */
+    uint32_t trust_roots;
+    uint64_t trust_first_root, trust_newest_root, trust_keyring_version;
 } hv_build_report;
 
 /* Returns 0, or -1 with |diag| naming the file and place and classing the

@@ -29,6 +29,7 @@ size_t hv_encode_tbs(const hv_image_info *info, uint8_t *tbs)
     hv_put_le32(tbs + HV_HDR_OFF_METADATA_SIZE, meta);
     hv_put_le32(tbs + HV_HDR_OFF_SIGNATURE_SLOTS, info->header.signature_slots);
     hv_put_le64(tbs + HV_HDR_OFF_IMAGE_SIZE, info->header.image_size);
+    hv_put_le32(tbs + HV_HDR_OFF_TRUST_SIZE, info->header.trust_size);
 
     uint8_t *m = tbs + HV_HEADER_SIZE;
     put_text(m + HV_META_OFF_IMAGE_NAME, HV_IMAGE_NAME_SIZE, info->name);
@@ -44,6 +45,9 @@ size_t hv_encode_tbs(const hv_image_info *info, uint8_t *tbs)
     hv_put_le32(m + HV_META_OFF_SECTION_ALIGN, info->section_align);
     hv_put_le32(m + HV_META_OFF_CHUNK_LOG2, info->chunk_log2);
     hv_put_le32(m + HV_META_OFF_CORE_KIND, info->core_kind);
+    /* All zero without a trust block (hv_parse_metadata's one encoding). */
+    memcpy(m + HV_META_OFF_TRUST_DIGEST, info->trust_digest,
+           HV_DIGEST_MAX_SIZE);
 
     uint8_t *e = m + HV_META_FIXED_SIZE;
     for (uint32_t i = 0; i < info->section_count; i++, e += HV_SECTION_ENTRY_SIZE) {

@@ -78,6 +78,24 @@ int hv_image_open(hv_image_file *img, const char *path, hv_diag *diag)
     return 0;
 }
 
+int hv_image_read_trust(hv_image_file *img, uint8_t **out, hv_diag *diag)
+{
+    *out = NULL;
+    if (img->header.trust_size == 0)
+        return 0;
+    /* hv_parse_header bounded trust_size and kept it inside the image. */
+    uint8_t *p = malloc(img->header.trust_size);
+    if (!p)
+        return hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
+    if (read_at(img, img->tbs_len + img->block_len, p,
+                img->header.trust_size, diag) != 0) {
+        free(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
 void hv_image_close(hv_image_file *img)
 {
     if (img->fp)

@@ -39,6 +39,11 @@ typedef struct hv_image_file {
 int hv_image_open(hv_image_file *img, const char *path, hv_diag *diag);
 void hv_image_close(hv_image_file *img);
 
+/* The image's trust block (header.trust_size bytes after the signature
+ * block) into a heap buffer |*out| the caller frees; NULL when it has
+ * none. Read only: nothing in it is checked here. */
+int hv_image_read_trust(hv_image_file *img, uint8_t **out, hv_diag *diag);
+
 /* Write a copy of the image with |block| as its signature block to
  * |out_path| atomically, with permission bits |mode| (|out_path| may be the
  * image's own path). */

@@ -201,6 +201,20 @@ typedef struct hv_profile {
      * HV_COUNTER_LAB (default) or HV_COUNTER_TPM with its NV index. */
     uint32_t counter_kind;
     uint32_t counter_nv;
+
+    /* Issue 11 (profile_roots.c, docs/PROFILE.md). |trust_block|: the
+     * bundle (root documents then a keyring) that `build` embeds, resolved
+     * against the profile's folder; NULL when not given. |roots|: the root
+     * keys that `assemble` provisions (trust area version 2); root_key_count
+     * 0 when not given. */
+    char *trust_block;
+    hv_origin trust_block_origin;
+    hv_profile_key *root_keys;
+    size_t root_key_count;      /* 1..HV_ROOT_MAX_KEYS when given */
+    uint64_t root_version;      /* >= 1 */
+    uint32_t root_threshold;    /* 1..root_key_count */
+    uint32_t image_threshold;   /* roots.image_threshold; 0: not given */
+    hv_origin roots_origin;     /* of the roots: map */
 } hv_profile;
 
 /*
@@ -216,7 +230,18 @@ struct hv_ynode;
 int hv_profile_load_counter(const struct hv_ydoc *doc,
                             const struct hv_ynode *root, hv_profile *p,
                             hv_diag *diag);
+/* The profile's optional `trust_block:` and `roots:` keys
+ * (profile_roots.c). */
+int hv_profile_load_roots(const struct hv_ydoc *doc,
+                          const struct hv_ynode *root, hv_profile *p,
+                          hv_diag *diag);
 void hv_profile_free(hv_profile *p);
+/* A key file named at |v| (|name| in messages), resolved against the
+ * profile's folder and required to be a regular file now (a PKCS#11 URI
+ * is kept as it is); |out->path| is the caller's to free. */
+int hv_profile_key_path(const struct hv_ydoc *doc, const struct hv_ynode *v,
+                        const hv_profile *p, const char *name,
+                        hv_profile_key *out, hv_diag *diag);
 
 /* |rel| against the folder holding the file |base| (a manifest or a
  * profile), so a file means the same from any working directory; absolute

@@ -434,32 +434,39 @@ static hv_origin origin_of(const loader *l, const hv_ynode *n)
 /* One key file: a path resolved against the profile's folder that must
  * exist now, so a typo is reported at its place rather than at the first
  * build that needs the key. PKCS#11 URIs are kept as they are. */
-static int load_key_path(loader *l, const hv_ynode *v, const char *name,
-                         hv_profile_key *out)
+int hv_profile_key_path(const hv_ydoc *doc, const hv_ynode *v,
+                        const hv_profile *p, const char *name,
+                        hv_profile_key *out, hv_diag *diag)
 {
     struct stat st;
     char *rel;
 
-    if (hv_yget_path(l->doc, v, name, &rel, l->diag) != 0)
+    if (hv_yget_path(doc, v, name, &rel, diag) != 0)
         return -1;
-    out->origin = origin_of(l, v);
+    out->origin = (hv_origin){p->file, v->line, v->column};
     if (strncmp(rel, "pkcs11:", 7) == 0) {
         out->path = rel;
         return 0;
     }
-    out->path = hv_plan_resolve_path(l->p->file, rel);
+    out->path = hv_plan_resolve_path(p->file, rel);
     free(rel);
     if (!out->path)
-        return hv_yerror(l->doc, v, l->diag, "out of memory");
+        return hv_yerror(doc, v, diag, "out of memory");
     if (stat(out->path, &st) != 0)
-        return hv_yerror(l->doc, v, l->diag,
+        return hv_yerror(doc, v, diag,
                          "'%s' refers to '%s', which cannot be read: %s", name,
                          out->path, strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return hv_yerror(l->doc, v, l->diag,
+        return hv_yerror(doc, v, diag,
                          "'%s' refers to '%s', which is not a regular file",
                          name, out->path);
     return 0;
+}
+
+static int load_key_path(loader *l, const hv_ynode *v, const char *name,
+                         hv_profile_key *out)
+{
+    return hv_profile_key_path(l->doc, v, l->p, name, out, l->diag);
 }
 
 /* A sequence of key files, unique as written (the same key under two
@@ -608,7 +615,8 @@ int hv_profile_load(const char *path, hv_profile *out, hv_diag *diag)
 {
     static const char *const keys[] = {"oem_id", "boards", "flash",
                                        "image",  "keys",   "drivers",
-                                       "counter", NULL};
+                                       "counter", "trust_block", "roots",
+                                       NULL};
     hv_ydoc doc;
     loader l;
     const hv_ynode *v;
@@ -631,7 +639,8 @@ int hv_profile_load(const char *path, hv_profile *out, hv_diag *diag)
         load_boards(&l, doc.root) != 0 || load_flash(&l, doc.root) != 0 ||
         load_image(&l, doc.root) != 0 || load_keys(&l, doc.root) != 0 ||
         load_drivers(&l, doc.root) != 0 ||
-        hv_profile_load_counter(&doc, doc.root, out, diag) != 0)
+        hv_profile_load_counter(&doc, doc.root, out, diag) != 0 ||
+        hv_profile_load_roots(&doc, doc.root, out, diag) != 0)
         goto out;
     rc = 0;
 out:
@@ -655,5 +664,7 @@ void hv_profile_free(hv_profile *p)
     free(p->vendor_keys);
     free_keys(p->partner_keys, p->partner_key_count);
     free_keys(p->oem_keys, p->oem_key_count);
+    free(p->trust_block);
+    free_keys(p->root_keys, p->root_key_count);
     memset(p, 0, sizeof *p);
 }

@@ -1330,7 +1330,7 @@ static const bad_case bad_cases[] = {
     {"p-dup-vendor.yaml", 19, 37,
      "duplicate vendor 'acme-nic' (first at line 19, column 19)"},
     {"p-unknown-top.yaml", 2, 1,
-     "unknown key 'board' at the top level (expected one of: oem_id, boards, flash, image, keys, drivers, counter)"},
+     "unknown key 'board' at the top level (expected one of: oem_id, boards, flash, image, keys, drivers, counter, trust_block, roots)"},
     /* counter: (docs/TPM.md) */
     {"p-counter-kind.yaml", 21, 9, "'kind' must be one of lab, tpm, found"},
     {"p-counter-range.yaml", 22, 13,
