@@ -552,9 +552,15 @@ hv_policy tpolicy(const troots *r, size_t len, uint32_t min_sigs)
 
 hv_result tverify(const timg *m, const hv_policy *pol, hv_verdict *v)
 {
+    return tverify_on(m, pol, F.board, v);
+}
+
+hv_result tverify_on(const timg *m, const hv_policy *pol, const char *board,
+                     hv_verdict *v)
+{
     static hv_workspace ws;
     mem_platform p;
-    mem_platform_init(&p, m->p, m->len, F.board, 0);
+    mem_platform_init(&p, m->p, m->len, board, 0);
     hv_ops ops = mem_platform_ops(&p);
     hv_policy pp = *pol;
     pp.region_size = m->len;

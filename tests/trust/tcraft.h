@@ -165,6 +165,9 @@ hv_policy tpolicy(const troots *r, size_t len, uint32_t min_sigs);
 
 /* hv_verify of |m| under |pol| on board F.board, rollback 0. */
 hv_result tverify(const timg *m, const hv_policy *pol, hv_verdict *v);
+/* The same on a device whose board id is |board|. */
+hv_result tverify_on(const timg *m, const hv_policy *pol, const char *board,
+                     hv_verdict *v);
 /* hv_trust_block_verify of |blk| under |pol|. */
 hv_result tblock(const uint8_t *blk, size_t len, const hv_policy *pol,
                  hv_trust_result *res);

@@ -8,6 +8,7 @@
  * by hv_trust_block_verify on the block alone (where the image's own
  * signature no longer guards it).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "hvimage/codec.h"
@@ -314,6 +315,123 @@ static void policies(void)
     tbuf_free(&b);
 }
 
+/* What hv_verify_stream's image_bytes sink saw. */
+typedef struct sink {
+    const uint8_t *image;
+    uint64_t next;
+    int bad;
+} sink;
+
+static int on_bytes(void *user, uint64_t off, const uint8_t *p, size_t len)
+{
+    sink *k = user;
+    if (off != k->next || memcmp(k->image + off, p, len) != 0)
+        k->bad = 1;
+    k->next = off + len;
+    return 0;
+}
+
+static hv_result stream(const timg *m, const hv_policy *pol, sink *k,
+                        hv_verdict *v)
+{
+    static uint64_t zstd_ws[HV_ZSTD_STREAM_WORKSPACE_SIZE / 8];
+    static uint8_t out[64 * 1024];
+    static hv_workspace ws;
+    hv_image_info *info = malloc(sizeof *info);
+    if (!info || hv_parse_metadata(m->p, m->tbs_len, info) != HV_OK)
+        tdie("stream: metadata");
+    size_t chunk_size = (size_t)1 << info->chunk_log2;
+    free(info);
+    uint8_t *chunk = malloc(chunk_size);
+    if (!chunk)
+        tdie("out of memory");
+    mem_platform p;
+    mem_platform_init(&p, m->p, m->len, F.board, 0);
+    hv_ops ops = mem_platform_ops(&p);
+    ops.section_memory = NULL;
+    memset(k, 0, sizeof *k);
+    k->image = m->p;
+    hv_stream st = {k, chunk, chunk_size, zstd_ws, sizeof zstd_ws, out,
+                    sizeof out, 1, on_bytes, NULL};
+    hv_policy pp = *pol;
+    pp.region_size = m->len;
+    hv_result r = hv_verify_stream(&ops, &hv_crypto_bearssl, &pp, &ws, &st, v);
+    mem_platform_free(&p);
+    free(chunk);
+    return r;
+}
+
+/* The same checks when the image is streamed (hv_verify_stream), and the
+ * signing tools' content check (hv_check_content). */
+static void other_paths(void)
+{
+    tbuf b = {0};
+    good_block(&b);
+    hv_policy pol = dev_policy();
+    hv_verdict v;
+    sink k;
+    timg m;
+
+    CASE("stream: good image, every byte to the sink once, in order");
+    timg_make(&m, b.p, b.len, 1, SIGNER, 1, 2, NULL);
+    EXPECT(stream(&m, &pol, &k, &v), HV_OK);
+    CHECK_MSG(!k.bad && k.next == m.len && v.trust.verified,
+              "%s: sink %d, %llu of %zu bytes", case_name, k.bad,
+              (unsigned long long)k.next, m.len);
+
+    /* The keyring's version: signed by the roots, so they refuse it. */
+    size_t ring_version = b.len - 2 * HV_SIG_SLOT_SIZE -
+                          2 * HV_KEYRING_ENTRY_SIZE - HV_KEYRING_FIXED_SIZE;
+    CASE("stream: the keyring's version changed");
+    m.p[m.block_off + ring_version] ^= 0x04;
+    EXPECT(stream(&m, &pol, &k, &v), HV_ERR_ROOT_SIGNATURE);
+    CHECK_MSG(k.next == 0, "%s: %llu bytes reached the sink", case_name,
+              (unsigned long long)k.next);
+    m.p[m.block_off + ring_version] ^= 0x04;
+
+    CASE("stream: image without a trust block");
+    timg m0;
+    timg_make(&m0, NULL, 0, 1, SIGNER, 1, 2, NULL);
+    EXPECT(stream(&m0, &pol, &k, &v), HV_ERR_NO_TRUST_BLOCK);
+    timg_free(&m0);
+
+    CASE("stream: revoked signer");
+    pol.min_key_epoch = 2;
+    EXPECT(stream(&m, &pol, &k, &v), HV_ERR_REVOKED_KEY);
+    pol.min_key_epoch = 0;
+    timg_free(&m);
+
+    CASE("check_content: image with a trust block");
+    static hv_workspace ws;
+    timg_make(&m, b.p, b.len, 1, SIGNER, 1, 2, NULL);
+    mem_platform p;
+    mem_platform_init(&p, m.p, m.len, F.board, 0);
+    hv_ops ops = mem_platform_ops(&p);
+    EXPECT(hv_check_content(&ops, &hv_crypto_bearssl, m.len, &ws, &v), HV_OK);
+    mem_platform_free(&p);
+    timg_free(&m);
+
+    CASE("check_content: trust digest wrong");
+    timg_make(&m, b.p, b.len, 1, SIGNER, 1, 2, flip_digest);
+    mem_platform_init(&p, m.p, m.len, F.board, 0);
+    ops = mem_platform_ops(&p);
+    EXPECT(hv_check_content(&ops, &hv_crypto_bearssl, m.len, &ws, &v),
+           HV_ERR_TRUST_BLOCK);
+    mem_platform_free(&p);
+    timg_free(&m);
+
+    CASE("check_content: block with bytes after the keyring");
+    tbuf_add(&b, "\0\0\0\0", 4);
+    timg_make(&m, b.p, b.len, 1, SIGNER, 1, 2, NULL);
+    mem_platform_init(&p, m.p, m.len, F.board, 0);
+    ops = mem_platform_ops(&p);
+    EXPECT(hv_check_content(&ops, &hv_crypto_bearssl, m.len, &ws, &v),
+           HV_ERR_TRUST_BLOCK);
+    mem_platform_free(&p);
+    timg_free(&m);
+    tbuf_free(&b);
+}
+
 /* Every byte of the trust block flipped (XOR 0x01, then XOR 0x80). */
 static void mutation(void)
 {
@@ -373,6 +491,7 @@ int main(void)
     SIGNER[0] = &I1;
     binding();
     policies();
+    other_paths();
     mutation();
     tcases_done();
     return CHECK_DONE();

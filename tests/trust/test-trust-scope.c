@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "hvimage/codec.h"
 #include "tcases.h"
 
 /* Root 1 as the device's, then a keyring of |ents| (|min_epoch|). */
@@ -101,6 +102,58 @@ static void scope(void)
     /* An out-of-scope key the image does not use changes nothing. */
     CASE("scope: an unused keyring key out of scope");
     EXPECT(run(two, 2, 0, i1, 1, 1, 0, &v), HV_OK);
+}
+
+/* Ids that fill their 32-byte field (no NUL): the image's OEM id and its
+ * second board become these, and the device is that board. */
+#define OEM32 "oem-0123456789abcdef0123456789ab"
+#define BOARD32 "test-board-2-0123456789abcdef012"
+_Static_assert(sizeof OEM32 == 33 && sizeof BOARD32 == 33, "32 chars");
+
+static void full_width_ids(uint8_t *tbs, size_t len)
+{
+    (void)len;
+    uint8_t *meta = tbs + HV_HEADER_SIZE;
+    memcpy(meta + HV_META_OFF_OEM_ID, OEM32, 32);
+    uint32_t sections = hv_le32(meta + HV_META_OFF_SECTION_COUNT);
+    uint8_t *boards = meta + HV_META_FIXED_SIZE +
+                      (size_t)sections * HV_SECTION_ENTRY_SIZE;
+    memcpy(boards + HV_BOARD_ID_SIZE, BOARD32, 32);
+}
+
+static hv_result run_wide(const tent *e)
+{
+    tbuf b = {0};
+    block_ring(&b, e, 1, 0);
+    timg m;
+    const tkey *i1[1] = {&I1};
+    timg_make(&m, b.p, b.len, 1, i1, 1, 2, full_width_ids);
+    hv_policy pol = dev_policy();
+    hv_verdict v;
+    hv_result r = tverify_on(&m, &pol, BOARD32, &v);
+    timg_free(&m);
+    tbuf_free(&b);
+    return r;
+}
+
+static void full_width(void)
+{
+    CASE("scope: 32-character OEM and board, both listed");
+    tent e = {.k = &I1, .epoch = 1, .oems = {OEM32}, .boards = {BOARD32}};
+    EXPECT(run_wide(&e), HV_OK);
+
+    CASE("scope: 32-character OEM, the key's 31-character prefix of it");
+    tent p = {.k = &I1, .epoch = 1, .oems = {"oem-0123456789abcdef0123456789a"}};
+    EXPECT(run_wide(&p), HV_ERR_KEY_SCOPE);
+
+    CASE("scope: 32-character board, the key's 31-character prefix of it");
+    tent q = {.k = &I1, .epoch = 1, .oems = {OEM32},
+              .boards = {"test-board-2-0123456789abcdef01"}};
+    EXPECT(run_wide(&q), HV_ERR_KEY_SCOPE);
+
+    CASE("scope: 32-character OEM, the key lists the image's old OEM");
+    tent o = {.k = &I1, .epoch = 1, .oems = {"test-oem"}};
+    EXPECT(run_wide(&o), HV_ERR_KEY_SCOPE);
 }
 
 static void revocation(void)
@@ -241,6 +294,7 @@ int main(void)
 {
     tcases_setup();
     scope();
+    full_width();
     revocation();
     signers_and_threshold();
     tcases_done();
