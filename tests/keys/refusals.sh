@@ -125,6 +125,19 @@ printf 'junk' > "$T/junk"
 expect 2 "junk: not a root or keyring document" hv keyring bundle --root "$T/junk" --keyring "$K" -o "$B"
 none "every refused bundle" "$B"
 
+# A document the verifier's parser refuses is refused by every command: a
+# truncated file (the header's sizes say more), a byte after the document.
+head -c 100 "$T/root.hvroot" > "$T/short.hvroot"
+expect 2 "short.hvroot: malformed root document \\(the verifier's parser refuses it: bad_trust_block\\)" \
+    hv root tbs "$T/short.hvroot" -o "$T/short.tbs"
+none "tbs of a malformed root" "$T/short.tbs"
+expect 2 "byte offset 0: not a well-formed root or keyring document" hv root inspect "$T/short.hvroot"
+cp "$T/root.hvroot" "$T/long.hvroot"
+printf 'x' >> "$T/long.hvroot"
+cp "$T/long.hvroot" "$T/long.before"
+expect 2 "long.hvroot: 1 bytes after the root document" hv root sign "$T/long.hvroot" --key "$T/b.pem"
+check "a refused sign leaves the long file as it was" cmp -s "$T/long.hvroot" "$T/long.before"
+
 # verify: refusals are exit 1 with the verifier's result name; bad input 2.
 expect 0 "" hv keyring bundle --root "$T/root.hvroot" --keyring "$K" -o "$B"
 expect 0 "trust block verified" hv keyring verify "$B" --root "$T/root.hvroot"
