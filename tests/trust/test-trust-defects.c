@@ -1,20 +1,15 @@
 /*
- * A defect found in the trust-block format by the issue 11 item 5 tests:
- * a check of what the format promises that fails today. Registered
- * with should_fail (meson.build): the test passes while the defect is
- * there and turns red ("unexpected pass") the day it is fixed, which is
- * the signal to drop should_fail and keep this as an ordinary test.
+ * Defects found in the trust-block format by the issue 11 item 5 tests,
+ * kept as ordinary tests once fixed (they were registered should_fail
+ * while the defect stood).
  *
- * Exit status: 1 when the defect check fails (every harness step having
- * worked); 0 when the defect is gone, or when the harness itself broke
- * (which should_fail then reports too, as an unexpected pass).
- *
- * D1. format.h says the largest trust block "fits the verifier's fixed
- *     buffer", but the document rules allow HV_MAX_ROOT_CHAIN roots of
- *     HV_ROOT_MAX_KEYS keys and HV_MAX_SIGNATURE_SLOTS slots each, and a
- *     keyring of HV_KEYRING_MAX_KEYS entries and as many slots: 65952
- *     bytes, over HV_MAX_TRUST_BLOCK_SIZE (65536). hv_trust_block_verify
- *     accepts that block, and no image can carry it (HV_ERR_HEADER).
+ * D1 (fixed). format.h said the largest trust block "fits the verifier's
+ *     fixed buffer", but the document rules allow HV_MAX_ROOT_CHAIN roots
+ *     of HV_ROOT_MAX_KEYS keys and HV_MAX_SIGNATURE_SLOTS slots each, and
+ *     a keyring of HV_KEYRING_MAX_KEYS entries and as many slots: 65952
+ *     bytes, over the old HV_MAX_TRUST_BLOCK_SIZE (65536), so no image
+ *     could carry a block hv_trust_block_verify accepts. The limit is now
+ *     computed from those rules.
  */
 #include <stdlib.h>
 #include <string.h>
