@@ -337,4 +337,10 @@ EOF
 # The same with slots of different sizes.
 sed 's/^  slot_b: .*/  slot_b: {offset: 1MiB, size: 15MiB}/' "$p/ok-key-ids.yaml" \
     >"$p/bad-slot-sizes-differ.yaml"
+# ---- trust blocks (issue 11): signed by the public test keys of ---------
+# fuzz/trust-keys/ with the trust tests' crafting library.
+t=$corpus/trustblock
+rm -f "$t"/ok-[!c]* "$t"/bad-[!c]*
+"$build/tests/trust/trust-seeds" fuzz/trust-keys "$t"
+
 echo "seeds written under $corpus"

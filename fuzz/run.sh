@@ -24,7 +24,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-all_targets="verify metadata section manifest profile drivers p11uri sbom statement dsse"
+all_targets="verify metadata section manifest profile drivers p11uri sbom statement dsse trustblock"
 merge=0
 if [ "${1:-}" = "--merge" ]; then
     merge=1

@@ -40,6 +40,9 @@ sh scripts/boot-example.sh build
 # What the device's own flash now says: the trust the stage was given, each
 # slot verified under it, the boot state the stage keeps (docs/UPDATE.md).
 $hv update --flash out/example-flash.bin status
+# The same example on a device that trusts roots instead of keys: the
+# image carries a keyring its roots signed (docs/KEYS.md).
+sh scripts/boot-roots-example.sh build
 # The same with a real hypervisor: Debian's Linux/KVM as the core, fetched
 # with apt-get download (a download, not an install), the vendors' KVM
 # modules as signed driver packages; the stage starts Linux, whose /init

@@ -114,13 +114,7 @@
 #define HV_REGION_OFF_SIZE 8u
 
 /* Key record: a trusted key record of hvboot.h, in bytes. */
-#define HV_KEYREC_SIZE 560u
-#define HV_KEYREC_OFF_KEY_ID 0u            /* u8[32] SHA-256 of DER SPKI    */
-#define HV_KEYREC_OFF_SIG_ALG 32u          /* u32 HV_SIG_*                  */
-#define HV_KEYREC_OFF_PUB_LEN 36u          /* u32 hv_pubkey_size(sig_alg)   */
-#define HV_KEYREC_OFF_PUB 40u              /* u8[516] pub_len bytes, zeros  */
-#define HV_KEYREC_PUB_MAX HV_PUB_MAX_SIZE  /* format.h: RSA-4096 n || e     */
-#define HV_KEYREC_OFF_RESERVED 556u        /* u32 zero                      */
+/* (HV_KEYREC_*: format.h, which root and keyring documents share.) */
 /* Key records are sorted by key id, strictly ascending (so unique). */
 #define HV_TRUST_MAX_KEYS 8u
 
@@ -205,9 +199,6 @@ _Static_assert(HV_TRUST_OFF_RESERVED + 56u == HV_TRUST_OFF_CRC32, "trust area");
 _Static_assert(HV_TRUST_FIXED_SIZE + HV_TRUST_MAX_ROOTS * HV_ROOT_FP_SIZE <=
                    HV_TRUST_AREA_SIZE, "trust area holds every root");
 _Static_assert(HV_TRUST_OFF_CRC32 + 4u == HV_TRUST_FIXED_SIZE, "trust area");
-_Static_assert(HV_KEYREC_OFF_RESERVED + 4u == HV_KEYREC_SIZE, "key record");
-_Static_assert(HV_KEYREC_OFF_PUB + HV_KEYREC_PUB_MAX == HV_KEYREC_OFF_RESERVED,
-               "key record");
 _Static_assert(HV_TRUST_FIXED_SIZE + HV_TRUST_MAX_KEYS * HV_KEYREC_SIZE <=
                    HV_TRUST_AREA_SIZE, "trust area holds every key");
 _Static_assert(HV_BST_OFF_RESERVED + 40u == HV_BST_OFF_CRC32, "boot state");

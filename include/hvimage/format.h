@@ -295,6 +295,16 @@ static inline uint64_t hv_chunk_entries(uint32_t compression,
 #define HV_ROOT_MAGIC "HVROOT\r\x1a"   /* 8 bytes, no NUL                   */
 #define HV_KEYRING_MAGIC "HVKEYR\r\x1a" /* 8 bytes, no NUL                  */
 
+/* Key record: one public key with its algorithm, in the trust area
+ * (hvimage/flash.h, version 1), root documents and keyring entries. */
+#define HV_KEYREC_SIZE 560u
+#define HV_KEYREC_OFF_KEY_ID 0u            /* u8[32] SHA-256 of DER SPKI    */
+#define HV_KEYREC_OFF_SIG_ALG 32u          /* u32 HV_SIG_*                  */
+#define HV_KEYREC_OFF_PUB_LEN 36u          /* u32 hv_pubkey_size(sig_alg)   */
+#define HV_KEYREC_OFF_PUB 40u              /* u8[516] pub_len bytes, zeros  */
+#define HV_KEYREC_PUB_MAX HV_PUB_MAX_SIZE  /* RSA-4096 n || e               */
+#define HV_KEYREC_OFF_RESERVED 556u        /* u32 zero                      */
+
 /* Root document body: the root keys and how many of them must sign. A key
  * record is the trust area's (hvimage/flash.h HV_KEYREC_*), ids strictly
  * ascending, and no public key twice. */
@@ -333,14 +343,23 @@ static inline uint64_t hv_chunk_entries(uint32_t compression,
 #define HV_ROOT_FP_SIZE 32u
 #define HV_SCOPE_MAX_BOARDS 8u
 
-/* The smallest block is one root document with one key and one slot and a
- * keyring with one key and one slot; the largest fits the verifier's
- * fixed buffer. */
-#define HV_MIN_TRUST_BLOCK_SIZE 64u
-#define HV_MAX_TRUST_BLOCK_SIZE (64u * 1024u)
 /* Root documents in one block: at most this many (a chain longer than
  * that needs re-provisioning, or a newer trust area). */
 #define HV_MAX_ROOT_CHAIN 6u
+/* The largest documents the rules allow: every key and slot used. */
+#define HV_MAX_ROOT_DOC_SIZE                                                  \
+    (HV_DOC_HEADER_SIZE + HV_ROOT_FIXED_SIZE +                                \
+     HV_ROOT_MAX_KEYS * HV_KEYREC_SIZE + HV_MAX_SIGNATURE_SLOTS * HV_SIG_SLOT_SIZE)
+#define HV_MAX_KEYRING_DOC_SIZE                                               \
+    (HV_DOC_HEADER_SIZE + HV_KEYRING_FIXED_SIZE +                             \
+     HV_KEYRING_MAX_KEYS * HV_KEYRING_ENTRY_SIZE +                            \
+     HV_MAX_SIGNATURE_SLOTS * HV_SIG_SLOT_SIZE)
+/* The smallest block header is a bound, not a valid block; the largest is
+ * the longest chain of the largest roots and the largest keyring, so every
+ * block the document rules allow fits the verifier's fixed buffer. */
+#define HV_MIN_TRUST_BLOCK_SIZE 64u
+#define HV_MAX_TRUST_BLOCK_SIZE                                               \
+    (HV_MAX_ROOT_CHAIN * HV_MAX_ROOT_DOC_SIZE + HV_MAX_KEYRING_DOC_SIZE)
 
 /* ---- Limits ------------------------------------------------------------ */
 
@@ -380,6 +399,10 @@ _Static_assert(HV_SIG_SIZE_RSA4096 == HV_SIG_MAX_SIZE,
                "the largest signature fills a slot");
 _Static_assert(HV_DIGEST_SIZE_SHA384 == HV_DIGEST_MAX_SIZE, "digest field");
 _Static_assert(HV_DOC_OFF_RESERVED + 12u == HV_DOC_HEADER_SIZE, "doc header");
+_Static_assert(HV_KEYREC_OFF_RESERVED + 4u == HV_KEYREC_SIZE, "key record");
+_Static_assert(HV_KEYREC_OFF_PUB + HV_KEYREC_PUB_MAX == HV_KEYREC_OFF_RESERVED,
+               "key record");
+_Static_assert(HV_MAX_TRUST_BLOCK_SIZE == 65952u, "documented in FORMAT.md");
 _Static_assert(HV_ROOT_OFF_RESERVED + 16u == HV_ROOT_FIXED_SIZE, "root body");
 _Static_assert(HV_KEYRING_OFF_RESERVED + 36u == HV_KEYRING_FIXED_SIZE,
                "keyring body");

@@ -113,7 +113,7 @@ refuse "b5.hvtrust: a trust block needs format version 2" \
 refuse "nowhere.hvtrust: cannot open the trust block" \
     --key "$T/new.pem" --trust-block "$T/nowhere.hvtrust"
 printf 'tiny' > "$T/tiny.hvtrust"
-refuse "tiny.hvtrust: 4 bytes; a trust block has 64 to 65536" \
+refuse "tiny.hvtrust: 4 bytes; a trust block has 64 to 65952" \
     --key "$T/new.pem" --trust-block "$T/tiny.hvtrust"
 # The output may not be the bundle it reads.
 cp "$T/b5.hvtrust" "$T/self.hvtrust"
