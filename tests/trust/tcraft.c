@@ -510,6 +510,11 @@ void timg_resign(timg *m, const tkey *const *signers, uint32_t n)
     sign_block(m, signers, n, hv_le32(m->p + HV_HDR_OFF_SIGNATURE_SLOTS));
 }
 
+uint8_t *timg_slot(timg *m, uint32_t i)
+{
+    return m->p + m->sig_off + (size_t)i * HV_SIG_SLOT_SIZE;
+}
+
 void timg_free(timg *m)
 {
     free(m->p);

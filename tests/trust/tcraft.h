@@ -147,6 +147,9 @@ void timg_make(timg *out, const uint8_t *block, size_t block_len,
  * signature block (after a test edited the header or metadata). */
 void timg_resign(timg *m, const tkey *const *signers, uint32_t n);
 void timg_free(timg *m);
+/* Signature slot |i| of the image (a function, so that a compiler never
+ * guesses the buffer's size from one call site). */
+uint8_t *timg_slot(timg *m, uint32_t i);
 
 /* ---- verifying --------------------------------------------------------- */
 

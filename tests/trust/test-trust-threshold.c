@@ -98,8 +98,7 @@ static void same_signature_twice(void)
     timg m;
     const tkey *s[1] = {&I1};
     timg_make(&m, blk.p, blk.len, 1, s, 1, 2, NULL);
-    memcpy(m.p + m.sig_off + HV_SIG_SLOT_SIZE, m.p + m.sig_off,
-           HV_SIG_SLOT_SIZE);
+    memcpy(timg_slot(&m, 1), timg_slot(&m, 0), HV_SIG_SLOT_SIZE);
     hv_policy pol = dev_policy();
     pol.min_signatures = 2;
     hv_verdict v;
@@ -188,8 +187,8 @@ static void one_key_two_ids(void)
         timg m;
         const tkey *s1[1] = {&I1};
         timg_make(&m, blk.p, blk.len, 1, s1, 1, 2, NULL);
-        uint8_t *slot = m.p + m.sig_off;
-        uint8_t *slot2 = slot + HV_SIG_SLOT_SIZE;
+        uint8_t *slot = timg_slot(&m, 0);
+        uint8_t *slot2 = timg_slot(&m, 1);
         memcpy(slot2, slot, HV_SIG_SLOT_SIZE);
         memcpy(slot2 + HV_SIG_OFF_KEY_ID, ialias.id, HV_KEY_ID_SIZE);
         if (memcmp(ialias.id, I1.id, HV_KEY_ID_SIZE) < 0) {
