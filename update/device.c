@@ -115,22 +115,31 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
                            (unsigned long long)flash_size,
                            (unsigned long long)d->flash_size);
     d->flash.erase_block = d->erase_block;
-    hv_bs_layout_for(d->boot_state.offset, d->boot_state.size, d->erase_block,
-                     &d->layout);
+    d->trust_version = hv_le32(d->trust_area + HV_TRUST_OFF_VERSION);
+    hv_bs_layout_for_trust(d->boot_state.offset, d->boot_state.size,
+                           d->erase_block, d->trust_version, &d->layout);
     if (hv_bs_layout_ok(&d->flash, &d->layout) != 0)
         return hv_diag_set(diag, "%s: the boot_state region does not fit the "
                            "flash geometry", name);
-    d->lab.flash = &d->flash;
-    d->lab.offset = d->layout.counter_offset;
-    d->lab.size = d->layout.counter_size;
-    d->has_counter = d->layout.counter_size != 0;
+    d->counter_count =
+        d->trust_version == HV_TRUST_VERSION_ROOTS ? HV_BS_COUNTERS : 1;
+    d->base.security = d->base_floor;
+    /* The same lab parts the stage reads (hv_bs_layout_for_trust). The
+     * pointers point into |d|, which must then stay where it is. */
+    hv_bs_lab_counters(&d->flash, &d->layout, d->labs, d->ops, &d->counters);
+    d->lab = d->labs[HV_BS_CTR_FLOOR];
+    d->has_counter = d->counters.c[HV_BS_CTR_FLOOR] != NULL;
     if (d->has_counter)
-        d->counter = hv_lab_counter_ops(&d->lab);
+        d->counter = d->ops[HV_BS_CTR_FLOOR];
     if (d->counter_kind == HV_COUNTER_TPM) {
-        /* The floor is in the TPM: until hv_device_use_counter gives it,
-         * every read fails, so nothing runs with only the trust area's
-         * (lower) floor. */
+        /* The counters are in the TPM: until hv_device_use_counters gives
+         * them, every read fails, so nothing runs with only the trust
+         * area's (lower) floors. */
         static const hv_counter missing = {0, missing_read, missing_raise};
+        for (uint32_t i = 0; i < HV_BS_COUNTERS; i++) {
+            d->ops[i] = missing;
+            d->counters.c[i] = i < d->counter_count ? &d->ops[i] : NULL;
+        }
         d->counter = missing;
         d->has_counter = true;
     }
@@ -138,9 +147,36 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
 }
 
 /* see hvupdate.h */
+void hv_device_use_counters(hv_device *d, const hv_counter c[HV_BS_COUNTERS])
+{
+    for (uint32_t i = 0; i < HV_BS_COUNTERS; i++) {
+        d->ops[i] = c[i];
+        d->counters.c[i] = i < d->counter_count ? &d->ops[i] : NULL;
+    }
+    d->counter = c[HV_BS_CTR_FLOOR];
+    d->has_counter = true;
+    d->counter_attached = true;
+}
+
+/* see hvupdate.h */
+int hv_device_floors(const hv_device *d, hv_bs_floors *floors, hv_diag *diag)
+{
+    if (d->counter_kind == HV_COUNTER_TPM && !d->counter_attached)
+        return hv_diag_set(diag, "this device keeps its counters in TPM NV "
+                           "indices from 0x%08x: give the TPM with --tpm "
+                           "TCTI or HV_TPM_TCTI (docs/TPM.md)",
+                           (unsigned)d->counter_nv);
+    if (hv_bs_floors_read(&d->counters, &d->base, floors) != 0)
+        return hv_fail(diag, HV_FAIL_IO, "cannot read the device's counters");
+    return 0;
+}
+
+/* see hvupdate.h */
 void hv_device_use_counter(hv_device *d, const hv_counter *c)
 {
     d->counter = *c;
+    d->ops[HV_BS_CTR_FLOOR] = *c;
+    d->counters.c[HV_BS_CTR_FLOOR] = &d->ops[HV_BS_CTR_FLOOR];
     d->has_counter = true;
     d->counter_attached = true;
 }
@@ -352,6 +388,12 @@ void hv_device_fill_check(const hv_device *d, const hv_verdict *v,
         out->min_security_version = v->info.min_security_version;
         out->image_size = v->info.header.image_size;
     }
+    out->has_trust = v->trust.present && v->trust.verified;
+    if (out->has_trust) {
+        out->root_version = v->trust.root_version;
+        out->keyring_version = v->trust.keyring_version;
+        out->key_epoch = v->trust.keyring_min_epoch;
+    }
     if (r != HV_OK) {
         explain(d, v, out->reason, sizeof out->reason);
         return;
@@ -378,10 +420,16 @@ void hv_device_fill_check(const hv_device *d, const hv_verdict *v,
 static int check(const hv_device *d, source *s, int unpack,
                  hv_slot_check *out, hv_diag *diag)
 {
+    hv_bs_floors fl;
+    if (hv_device_floors(d, &fl, diag) != 0)
+        return -1;
     hv_ops ops = {s, src_read, src_rollback, src_board, src_memory};
     hv_policy pol = {.keys = d->keys, .key_count = d->key_count,
                      .min_signatures = d->min_signatures, .oem_id = d->oem_id,
-                     .region_size = s->len, .exact_size = s->mem != NULL};
+                     .region_size = s->len, .exact_size = s->mem != NULL,
+                     .min_root_version = fl.root_version,
+                     .min_keyring_version = fl.keyring_version,
+                     .min_key_epoch = fl.key_epoch};
     hv_verdict *v = malloc(sizeof *v);
     hv_update_buffers *b = hv_update_buffers_new();
     if (!v || !b) {

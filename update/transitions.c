@@ -536,11 +536,14 @@ typedef struct rb_ctx {
     int failed; /* an I/O failure, not a refusal */
 } rb_ctx;
 
-static int rb_verify(void *user, uint32_t slot, uint64_t floor,
+static int rb_verify(void *user, uint32_t slot, const hv_bs_floors *floors,
                      hv_bs_image *img, const char **why)
 {
     rb_ctx *c = user;
-    if (hv_device_check_slot(c->dev, slot, floor, &c->check, c->diag) != 0) {
+    /* The check reads the root, keyring and epoch floors itself, from the
+     * same counters hv_bs_rollback read them from. */
+    if (hv_device_check_slot(c->dev, slot, floors->security,
+                             &c->check, c->diag) != 0) {
         c->failed = 1;
         *why = "read failed";
         return -1;
@@ -551,6 +554,10 @@ static int rb_verify(void *user, uint32_t slot, uint64_t floor,
     }
     img->security_version = c->check.security_version;
     img->min_security_version = c->check.min_security_version;
+    img->has_trust = c->check.has_trust;
+    img->root_version = c->check.root_version;
+    img->keyring_version = c->check.keyring_version;
+    img->key_epoch = c->check.key_epoch;
     return 0;
 }
 
@@ -568,8 +575,10 @@ int hv_update_rollback(hv_device *d, uint32_t *slot, hv_diag *diag)
                        slot_letter(*slot), hv_slot_state_name(st));
     rb_ctx c = {.dev = d, .diag = diag};
     hv_bs_verifier ver = {&c, rb_verify};
-    if (hv_bs_rollback(&d->flash, &d->layout,
-                       d->has_counter ? &d->counter : NULL, d->base_floor,
+    hv_bs_floors floors;
+    if (hv_device_floors(d, &floors, diag) != 0)
+        return -1;
+    if (hv_bs_rollback(&d->flash, &d->layout, &d->counters, &d->base,
                        &ver) != 0) {
         if (c.failed)
             return -1;
