@@ -5,6 +5,7 @@
  * later read in bounds.
  */
 #include "hvtrust.h"
+#include "keyrec.h"
 #include "sysdeps.h"
 
 static int region_ok(const hv_trust_info *t, const hv_trust_region *r)
@@ -31,12 +32,15 @@ const char *hv_trust_parse(const uint8_t area[HV_TRUST_AREA_SIZE],
                "hvimage assemble";
     if (memcmp(area + HV_TRUST_OFF_MAGIC, HV_TRUST_MAGIC, 8) != 0)
         return "bad magic";
-    if (hv_le32(area + HV_TRUST_OFF_VERSION) != HV_TRUST_VERSION)
+    t->version = hv_le32(area + HV_TRUST_OFF_VERSION);
+    if (t->version != HV_TRUST_VERSION && t->version != HV_TRUST_VERSION_ROOTS)
         return "unsupported version";
+    int roots = t->version == HV_TRUST_VERSION_ROOTS;
     uint32_t size = hv_le32(area + HV_TRUST_OFF_SIZE);
     uint32_t count = hv_le32(area + HV_TRUST_OFF_KEY_COUNT);
-    if (count < 1 || count > HV_TRUST_MAX_KEYS ||
-        size != HV_TRUST_FIXED_SIZE + count * HV_KEYREC_SIZE)
+    if (count < 1 || count > (roots ? HV_TRUST_MAX_ROOTS : HV_TRUST_MAX_KEYS) ||
+        size != HV_TRUST_FIXED_SIZE +
+                    count * (roots ? HV_ROOT_FP_SIZE : HV_KEYREC_SIZE))
         return "key count or size out of range";
     /* The CRC covers the whole used area with its own field as zero. */
     uint32_t crc = hv_crc32(0, area, HV_TRUST_OFF_CRC32);
@@ -57,9 +61,19 @@ const char *hv_trust_parse(const uint8_t area[HV_TRUST_AREA_SIZE],
               t->counter_nv > HV_COUNTER_TPM_NV_MAX)
         return "unknown counter kind, or an NV index outside the owner range";
 
+    /* Version 1: a threshold over its own keys. Version 2: the image
+     * threshold, over the keys of whatever keyring an image carries, and
+     * the root threshold over the root keys listed here. */
     t->min_signatures = hv_le32(area + HV_TRUST_OFF_MIN_SIGNATURES);
-    if (t->min_signatures < 1 || t->min_signatures > count)
+    if (t->min_signatures < 1 ||
+        t->min_signatures > (roots ? HV_MAX_SIGNATURE_SLOTS : count))
         return "min_signatures out of range";
+    t->root_version = hv_le64(area + HV_TRUST_OFF_ROOT_VERSION);
+    t->root_threshold = hv_le32(area + HV_TRUST_OFF_ROOT_THRESHOLD);
+    if (roots ? t->root_version == 0 || t->root_threshold < 1 ||
+                    t->root_threshold > count
+              : t->root_version != 0 || t->root_threshold != 0)
+        return "root version or root threshold out of range";
     t->rollback_counter = hv_le64(area + HV_TRUST_OFF_ROLLBACK);
     if (!hv_text_field_decode(area + HV_TRUST_OFF_BOARD_ID, HV_BOARD_ID_SIZE,
                               t->board_id) ||
@@ -90,21 +104,22 @@ const char *hv_trust_parse(const uint8_t area[HV_TRUST_AREA_SIZE],
     if (t->boot_state.size < 2 * t->erase_block)
         return "boot_state region is smaller than two erase blocks";
 
+    if (roots) {
+        for (uint32_t i = 0; i < count; i++) {
+            const uint8_t *fp = area + HV_TRUST_FIXED_SIZE + i * HV_ROOT_FP_SIZE;
+            if (i > 0 && memcmp(fp - HV_ROOT_FP_SIZE, fp, HV_ROOT_FP_SIZE) >= 0)
+                return "root fingerprints not strictly ascending";
+            memcpy(t->root_fps[i], fp, HV_ROOT_FP_SIZE);
+        }
+        t->root_count = count;
+        return NULL;
+    }
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *k = area + HV_TRUST_FIXED_SIZE + i * HV_KEYREC_SIZE;
-        hv_trusted_key *key = &t->keys[i];
-        uint32_t alg = hv_le32(k + HV_KEYREC_OFF_SIG_ALG);
-        uint32_t len = hv_le32(k + HV_KEYREC_OFF_PUB_LEN);
-        if (hv_pubkey_size(alg) == 0 || len != hv_pubkey_size(alg) ||
-            !hv_all_zero(k + HV_KEYREC_OFF_PUB + len, HV_KEYREC_PUB_MAX - len) ||
-            !hv_all_zero(k + HV_KEYREC_OFF_RESERVED, 4))
+        if (!hv_keyrec_decode(k, &t->keys[i]))
             return "malformed key record";
         if (i > 0 && memcmp(k - HV_KEYREC_SIZE, k, HV_KEY_ID_SIZE) >= 0)
             return "key ids not strictly ascending";
-        memcpy(key->key_id, k + HV_KEYREC_OFF_KEY_ID, HV_KEY_ID_SIZE);
-        key->sig_alg = alg;
-        key->pub = k + HV_KEYREC_OFF_PUB;
-        key->pub_len = len;
     }
     t->key_count = count;
     return NULL;

@@ -5,6 +5,7 @@
  */
 #include "crypto_internal.h"
 #include "hvboot.h"
+#include "keyrec.h"
 #include "sysdeps.h"
 #include "zstd_stream.h"
 
@@ -14,6 +15,8 @@ static void verdict_reset(hv_verdict *v)
     v->result = HV_ERR_ARGUMENT;
     v->failed_section = UINT32_MAX;
     v->fail_offset = UINT64_MAX;
+    v->trust.failed_doc = UINT32_MAX;
+    v->trust.fail_offset = UINT64_MAX;
 }
 
 static hv_result fail(hv_verdict *v, hv_result r, uint64_t offset)
@@ -34,12 +37,23 @@ static int read_once(const hv_ops *ops, uint64_t off, void *dst, uint64_t len)
     return ops->read(ops->user, off, dst, (size_t)len);
 }
 
-static const hv_trusted_key *find_key(const hv_policy *p, const uint8_t *id)
+/* The keys an image's signatures are checked against: the policy's own
+ * (a device that trusts keys directly) or the verified keyring's, with
+ * each key's epoch. */
+typedef struct signing_keys {
+    const hv_trusted_key *keys;
+    size_t count;
+    uint32_t need;          /* distinct signers required */
+    const hv_doc *ring;     /* keyring: keys[i] is ring->keys[i]; or NULL */
+    uint64_t min_epoch;     /* keyring: lower epochs are revoked */
+} signing_keys;
+
+static size_t find_key(const signing_keys *sk, const uint8_t *id)
 {
-    for (size_t i = 0; i < p->key_count; i++)
-        if (memcmp(p->keys[i].key_id, id, HV_KEY_ID_SIZE) == 0)
-            return &p->keys[i];
-    return 0;
+    for (size_t i = 0; i < sk->count; i++)
+        if (memcmp(sk->keys[i].key_id, id, HV_KEY_ID_SIZE) == 0)
+            return i;
+    return SIZE_MAX;
 }
 
 static int hash_buffer(const hv_crypto *c, uint32_t alg, const uint8_t *data,
@@ -59,15 +73,13 @@ static int hash_buffer(const hv_crypto *c, uint32_t alg, const uint8_t *data,
     return 0;
 }
 
-/* The same key (algorithm and public key bytes, both canonical) already
- * counted under another key id. */
+/* The same public key (its canonical bytes) already counted under another
+ * key id, or under another algorithm's claim. */
 static int same_key_counted(const hv_trusted_key *const *counted, uint32_t n,
                             const hv_trusted_key *k)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (counted[i]->sig_alg == k->sig_alg &&
-            counted[i]->pub_len == k->pub_len &&
-            memcmp(counted[i]->pub, k->pub, k->pub_len) == 0)
+        if (hv_same_pub(counted[i], k))
             return 1;
     return 0;
 }
@@ -77,10 +89,11 @@ static int same_key_counted(const hv_trusted_key *const *counted, uint32_t n,
  * an unknown key is not ignored, because bytes that change nothing would
  * break "any flipped byte fails" and let an attacker park data in an image.
  */
-static hv_result check_signatures(const hv_crypto *c, const hv_policy *p,
+static hv_result check_signatures(const hv_crypto *c, const signing_keys *sk,
                                   const uint8_t *tbs, size_t tbs_len,
                                   const uint8_t *block, uint32_t filled,
-                                  uint64_t block_offset, hv_verdict *v)
+                                  uint64_t block_offset, hv_verdict *v,
+                                  uint8_t slot_key[HV_MAX_SIGNATURE_SLOTS])
 {
     uint8_t digest256[32], digest384[48];
     int have256 = 0, have384 = 0;
@@ -92,9 +105,14 @@ static hv_result check_signatures(const hv_crypto *c, const hv_policy *p,
     for (uint32_t i = 0; i < filled; i++) {
         const uint8_t *slot = block + (size_t)i * HV_SIG_SLOT_SIZE;
         uint64_t slot_off = block_offset + (uint64_t)i * HV_SIG_SLOT_SIZE;
-        const hv_trusted_key *k = find_key(p, slot + HV_SIG_OFF_KEY_ID);
-        if (!k)
+        size_t ki = find_key(sk, slot + HV_SIG_OFF_KEY_ID);
+        if (ki == SIZE_MAX)
             return fail(v, HV_ERR_UNTRUSTED_KEY, slot_off);
+        const hv_trusted_key *k = &sk->keys[ki];
+        slot_key[i] = (uint8_t)ki;
+        /* Revoked keys are refused before any work is spent on them. */
+        if (sk->ring && sk->ring->keys[ki].epoch < sk->min_epoch)
+            return fail(v, HV_ERR_REVOKED_KEY, slot_off);
 
         /* The algorithm comes from the trusted record, never the image. */
         uint32_t dalg = hv_sig_digest(k->sig_alg);
@@ -128,9 +146,11 @@ static hv_result check_signatures(const hv_crypto *c, const hv_policy *p,
             continue;
         counted[signers] = k;
         memcpy(v->signer_ids[signers], k->key_id, HV_KEY_ID_SIZE);
+        if (sk->ring)
+            v->trust.signer_epochs[signers] = sk->ring->keys[ki].epoch;
         v->signers = ++signers;
     }
-    uint32_t need = p->min_signatures ? p->min_signatures : 1;
+    uint32_t need = sk->need ? sk->need : 1;
     if (signers < need)
         return fail(v, HV_ERR_TOO_FEW_SIGNATURES, block_offset);
     return HV_OK;
@@ -158,6 +178,22 @@ static int oem_matches(const char *image_oem, const char *want)
         if (want[i] == '\0')
             return 1;
     }
+    return 0;
+}
+
+/* A keyring key may sign for its OEMs and, if it lists boards, only for
+ * those boards: the image's signed OEM id, and the board this device is. */
+static int in_scope(const hv_doc_key *k, const char *image_oem,
+                    const char *board)
+{
+    int ok = 0;
+    for (uint32_t i = 0; i < k->oem_count; i++)
+        ok |= oem_matches(image_oem, k->oems[i]);
+    if (!ok || k->board_count == 0)
+        return ok;
+    for (uint32_t i = 0; i < k->board_count; i++)
+        if (oem_matches(board, k->boards[i]))
+            return 1;
     return 0;
 }
 
@@ -393,7 +429,9 @@ static int crypto_usable(const hv_crypto *c)
 typedef struct image_head {
     hv_header hdr;
     size_t tbs_len;
-    uint64_t block_end; /* first byte after the signature block */
+    uint64_t block_end; /* first byte after the signature block: the trust
+                         * block's offset */
+    uint64_t data_start; /* first byte after the trust block */
     uint32_t filled;    /* filled signature slots */
 } image_head;
 
@@ -428,7 +466,46 @@ static hv_result read_head(const hv_ops *ops, uint64_t region_size,
     r = hv_check_sig_block(ws->sig_block, h->hdr.signature_slots, &h->filled);
     if (r != HV_OK)
         return fail(v, r, block_off);
+    /* The trust block, read now so that flash is still read in order; its
+     * documents are parsed only as the caller's policy says. */
+    h->data_start = h->block_end + h->hdr.trust_size;
+    if (read_once(ops, h->block_end, ws->trust_block, h->hdr.trust_size) != 0)
+        return fail(v, HV_ERR_IO, h->block_end);
+    v->trust.present = h->hdr.trust_size != 0;
     return HV_OK;
+}
+
+/* After the image's signatures verified and its metadata parsed: the trust
+ * block is the one the signed metadata names (its size is in the signed
+ * header, its digest here), compared in constant time. */
+static hv_result check_trust_binding(const hv_crypto *c, hv_workspace *ws,
+                                     const image_head *h,
+                                     const hv_image_info *info, hv_verdict *v)
+{
+    if (h->hdr.trust_size == 0)
+        return HV_OK;
+    uint8_t digest[HV_DIGEST_MAX_SIZE];
+    if (hash_buffer(c, info->digest_alg, ws->trust_block, h->hdr.trust_size,
+                    digest) != 0)
+        return fail(v, HV_ERR_CRYPTO, h->block_end);
+    if (!hv_ct_equal(digest, info->trust_digest,
+                     hv_digest_size(info->digest_alg)))
+        return fail(v, HV_ERR_TRUST_BLOCK,
+                    HV_HEADER_SIZE + HV_META_OFF_TRUST_DIGEST);
+    return HV_OK;
+}
+
+/* A device that trusts keys directly still refuses a malformed block:
+ * every byte of an image has one meaning. */
+static hv_result check_trust_structure(hv_workspace *ws, const image_head *h,
+                                       hv_verdict *v)
+{
+    if (h->hdr.trust_size == 0)
+        return HV_OK;
+    hv_result r = hv_trust_block_check(ws->trust_block, h->hdr.trust_size,
+                                       &ws->keyring);
+    memset(&ws->keyring, 0, sizeof ws->keyring);
+    return r == HV_OK ? HV_OK : fail(v, r, h->block_end);
 }
 
 /* Step 4: sections, in offset order, with the padding before each; held
@@ -456,6 +533,38 @@ static hv_result load_sections(const hv_ops *ops, const hv_crypto *crypto,
     return HV_OK;
 }
 
+/* Which keys sign images: the policy's, or those of the image's keyring
+ * once its roots verified it (hv_trust_block_verify). */
+static hv_result signing_keys_for(const hv_crypto *c, const hv_policy *p,
+                                  hv_workspace *ws, const image_head *h,
+                                  signing_keys *sk, hv_verdict *v)
+{
+    sk->need = p->min_signatures;
+    if (!p->roots) {
+        sk->keys = p->keys;
+        sk->count = p->key_count;
+        sk->ring = 0;
+        sk->min_epoch = 0;
+        return check_trust_structure(ws, h, v);
+    }
+    if (h->hdr.trust_size == 0)
+        return fail(v, HV_ERR_NO_TRUST_BLOCK, HV_HDR_OFF_TRUST_SIZE);
+    hv_result r = hv_trust_block_verify(c, p, ws->trust_block,
+                                        h->hdr.trust_size, ws->docs,
+                                        &ws->keyring, &v->trust);
+    if (r != HV_OK)
+        return fail(v, r, v->trust.fail_offset == UINT64_MAX
+                              ? h->block_end
+                              : h->block_end + v->trust.fail_offset);
+    for (uint32_t i = 0; i < ws->keyring.key_count; i++)
+        ws->ring_keys[i] = ws->keyring.keys[i].key;
+    sk->keys = ws->ring_keys;
+    sk->count = ws->keyring.key_count;
+    sk->ring = &ws->keyring;
+    sk->min_epoch = v->trust.min_epoch;
+    return HV_OK;
+}
+
 /* A stream's buffers are usable (its chunk size is checked per image). */
 static int stream_usable(const hv_stream *st)
 {
@@ -479,7 +588,7 @@ static hv_result verify_impl(const hv_ops *ops, const hv_crypto *crypto,
         !crypto_usable(crypto) || !policy || !ws)
         return fail(v, HV_ERR_ARGUMENT, UINT64_MAX);
     /* Fail closed: no key means nothing can be trusted, not "skip". */
-    if (!policy->keys || policy->key_count == 0)
+    if (!policy->roots && (!policy->keys || policy->key_count == 0))
         return fail(v, HV_ERR_NO_TRUSTED_KEYS, UINT64_MAX);
 
     /* 1 and 2: header, metadata and signature block. */
@@ -491,8 +600,13 @@ static hv_result verify_impl(const hv_ops *ops, const hv_crypto *crypto,
     uint64_t block_off = tbs_len;
     if (head.filled == 0)
         return fail(v, HV_ERR_NO_SIGNATURE, block_off);
-    r = check_signatures(crypto, policy, ws->tbs, tbs_len, ws->sig_block,
-                         head.filled, block_off, v);
+    signing_keys sk;
+    r = signing_keys_for(crypto, policy, ws, &head, &sk, v);
+    if (r != HV_OK)
+        return r;
+    uint8_t slot_key[HV_MAX_SIGNATURE_SLOTS];
+    r = check_signatures(crypto, &sk, ws->tbs, tbs_len, ws->sig_block,
+                         head.filled, block_off, v, slot_key);
     if (r != HV_OK)
         return r;
 
@@ -500,6 +614,9 @@ static hv_result verify_impl(const hv_ops *ops, const hv_crypto *crypto,
     r = hv_parse_metadata(ws->tbs, tbs_len, &v->info);
     if (r != HV_OK)
         return fail(v, r, HV_HEADER_SIZE);
+    r = check_trust_binding(crypto, ws, &head, &v->info, v);
+    if (r != HV_OK)
+        return r;
     v->info_valid = 1;
     const hv_image_info *info = &v->info;
 
@@ -511,6 +628,12 @@ static hv_result verify_impl(const hv_ops *ops, const hv_crypto *crypto,
         return fail(v, HV_ERR_PLATFORM, UINT64_MAX);
     if (!board_listed(info, board))
         return fail(v, HV_ERR_BOARD, HV_HEADER_SIZE + HV_META_FIXED_SIZE);
+    /* Every slot's key, counted or not, must be allowed to sign for this
+     * OEM and board. */
+    for (uint32_t i = 0; sk.ring && i < head.filled; i++)
+        if (!in_scope(&sk.ring->keys[slot_key[i]], info->oem_id, board))
+            return fail(v, HV_ERR_KEY_SCOPE,
+                        block_off + (uint64_t)i * HV_SIG_SLOT_SIZE);
     if (ops->rollback_counter(ops->user, &v->rollback_counter) != 0)
         return fail(v, HV_ERR_PLATFORM, UINT64_MAX);
     if (info->security_version < v->rollback_counter)
@@ -526,10 +649,13 @@ static hv_result verify_impl(const hv_ops *ops, const hv_crypto *crypto,
         if (st->image_bytes &&
             (st->image_bytes(st->user, 0, ws->tbs, tbs_len) != 0 ||
              st->image_bytes(st->user, block_off, ws->sig_block,
-                             (size_t)(head.block_end - block_off)) != 0))
+                             (size_t)(head.block_end - block_off)) != 0 ||
+             (head.hdr.trust_size &&
+              st->image_bytes(st->user, head.block_end, ws->trust_block,
+                              head.hdr.trust_size) != 0)))
             return fail(v, HV_ERR_IO, 0);
     }
-    r = load_sections(ops, crypto, ws, st, head.block_end, v);
+    r = load_sections(ops, crypto, ws, st, head.data_start, v);
     if (r != HV_OK)
         return r;
     v->result = HV_OK;
@@ -575,10 +701,16 @@ hv_result hv_check_content(const hv_ops *ops, const hv_crypto *crypto,
         return r;
     /* The same parse and section loads as hv_verify, without the trust
      * decisions: nothing here is vouched for, so info_valid stays 0. */
+    r = check_trust_structure(ws, &head, v);
+    if (r != HV_OK)
+        return r;
     r = hv_parse_metadata(ws->tbs, head.tbs_len, &v->info);
     if (r != HV_OK)
         return fail(v, r, HV_HEADER_SIZE);
-    r = load_sections(ops, crypto, ws, 0, head.block_end, v);
+    r = check_trust_binding(crypto, ws, &head, &v->info, v);
+    if (r != HV_OK)
+        return r;
+    r = load_sections(ops, crypto, ws, 0, head.data_start, v);
     if (r != HV_OK)
         return r;
     v->result = HV_OK;

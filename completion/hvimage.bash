@@ -4,7 +4,7 @@
 # follow the commands' getopt tables (mkimage/cli/cmd_*.c);
 # tests/install/completion.sh fails when they drift apart.
 
-_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update tpm driver package provenance"
+_hvimage_commands="build sign tbs attach verify inspect extract sbom keygen assemble update tpm driver package provenance root keyring"
 
 _hvimage_options()
 {
@@ -24,6 +24,8 @@ _hvimage_options()
     driver) echo "--key --vendor --version --license --output --package --envelope --signature --pub --profile --vendor-pub --help" ;;
     package) echo "--cab --manifest --pub --oem --profile --any-oem --key --cert --no-ram-check --help" ;;
     provenance) echo "--pub --image --json --help" ;;
+    root) echo "--version --threshold --key --slots --output --previous --root --signature --pubkey --json --help" ;;
+    keyring) echo "--output --root --keyring --key --previous --signature --pubkey --min-root-version --min-keyring-version --min-key-epoch --json --help" ;;
     esac
 }
 
@@ -66,6 +68,11 @@ _hvimage()
         fi
         return 0 ;;
     --vendor|--version|--license|--tcti|--tpm|--nv-index|--floor|--key-epoch|--keyring-version|--root-version)
+        return 0 ;;
+    --threshold|--slots|--min-root-version|--min-keyring-version|--min-key-epoch)
+        return 0 ;;
+    --previous|--root|--keyring|--pubkey)
+        COMPREPLY=($(compgen -f -- "$cur"))
         return 0 ;;
     --manifest|--profile|--key|--pub|--signature|--stage|--slot-a|--slot-b|--flash|--package|--envelope|--vendor-pub|--cab|--cert|--provenance|--image|-m|-p|-k|-s|-f)
         COMPREPLY=($(compgen -f -- "$cur"))
@@ -116,6 +123,25 @@ _hvimage()
         done
         if [[ -z $dsub ]]; then
             COMPREPLY=($(compgen -W "sign countersign tbs attach check" -- "$cur"))
+            return 0
+        fi
+    fi
+
+    # root's and keyring's subcommand first (issue 11, docs/KEYS.md).
+    if [[ ($cmd == root || $cmd == keyring) && $cur != -* ]]; then
+        local ksub=""
+        for ((i = i + 1; i < COMP_CWORD; i++)); do
+            case ${COMP_WORDS[i]} in
+            -*) ;;
+            *) ksub=${COMP_WORDS[i]}; break ;;
+            esac
+        done
+        if [[ -z $ksub ]]; then
+            if [[ $cmd == root ]]; then
+                COMPREPLY=($(compgen -W "create sign tbs attach inspect" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "create sign tbs attach inspect bundle verify" -- "$cur"))
+            fi
             return 0
         fi
     fi

@@ -230,9 +230,20 @@ static int compute_key_id(hv_pubkey *rec)
 static int ec_record(EVP_PKEY *pkey, const char *path, hv_pubkey *rec,
                      hv_diag *diag)
 {
-    char group[80];
-    size_t glen = 0;
-    if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+    char group[80], encoding[32];
+    size_t glen = 0, elen = 0;
+    /* OpenSSL 3 names the curve behind explicit parameters that match one,
+     * so the group name alone would let them through. They are refused:
+     * the same key would then have two SPKI encodings, and two key ids to
+     * anyone hashing the file's DER (docs/KEYS.md, "one key counts once"),
+     * and explicit parameters are the classic way to smuggle in a curve. */
+    int explicit_params =
+        EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_EC_ENCODING,
+                                       encoding, sizeof encoding,
+                                       &elen) == 1 &&
+        strcmp(encoding, OSSL_PKEY_EC_ENCODING_EXPLICIT) == 0;
+    if (explicit_params ||
+        EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
                                        group, sizeof group, &glen) != 1) {
         ERR_clear_error();
         return hv_diag_set(diag,

@@ -44,6 +44,11 @@ static const char *trust_parse(hv_device *d)
     /* The keys point into d->trust_area, which the device owns. */
     memcpy(d->keys, t.keys, sizeof d->keys);
     d->key_count = t.key_count;
+    d->trust_version = t.version;
+    d->root_version = t.root_version;
+    d->root_threshold = t.root_threshold;
+    memcpy(d->root_fps, t.root_fps, sizeof d->root_fps);
+    d->root_count = t.root_count;
     return NULL;
 }
 
@@ -115,7 +120,6 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
                            (unsigned long long)flash_size,
                            (unsigned long long)d->flash_size);
     d->flash.erase_block = d->erase_block;
-    d->trust_version = hv_le32(d->trust_area + HV_TRUST_OFF_VERSION);
     hv_bs_layout_for_trust(d->boot_state.offset, d->boot_state.size,
                            d->erase_block, d->trust_version, &d->layout);
     if (hv_bs_layout_ok(&d->flash, &d->layout) != 0)
@@ -124,6 +128,7 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
     d->counter_count =
         d->trust_version == HV_TRUST_VERSION_ROOTS ? HV_BS_COUNTERS : 1;
     d->base.security = d->base_floor;
+    d->base.root_version = d->root_version; /* R0; 0 for version 1 */
     /* The same lab parts the stage reads (hv_bs_layout_for_trust). The
      * pointers point into |d|, which must then stay where it is. */
     hv_bs_lab_counters(&d->flash, &d->layout, d->labs, d->ops, &d->counters);
@@ -311,6 +316,34 @@ static void explain(const hv_device *d, const hv_verdict *v, char *out,
     int k = snprintf(out, n, "%s (%s)", hv_result_str(v->result),
                      hv_result_name(v->result));
     size_t at = k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
+    if (v->trust.failed_doc != UINT32_MAX) {
+        int m = snprintf(out + at, n - at, ": trust block document %u (0 is "
+                         "the device's own root) refused",
+                         v->trust.failed_doc);
+        at += m < 0 ? 0 : (size_t)m < n - at ? (size_t)m : n - at - 1;
+    }
+    if (v->result == HV_ERR_TRUST_ROLLBACK || v->result == HV_ERR_REVOKED_KEY) {
+        /* The stage's words (boot/stage/main.c print_refusal), with the
+         * counters in force (omitted if they cannot be read again). */
+        hv_bs_floors fl;
+        hv_diag ignored = {0};
+        if (hv_device_floors(d, &fl, &ignored) != 0)
+            return;
+        if (v->result == HV_ERR_TRUST_ROLLBACK)
+            snprintf(out + at, n - at, ": root version %llu, keyring version "
+                     "%llu; the device has confirmed root %llu, keyring %llu",
+                     (unsigned long long)v->trust.root_version,
+                     (unsigned long long)v->trust.keyring_version,
+                     (unsigned long long)fl.root_version,
+                     (unsigned long long)fl.keyring_version);
+        else
+            snprintf(out + at, n - at, ": a signer's epoch is below %llu "
+                     "(keyring min epoch %llu, device key epoch %llu)",
+                     (unsigned long long)v->trust.min_epoch,
+                     (unsigned long long)v->trust.keyring_min_epoch,
+                     (unsigned long long)fl.key_epoch);
+        return;
+    }
     if (!v->info_valid)
         return;
     switch (v->result) {
@@ -430,6 +463,16 @@ static int check(const hv_device *d, source *s, int unpack,
                      .min_root_version = fl.root_version,
                      .min_keyring_version = fl.keyring_version,
                      .min_key_epoch = fl.key_epoch};
+    /* A device that trusts roots: the keys come from the image's keyring
+     * once the device's own root vouched for it, as in the stage
+     * (boot/stage/flashops.c). */
+    hv_roots roots = {.fingerprints = (const uint8_t (*)[HV_ROOT_FP_SIZE])
+                          d->root_fps,
+                      .count = d->root_count,
+                      .threshold = d->root_threshold,
+                      .version = d->root_version};
+    if (d->trust_version == HV_TRUST_VERSION_ROOTS)
+        pol.roots = &roots;
     hv_verdict *v = malloc(sizeof *v);
     hv_update_buffers *b = hv_update_buffers_new();
     if (!v || !b) {

@@ -119,6 +119,12 @@ typedef struct hv_device {
      * area version 2) has all four, a version 1 device the floor only
      * (the set's other entries NULL). */
     uint32_t trust_version;
+    /* Version 2: the device's own root (R0): its key fingerprints and
+     * threshold, which images' trust blocks must chain from. */
+    uint64_t root_version;
+    uint32_t root_threshold;
+    uint8_t root_fps[HV_TRUST_MAX_ROOTS][HV_ROOT_FP_SIZE];
+    size_t root_count;
     uint32_t counter_count;  /* 1 or HV_BS_COUNTERS */
     hv_bs_floors base;       /* the trust area's: rollback counter, R0 */
     hv_lab_counter labs[HV_BS_COUNTERS];

@@ -299,6 +299,16 @@ hv_result hv_doc_parse(const uint8_t *p, size_t len, hv_doc *out);
 int hv_key_fingerprint(const hv_crypto *c, const uint8_t *pub, size_t len,
                        uint8_t fp[HV_ROOT_FP_SIZE]);
 
+/*
+ * The structure of a whole trust block, no signature checked: root
+ * documents with consecutive versions (at most HV_MAX_ROOT_CHAIN), then one
+ * keyring naming the last root's version, nothing after. For a device that
+ * trusts keys directly, for hv_check_content and for host tools; a device
+ * that trusts roots runs hv_trust_block_verify. |scratch| is overwritten.
+ */
+hv_result hv_trust_block_check(const uint8_t *blk, size_t len,
+                               hv_doc *scratch);
+
 /* What hv_verify or hv_trust_block_verify learned from a trust block. */
 typedef struct hv_trust_result {
     int present;           /* the image has a trust block                  */

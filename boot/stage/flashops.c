@@ -170,13 +170,14 @@ static int slot_memory(void *user, const hv_section *s, uint8_t **stored,
 
 /* see stage.h */
 hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
-                            uint32_t slot, uint64_t floor, hv_workspace *ws,
-                            hv_verdict *v)
+                            uint32_t slot, const hv_bs_floors *floors,
+                            hv_workspace *ws, hv_verdict *v)
 {
     memset(a, 0, sizeof *a);
     a->trust = t;
     a->slot = slot;
-    a->floor = floor;
+    a->floor = floors->security;
+    a->floors = *floors;
     hv_ram_plan_init(&a->ram, &hv_stage_ram_windows);
     timing = &a->timing;
     in_sections = 0;
@@ -185,6 +186,16 @@ hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
     hv_policy pol = {.keys = t->keys, .key_count = t->key_count,
                      .min_signatures = t->min_signatures, .oem_id = t->oem_id,
                      .region_size = t->slot[slot].size, .exact_size = 0};
+    /* A device that trusts roots (docs/KEYS.md): the keys come from the
+     * image's keyring once the roots vouched for it, under the device's
+     * confirmed root, keyring and key-epoch counters. */
+    hv_roots roots;
+    if (hv_trust_roots(t, &roots)) {
+        pol.roots = &roots;
+        pol.min_root_version = floors->root_version;
+        pol.min_keyring_version = floors->keyring_version;
+        pol.min_key_epoch = floors->key_epoch;
+    }
 
     size_t base = (size_t)(stage_stack_top - (uint8_t *)__builtin_frame_address(0));
     stage_paint_free_stack();

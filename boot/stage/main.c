@@ -99,10 +99,24 @@ static const char *alg_name(uint32_t alg)
 
 static void print_device(const stage_trust_info *t)
 {
-    kprintf("hvstage: device: board %s, oem %s, rollback counter %lu, "
-            "%zu trusted key(s), %u signature(s) required\n",
-            t->board_id, t->oem_id, t->rollback_counter, t->key_count,
-            t->min_signatures);
+    if (t->version == HV_TRUST_VERSION_ROOTS) {
+        kprintf("hvstage: device: board %s, oem %s, rollback counter %lu, "
+                "root version %lu: %u of %zu root key(s) sign keyrings, %u "
+                "signature(s) from keyring keys required\n", t->board_id,
+                t->oem_id, t->rollback_counter, t->root_version,
+                t->root_threshold, t->root_count, t->min_signatures);
+        for (size_t i = 0; i < t->root_count; i++) {
+            kprintf("hvstage:   root key fingerprint ");
+            for (unsigned j = 0; j < 8; j++)
+                kprintf("%02x", t->root_fps[i][j]);
+            kprintf("...\n");
+        }
+    } else {
+        kprintf("hvstage: device: board %s, oem %s, rollback counter %lu, "
+                "%zu trusted key(s), %u signature(s) required\n",
+                t->board_id, t->oem_id, t->rollback_counter, t->key_count,
+                t->min_signatures);
+    }
     for (size_t i = 0; i < t->key_count; i++) {
         kprintf("hvstage:   key ");
         for (unsigned j = 0; j < 8; j++)
@@ -177,6 +191,19 @@ static const char *print_refusal(const stage_attempt *a, hv_result r,
         kprintf("hvstage: slot %c: %u valid signature(s) from trusted keys, "
                 "this device requires %u\n", s, v->signers,
                 a->trust->min_signatures);
+    if (v->trust.failed_doc != UINT32_MAX)
+        kprintf("hvstage: slot %c: trust block document %u (0 is the "
+                "device's own root) refused\n", s, v->trust.failed_doc);
+    if (r == HV_ERR_TRUST_ROLLBACK)
+        kprintf("hvstage: slot %c: root version %lu, keyring version %lu; "
+                "the device has confirmed root %lu, keyring %lu\n", s,
+                v->trust.root_version, v->trust.keyring_version,
+                a->floors.root_version, a->floors.keyring_version);
+    if (r == HV_ERR_REVOKED_KEY)
+        kprintf("hvstage: slot %c: a signer's epoch is below %lu (keyring "
+                "min epoch %lu, device key epoch %lu)\n", s,
+                v->trust.min_epoch, v->trust.keyring_min_epoch,
+                a->floors.key_epoch);
     if (r == HV_ERR_MEMORY && a->ram.refusal != HV_RAM_OK)
         print_ram_refusal(s, &a->ram, v);
     return hv_result_name(r);
@@ -195,6 +222,24 @@ static void print_timing(const stage_attempt *a)
     kprintf("hvstage: stack high-water: %zu of %u bytes (hv_verify and its "
             "callees: %zu)\n", a->stack_used, STAGE_STACK_SIZE,
             a->verify_stack);
+}
+
+/* What vouched for the signers of a device that trusts roots. */
+static void print_keyring(const stage_attempt *a, const hv_verdict *v)
+{
+    const hv_trust_result *t = &v->trust;
+    if (!t->verified)
+        return;
+    kprintf("hvstage: slot %c: keyring version %lu (root version %lu, %u "
+            "root document(s)), min epoch %lu; signer(s):", slot_name(a->slot),
+            t->keyring_version, t->root_version, t->root_count, t->min_epoch);
+    for (uint32_t i = 0; i < v->signers; i++) {
+        kprintf(" ");
+        for (unsigned j = 0; j < 8; j++)
+            kprintf("%02x", v->signer_ids[i][j]);
+        kprintf("... epoch %lu", t->signer_epochs[i]);
+    }
+    kprintf("\n");
 }
 
 /* ---- Hand-off -------------------------------------------------------------- */
@@ -242,6 +287,7 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v,
                 "%lu, rollback counter %lu, %u signature(s)), a Linux core\n",
                 slot_name(a->slot), in->name, in->version, in->oem_id,
                 in->security_version, v->rollback_counter, v->signers);
+        print_keyring(a, v);
         print_timing(a);
         /* handed_off stays 0: the kernel loads its own IDT at once, so an
          * exception reaching the stage's is the stage's own. */
@@ -290,6 +336,7 @@ static void hand_off(const stage_attempt *a, const hv_verdict *v,
             "rollback counter %lu, %u signature(s))\n", slot_name(a->slot),
             in->name, in->version, in->oem_id, in->security_version,
             v->rollback_counter, v->signers);
+    print_keyring(a, v);
     print_timing(a);
     kprintf("hvstage: core %lu bytes at 0x%lx; bootcfg %lu bytes at 0x%lx; "
             "drivers %lu bytes at 0x%lx; boot info at 0x%lx\n",
@@ -317,8 +364,7 @@ static int verify_for_bootstate(void *user, uint32_t slot,
 {
     const stage_trust_info *t = user;
     kprintf("hvstage: slot %c: verifying\n", slot_name(slot));
-    hv_result r = stage_verify_slot(&attempt, t, slot,
-                                    floors->security, &workspace,
+    hv_result r = stage_verify_slot(&attempt, t, slot, floors, &workspace,
                                     &verdict);
     if (r != HV_OK) {
         *why = print_refusal(&attempt, r, &verdict);
@@ -343,14 +389,6 @@ static int verify_for_bootstate(void *user, uint32_t slot,
 }
 
 /* ---- Counters --------------------------------------------------------------- */
-
-/* The root version the trust area provisions (R0), the root counter's
- * base; 0 until the trust area carries one. */
-static uint64_t stage_trust_root_version(const stage_trust_info *t)
-{
-    (void)t;
-    return 0;
-}
 
 /* The four floors on one line (a version 1 device: the floor only). */
 static void print_counters(const hv_bs_floors *f, uint32_t n, uint32_t kind)
@@ -436,11 +474,8 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
      * to the lab counters. A roots device (trust area version 2) has four:
      * floor, root version, keyring version, key epoch; a version 1 device
      * the floor only. */
-    uint32_t trust_version = hv_le32(stage_trust + HV_TRUST_OFF_VERSION);
-    hv_bs_layout_for_trust(trust.boot_state.offset, trust.boot_state.size,
-                           trust.erase_block, trust_version, &layout);
     uint32_t ncounters =
-        trust_version == HV_TRUST_VERSION_ROOTS ? HV_BS_COUNTERS : 1;
+        trust.version == HV_TRUST_VERSION_ROOTS ? HV_BS_COUNTERS : 1;
     hv_lab_counter lab[HV_BS_COUNTERS];
     hv_counter ops[HV_BS_COUNTERS];
     hv_bs_counters counters;
@@ -454,7 +489,7 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
     }
     hv_bs_floors base = {0, 0, 0, 0};
     base.security = trust.rollback_counter;
-    base.root_version = stage_trust_root_version(&trust);
+    base.root_version = trust.root_version; /* R0; 0 for version 1 */
     hv_bs_view view;
     hv_bs_floors floors;
     if (hv_bs_read(&flash, &layout, &view) != 0 ||

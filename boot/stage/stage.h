@@ -119,6 +119,7 @@ typedef struct stage_attempt {
     const stage_trust_info *trust;
     uint32_t slot;
     uint64_t floor;        /* the security floor this attempt applies  */
+    hv_bs_floors floors;   /* all four confirmed counters it applies   */
     /* Section placement in the RAM windows (hvpolicy.h): the payload
      * bump pointer, and why section_memory refused, if it did. */
     hv_ram_plan ram;
@@ -133,14 +134,15 @@ typedef struct stage_attempt {
 const char *stage_sha256_code(void);
 
 /*
- * Verify slot |slot| with the trusted keys and device identity of |t| and
- * |floor| as the rollback counter (max of the trust area's value and the
- * monotonic counter). On HV_OK every section of |v| points at verified RAM
- * in the windows.
+ * Verify slot |slot| with the trusted keys (or roots) and device identity
+ * of |t| under |floors|: the security floor as the rollback counter (max of
+ * the trust area's value and the monotonic counter), and for a device that
+ * trusts roots its confirmed root, keyring and key-epoch counters. On
+ * HV_OK every section of |v| points at verified RAM in the windows.
  */
 hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
-                            uint32_t slot, uint64_t floor, hv_workspace *ws,
-                            hv_verdict *v);
+                            uint32_t slot, const hv_bs_floors *floors,
+                            hv_workspace *ws, hv_verdict *v);
 
 /* ---- Linux core (linux.c) ---------------------------------------------- */
 

@@ -4,6 +4,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "cmd_docs.h"
 #include "exit_codes.h"
 
 static const struct {
@@ -26,6 +27,8 @@ static const struct {
     {"driver", cmd_driver, "sign, countersign or check a vendor driver package"},
     {"package", cmd_package, "verify, then write an LVFS cabinet for fwupd"},
     {"provenance", cmd_provenance, "check a build's signed provenance against keys and an image"},
+    {"root", cmd_root, "create, sign and inspect root documents (the keys that sign keyrings)"},
+    {"keyring", cmd_keyring, "create, sign, bundle and verify keyrings of image-signing keys"},
 };
 
 static void usage(FILE *f)

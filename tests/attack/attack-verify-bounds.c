@@ -37,7 +37,7 @@ static void h_version_max(ctx *c)
     hdr32(c, HV_HDR_OFF_FORMAT_VERSION, UINT32_MAX);
 }
 static void h_flags(ctx *c) { hdr32(c, HV_HDR_OFF_FLAGS, 1); }
-static void h_reserved(ctx *c) { hdr32(c, HV_HDR_OFF_RESERVED + 28, 0x100); }
+static void h_reserved(ctx *c) { hdr32(c, HV_HDR_OFF_RESERVED + 24, 0x100); }
 static void h_meta_0(ctx *c) { hdr32(c, HV_HDR_OFF_METADATA_SIZE, 0); }
 static void h_meta_min_m1(ctx *c)
 {
