@@ -45,6 +45,9 @@ static uint32_t opened; /* indices opened: 0, 1 or HV_BS_COUNTERS */
  * the floor first (as a version 1 device has it), then the key epoch,
  * keyring version and root version. */
 static const uint32_t nv_offset[HV_BS_COUNTERS] = HV_TPM_NV_OFFSETS;
+_Static_assert(HV_BS_CTR_FLOOR == 0 && HV_BS_CTR_ROOT == 1 &&
+                   HV_BS_CTR_KEYRING == 2 && HV_BS_CTR_EPOCH == 3,
+               "HV_TPM_NV_OFFSETS is indexed by HV_BS_CTR_*");
 _Static_assert(HV_TPM_NV_COUNT == HV_BS_COUNTERS, "one index per counter");
 
 /* see tpm.h */
@@ -117,8 +120,12 @@ int stage_tpm_open(uint32_t nv, uint32_t count)
             started == HV_TPM_RC_SUCCESS ? "started by the stage"
                                          : "already started by the firmware");
     base_index = nv;
-    for (uint32_t i = 0; i < count; i++)
-        if (check_index(i) != 0)
+    /* In NV index order: the floor first, then (a roots device) the key
+     * epoch, keyring version and root version. */
+    static const uint32_t by_index[HV_BS_COUNTERS] = {
+        HV_BS_CTR_FLOOR, HV_BS_CTR_EPOCH, HV_BS_CTR_KEYRING, HV_BS_CTR_ROOT};
+    for (uint32_t off = 0; off < count; off++)
+        if (check_index(by_index[off]) != 0)
             return -1;
     opened = count;
     return 0;
