@@ -207,6 +207,9 @@ typedef struct source {
     const uint8_t *mem; /* image in memory, or NULL: the flash at |base| */
     uint64_t base, len;
     uint64_t floor;
+    /* The root, keyring and epoch floors (read once by the caller), or
+     * NULL: check() reads the device's counters. */
+    const hv_bs_floors *floors;
     hv_write_gate *gate; /* the slot is still being written, or NULL */
     uint8_t *buffers[2 * HV_MAX_SECTIONS];
     size_t buffer_count;
@@ -445,6 +448,30 @@ void hv_device_fill_check(const hv_device *d, const hv_verdict *v,
     out->verified = true;
 }
 
+/* see update_internal.h */
+void hv_device_policy(const hv_device *d, const hv_bs_floors *fl,
+                      uint64_t region_size, bool exact, hv_roots *roots,
+                      hv_policy *pol)
+{
+    *pol = (hv_policy){.keys = d->keys, .key_count = d->key_count,
+                       .min_signatures = d->min_signatures,
+                       .oem_id = d->oem_id, .region_size = region_size,
+                       .exact_size = exact,
+                       .min_root_version = fl->root_version,
+                       .min_keyring_version = fl->keyring_version,
+                       .min_key_epoch = fl->key_epoch};
+    /* A device that trusts roots: the keys come from the image's keyring
+     * once the device's own root vouched for it, as in the stage
+     * (boot/stage/flashops.c). */
+    *roots = (hv_roots){.fingerprints = (const uint8_t (*)[HV_ROOT_FP_SIZE])
+                            d->root_fps,
+                        .count = d->root_count,
+                        .threshold = d->root_threshold,
+                        .version = d->root_version};
+    if (d->trust_version == HV_TRUST_VERSION_ROOTS)
+        pol->roots = roots;
+}
+
 /*
  * Verify |s| as the stage would: a version 2 image streamed in flat memory
  * (decompressed with |unpack|), a version 1 image held whole (it has no
@@ -454,25 +481,14 @@ static int check(const hv_device *d, source *s, int unpack,
                  hv_slot_check *out, hv_diag *diag)
 {
     hv_bs_floors fl;
-    if (hv_device_floors(d, &fl, diag) != 0)
+    if (s->floors)
+        fl = *s->floors;
+    else if (hv_device_floors(d, &fl, diag) != 0)
         return -1;
     hv_ops ops = {s, src_read, src_rollback, src_board, src_memory};
-    hv_policy pol = {.keys = d->keys, .key_count = d->key_count,
-                     .min_signatures = d->min_signatures, .oem_id = d->oem_id,
-                     .region_size = s->len, .exact_size = s->mem != NULL,
-                     .min_root_version = fl.root_version,
-                     .min_keyring_version = fl.keyring_version,
-                     .min_key_epoch = fl.key_epoch};
-    /* A device that trusts roots: the keys come from the image's keyring
-     * once the device's own root vouched for it, as in the stage
-     * (boot/stage/flashops.c). */
-    hv_roots roots = {.fingerprints = (const uint8_t (*)[HV_ROOT_FP_SIZE])
-                          d->root_fps,
-                      .count = d->root_count,
-                      .threshold = d->root_threshold,
-                      .version = d->root_version};
-    if (d->trust_version == HV_TRUST_VERSION_ROOTS)
-        pol.roots = &roots;
+    hv_roots roots;
+    hv_policy pol;
+    hv_device_policy(d, &fl, s->len, s->mem != NULL, &roots, &pol);
     hv_verdict *v = malloc(sizeof *v);
     hv_update_buffers *b = hv_update_buffers_new();
     if (!v || !b) {
@@ -528,13 +544,15 @@ static int check_slot(const hv_device *d, uint32_t slot, uint64_t floor,
 
 /* see update_internal.h */
 int hv_device_check_slot_gated(const hv_device *d, uint32_t slot,
-                               uint64_t floor, hv_write_gate *gate,
-                               hv_slot_check *out, hv_diag *diag)
+                               const hv_bs_floors *floors,
+                               hv_write_gate *gate, hv_slot_check *out,
+                               hv_diag *diag)
 {
     memset(out, 0, sizeof *out);
     out->present = true;
     source s = {.dev = d, .base = d->slot[slot].offset,
-                .len = d->slot[slot].size, .floor = floor, .gate = gate};
+                .len = d->slot[slot].size, .floor = floors->security,
+                .floors = floors, .gate = gate};
     return check(d, &s, 1, out, diag);
 }
 

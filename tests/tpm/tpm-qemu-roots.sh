@@ -60,6 +60,19 @@ expect_log "$T/a.log" "^hvstage: slot A REFUSED: .*\[no_trust_block\]"
 hv update --flash "$T/lab.bin" status >"$T/a.status" || die "update status"
 expect_log "$T/a.status" "^counters: root version 3 \(trust area 3\), keyring version 0, key epoch 0$"
 expect_log "$T/a.status" "^slot A: .*does not verify: .*no_trust_block"
+# install (a version 2 image: streamed, its read-back on a second thread)
+# verifies under the roots policy too: refused for want of a trust block,
+# the flash unchanged.
+cp "$T/lab.bin" "$T/lab-before.bin"
+checks=$((checks + 1))
+if hv update --flash "$T/lab.bin" install "$T/a.hvi" >"$T/inst.out" 2>&1 ||
+    ! grep -q "no_trust_block" "$T/inst.out"; then
+    echo "FAIL: install on a roots device: $(cat "$T/inst.out")"
+    fails=$((fails + 1))
+fi
+checks=$((checks + 1))
+cmp -s "$T/lab.bin" "$T/lab-before.bin" ||
+    { echo "FAIL: a refused install changed the flash"; fails=$((fails + 1)); }
 hv update --flash "$T/lab.bin" status --json >"$T/a.json" || die "status --json"
 expect_eq "status counters" "$(json "$T/a.json" 'j["counters"]')" \
     "{'security_floor': 0, 'root_version': 3, 'keyring_version': 0, 'key_epoch': 0}"
