@@ -107,6 +107,19 @@ void hv_bs_layout_for(uint64_t region_offset, uint64_t region_size,
     l->counter_offset = region_offset + 2 * erase_block;
     l->counter_size =
         region_size > 2 * erase_block ? region_size - 2 * erase_block : 0;
+    l->counter_parts = 1;
+}
+
+/* see hvbootstate.h */
+void hv_bs_layout_for_trust(uint64_t region_offset, uint64_t region_size,
+                            uint64_t erase_block, uint32_t trust_version,
+                            hv_bs_layout *l)
+{
+    hv_bs_layout_for(region_offset, region_size, erase_block, l);
+    /* A version 1 device keeps the whole region for its floor, as it was
+     * assembled: splitting it would read its floor from a quarter. */
+    if (trust_version == HV_TRUST_VERSION_ROOTS)
+        l->counter_parts = HV_BS_COUNTERS;
 }
 
 /* see hvbootstate.h */

@@ -99,12 +99,12 @@ int hv_bs_mark_bad(const hv_flash_ops *f, const hv_bs_layout *l,
 
 /* see hvbootstate.h */
 int hv_bs_rollback(const hv_flash_ops *f, const hv_bs_layout *l,
-                   const hv_counter *c, uint64_t base_floor,
+                   const hv_bs_counters *c, const hv_bs_floors *base,
                    const hv_bs_verifier *ver)
 {
     hv_bs_view v;
-    uint64_t floor;
-    if (hv_bs_read(f, l, &v) != 0 || hv_bs_floor(c, base_floor, &floor) != 0)
+    hv_bs_floors floors;
+    if (hv_bs_read(f, l, &v) != 0 || hv_bs_floors_read(c, base, &floors) != 0)
         return -1;
     uint32_t from = v.st.active, to = 1 - from;
     uint32_t st = v.st.slot_state[to];
@@ -112,8 +112,9 @@ int hv_bs_rollback(const hv_flash_ops *f, const hv_bs_layout *l,
         return -1;
     hv_bs_image img;
     const char *why;
-    if (ver->verify(ver->user, to, floor, &img, &why) != 0 ||
-        img.security_version < floor)
+    memset(&img, 0, sizeof img);
+    if (ver->verify(ver->user, to, &floors, &img, &why) != 0 ||
+        hv_bs_image_below(&img, &floors))
         return -1;
     hv_bs_state next = v.st;
     next.active = to;

@@ -93,3 +93,63 @@ int hv_bs_floor(const hv_counter *c, uint64_t base, uint64_t *floor)
     *floor = v > base ? v : base;
     return 0;
 }
+
+/* ---- The counter set ----------------------------------------------------- */
+
+/* see hvbootstate.h */
+int hv_bs_floors_read(const hv_bs_counters *c, const hv_bs_floors *base,
+                      hv_bs_floors *out)
+{
+    for (uint32_t i = 0; i < HV_BS_COUNTERS; i++)
+        if (hv_bs_floor(c ? c->c[i] : NULL, hv_bs_floor_get(base, i),
+                        hv_bs_floor_ref(out, i)) != 0)
+            return -1;
+    return 0;
+}
+
+/* see hvbootstate.h */
+uint64_t *hv_bs_floor_ref(hv_bs_floors *f, uint32_t i)
+{
+    switch (i) {
+    case HV_BS_CTR_ROOT: return &f->root_version;
+    case HV_BS_CTR_KEYRING: return &f->keyring_version;
+    case HV_BS_CTR_EPOCH: return &f->key_epoch;
+    default: return &f->security;
+    }
+}
+
+/* see hvbootstate.h */
+uint64_t hv_bs_floor_get(const hv_bs_floors *f, uint32_t i)
+{
+    return *hv_bs_floor_ref((hv_bs_floors *)f, i);
+}
+
+/* see hvbootstate.h */
+void hv_bs_lab_counters(const hv_flash_ops *f, const hv_bs_layout *l,
+                        hv_lab_counter lab[HV_BS_COUNTERS],
+                        hv_counter ops[HV_BS_COUNTERS], hv_bs_counters *set)
+{
+    uint32_t parts = l->counter_parts > 1 ? l->counter_parts : 1;
+    if (parts > HV_BS_COUNTERS)
+        parts = HV_BS_COUNTERS;
+    /* Equal parts in whole bytes; a remainder of under |parts| bytes at
+     * the end stays unused, so no part's capacity depends on its place. */
+    uint64_t part = l->counter_size / parts;
+    for (uint32_t i = 0; i < HV_BS_COUNTERS; i++) {
+        lab[i] = (hv_lab_counter){f, l->counter_offset + i * part, part};
+        ops[i] = hv_lab_counter_ops(&lab[i]);
+        set->c[i] = i < parts && part != 0 ? &ops[i] : NULL;
+    }
+}
+
+/* see hvbootstate.h */
+const char *hv_bs_counter_name(uint32_t i)
+{
+    switch (i) {
+    case HV_BS_CTR_FLOOR: return "security floor";
+    case HV_BS_CTR_ROOT: return "root version";
+    case HV_BS_CTR_KEYRING: return "keyring version";
+    case HV_BS_CTR_EPOCH: return "key epoch";
+    default: return "unknown counter";
+    }
+}

@@ -20,7 +20,7 @@ _hvimage_options()
     keygen) echo "--alg --output --pub --help" ;;
     assemble) echo "--profile --stage --key --min-signatures --board --rollback --slot-a --slot-b --active --allow-rejected --output --json --quiet --help" ;;
     update) echo "--flash --json --activate --tries --tpm --help" ;;
-    tpm) echo "--tcti --nv-index --floor --json --help" ;;
+    tpm) echo "--tcti --nv-index --floor --key-epoch --keyring-version --root-version --floor-only --json --help" ;;
     driver) echo "--key --vendor --version --license --output --package --envelope --signature --pub --profile --vendor-pub --help" ;;
     package) echo "--cab --manifest --pub --oem --profile --any-oem --key --cert --no-ram-check --help" ;;
     provenance) echo "--pub --image --json --help" ;;
@@ -67,7 +67,7 @@ _hvimage()
             COMPREPLY=($(compgen -f -- "$cur"))
         fi
         return 0 ;;
-    --vendor|--version|--license|--tcti|--tpm|--nv-index|--floor)
+    --vendor|--version|--license|--tcti|--tpm|--nv-index|--floor|--key-epoch|--keyring-version|--root-version)
         return 0 ;;
     --threshold|--slots|--min-root-version|--min-keyring-version|--min-key-epoch)
         return 0 ;;

@@ -304,3 +304,10 @@ hv_counter hv_tpm_counter_ops(hv_tpm_counter *c)
     hv_counter h = {c, ctr_read, ctr_raise};
     return h;
 }
+
+/* see counter_tpm.h */
+uint32_t hv_tpm_counter_nv(uint32_t base, uint32_t i)
+{
+    static const uint32_t off[HV_TPM_NV_COUNT] = HV_TPM_NV_OFFSETS;
+    return base + off[i % HV_TPM_NV_COUNT];
+}

@@ -50,6 +50,11 @@ typedef struct hv_tpm_counter {
 } hv_tpm_counter;
 hv_counter hv_tpm_counter_ops(hv_tpm_counter *c);
 
+/* The NV index of counter |i| (hvbootstate.h HV_BS_CTR_*) of a device
+ * whose trust area names |base| (tpm2.h HV_TPM_NV_OFFSETS): the floor at
+ * base, key epoch +1, keyring version +2, root version +3. */
+uint32_t hv_tpm_counter_nv(uint32_t base, uint32_t i);
+
 /* The TCTI to use: |option| if given, else $HV_TPM_TCTI, else NULL. */
 const char *hv_tpm_tcti(const char *option);
 

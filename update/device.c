@@ -44,6 +44,11 @@ static const char *trust_parse(hv_device *d)
     /* The keys point into d->trust_area, which the device owns. */
     memcpy(d->keys, t.keys, sizeof d->keys);
     d->key_count = t.key_count;
+    d->trust_version = t.version;
+    d->root_version = t.root_version;
+    d->root_threshold = t.root_threshold;
+    memcpy(d->root_fps, t.root_fps, sizeof d->root_fps);
+    d->root_count = t.root_count;
     return NULL;
 }
 
@@ -115,22 +120,31 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
                            (unsigned long long)flash_size,
                            (unsigned long long)d->flash_size);
     d->flash.erase_block = d->erase_block;
-    hv_bs_layout_for(d->boot_state.offset, d->boot_state.size, d->erase_block,
-                     &d->layout);
+    hv_bs_layout_for_trust(d->boot_state.offset, d->boot_state.size,
+                           d->erase_block, d->trust_version, &d->layout);
     if (hv_bs_layout_ok(&d->flash, &d->layout) != 0)
         return hv_diag_set(diag, "%s: the boot_state region does not fit the "
                            "flash geometry", name);
-    d->lab.flash = &d->flash;
-    d->lab.offset = d->layout.counter_offset;
-    d->lab.size = d->layout.counter_size;
-    d->has_counter = d->layout.counter_size != 0;
+    d->counter_count =
+        d->trust_version == HV_TRUST_VERSION_ROOTS ? HV_BS_COUNTERS : 1;
+    d->base.security = d->base_floor;
+    d->base.root_version = d->root_version; /* R0; 0 for version 1 */
+    /* The same lab parts the stage reads (hv_bs_layout_for_trust). The
+     * pointers point into |d|, which must then stay where it is. */
+    hv_bs_lab_counters(&d->flash, &d->layout, d->labs, d->ops, &d->counters);
+    d->lab = d->labs[HV_BS_CTR_FLOOR];
+    d->has_counter = d->counters.c[HV_BS_CTR_FLOOR] != NULL;
     if (d->has_counter)
-        d->counter = hv_lab_counter_ops(&d->lab);
+        d->counter = d->ops[HV_BS_CTR_FLOOR];
     if (d->counter_kind == HV_COUNTER_TPM) {
-        /* The floor is in the TPM: until hv_device_use_counter gives it,
-         * every read fails, so nothing runs with only the trust area's
-         * (lower) floor. */
+        /* The counters are in the TPM: until hv_device_use_counters gives
+         * them, every read fails, so nothing runs with only the trust
+         * area's (lower) floors. */
         static const hv_counter missing = {0, missing_read, missing_raise};
+        for (uint32_t i = 0; i < HV_BS_COUNTERS; i++) {
+            d->ops[i] = missing;
+            d->counters.c[i] = i < d->counter_count ? &d->ops[i] : NULL;
+        }
         d->counter = missing;
         d->has_counter = true;
     }
@@ -138,9 +152,36 @@ int hv_device_open(hv_device *d, const hv_flash_ops *flash,
 }
 
 /* see hvupdate.h */
+void hv_device_use_counters(hv_device *d, const hv_counter c[HV_BS_COUNTERS])
+{
+    for (uint32_t i = 0; i < HV_BS_COUNTERS; i++) {
+        d->ops[i] = c[i];
+        d->counters.c[i] = i < d->counter_count ? &d->ops[i] : NULL;
+    }
+    d->counter = c[HV_BS_CTR_FLOOR];
+    d->has_counter = true;
+    d->counter_attached = true;
+}
+
+/* see hvupdate.h */
+int hv_device_floors(const hv_device *d, hv_bs_floors *floors, hv_diag *diag)
+{
+    if (d->counter_kind == HV_COUNTER_TPM && !d->counter_attached)
+        return hv_diag_set(diag, "this device keeps its counters in TPM NV "
+                           "indices from 0x%08x: give the TPM with --tpm "
+                           "TCTI or HV_TPM_TCTI (docs/TPM.md)",
+                           (unsigned)d->counter_nv);
+    if (hv_bs_floors_read(&d->counters, &d->base, floors) != 0)
+        return hv_fail(diag, HV_FAIL_IO, "cannot read the device's counters");
+    return 0;
+}
+
+/* see hvupdate.h */
 void hv_device_use_counter(hv_device *d, const hv_counter *c)
 {
     d->counter = *c;
+    d->ops[HV_BS_CTR_FLOOR] = *c;
+    d->counters.c[HV_BS_CTR_FLOOR] = &d->ops[HV_BS_CTR_FLOOR];
     d->has_counter = true;
     d->counter_attached = true;
 }
@@ -166,6 +207,9 @@ typedef struct source {
     const uint8_t *mem; /* image in memory, or NULL: the flash at |base| */
     uint64_t base, len;
     uint64_t floor;
+    /* The root, keyring and epoch floors (read once by the caller), or
+     * NULL: check() reads the device's counters. */
+    const hv_bs_floors *floors;
     hv_write_gate *gate; /* the slot is still being written, or NULL */
     uint8_t *buffers[2 * HV_MAX_SECTIONS];
     size_t buffer_count;
@@ -275,6 +319,34 @@ static void explain(const hv_device *d, const hv_verdict *v, char *out,
     int k = snprintf(out, n, "%s (%s)", hv_result_str(v->result),
                      hv_result_name(v->result));
     size_t at = k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
+    if (v->trust.failed_doc != UINT32_MAX) {
+        int m = snprintf(out + at, n - at, ": trust block document %u (0 is "
+                         "the device's own root) refused",
+                         v->trust.failed_doc);
+        at += m < 0 ? 0 : (size_t)m < n - at ? (size_t)m : n - at - 1;
+    }
+    if (v->result == HV_ERR_TRUST_ROLLBACK || v->result == HV_ERR_REVOKED_KEY) {
+        /* The stage's words (boot/stage/main.c print_refusal), with the
+         * counters in force (omitted if they cannot be read again). */
+        hv_bs_floors fl;
+        hv_diag ignored = {0};
+        if (hv_device_floors(d, &fl, &ignored) != 0)
+            return;
+        if (v->result == HV_ERR_TRUST_ROLLBACK)
+            snprintf(out + at, n - at, ": root version %llu, keyring version "
+                     "%llu; the device has confirmed root %llu, keyring %llu",
+                     (unsigned long long)v->trust.root_version,
+                     (unsigned long long)v->trust.keyring_version,
+                     (unsigned long long)fl.root_version,
+                     (unsigned long long)fl.keyring_version);
+        else
+            snprintf(out + at, n - at, ": a signer's epoch is below %llu "
+                     "(keyring min epoch %llu, device key epoch %llu)",
+                     (unsigned long long)v->trust.min_epoch,
+                     (unsigned long long)v->trust.keyring_min_epoch,
+                     (unsigned long long)fl.key_epoch);
+        return;
+    }
     if (!v->info_valid)
         return;
     switch (v->result) {
@@ -352,6 +424,12 @@ void hv_device_fill_check(const hv_device *d, const hv_verdict *v,
         out->min_security_version = v->info.min_security_version;
         out->image_size = v->info.header.image_size;
     }
+    out->has_trust = v->trust.present && v->trust.verified;
+    if (out->has_trust) {
+        out->root_version = v->trust.root_version;
+        out->keyring_version = v->trust.keyring_version;
+        out->key_epoch = v->trust.keyring_min_epoch;
+    }
     if (r != HV_OK) {
         explain(d, v, out->reason, sizeof out->reason);
         return;
@@ -370,6 +448,30 @@ void hv_device_fill_check(const hv_device *d, const hv_verdict *v,
     out->verified = true;
 }
 
+/* see update_internal.h */
+void hv_device_policy(const hv_device *d, const hv_bs_floors *fl,
+                      uint64_t region_size, bool exact, hv_roots *roots,
+                      hv_policy *pol)
+{
+    *pol = (hv_policy){.keys = d->keys, .key_count = d->key_count,
+                       .min_signatures = d->min_signatures,
+                       .oem_id = d->oem_id, .region_size = region_size,
+                       .exact_size = exact,
+                       .min_root_version = fl->root_version,
+                       .min_keyring_version = fl->keyring_version,
+                       .min_key_epoch = fl->key_epoch};
+    /* A device that trusts roots: the keys come from the image's keyring
+     * once the device's own root vouched for it, as in the stage
+     * (boot/stage/flashops.c). */
+    *roots = (hv_roots){.fingerprints = (const uint8_t (*)[HV_ROOT_FP_SIZE])
+                            d->root_fps,
+                        .count = d->root_count,
+                        .threshold = d->root_threshold,
+                        .version = d->root_version};
+    if (d->trust_version == HV_TRUST_VERSION_ROOTS)
+        pol->roots = roots;
+}
+
 /*
  * Verify |s| as the stage would: a version 2 image streamed in flat memory
  * (decompressed with |unpack|), a version 1 image held whole (it has no
@@ -378,10 +480,15 @@ void hv_device_fill_check(const hv_device *d, const hv_verdict *v,
 static int check(const hv_device *d, source *s, int unpack,
                  hv_slot_check *out, hv_diag *diag)
 {
+    hv_bs_floors fl;
+    if (s->floors)
+        fl = *s->floors;
+    else if (hv_device_floors(d, &fl, diag) != 0)
+        return -1;
     hv_ops ops = {s, src_read, src_rollback, src_board, src_memory};
-    hv_policy pol = {.keys = d->keys, .key_count = d->key_count,
-                     .min_signatures = d->min_signatures, .oem_id = d->oem_id,
-                     .region_size = s->len, .exact_size = s->mem != NULL};
+    hv_roots roots;
+    hv_policy pol;
+    hv_device_policy(d, &fl, s->len, s->mem != NULL, &roots, &pol);
     hv_verdict *v = malloc(sizeof *v);
     hv_update_buffers *b = hv_update_buffers_new();
     if (!v || !b) {
@@ -437,13 +544,15 @@ static int check_slot(const hv_device *d, uint32_t slot, uint64_t floor,
 
 /* see update_internal.h */
 int hv_device_check_slot_gated(const hv_device *d, uint32_t slot,
-                               uint64_t floor, hv_write_gate *gate,
-                               hv_slot_check *out, hv_diag *diag)
+                               const hv_bs_floors *floors,
+                               hv_write_gate *gate, hv_slot_check *out,
+                               hv_diag *diag)
 {
     memset(out, 0, sizeof *out);
     out->present = true;
     source s = {.dev = d, .base = d->slot[slot].offset,
-                .len = d->slot[slot].size, .floor = floor, .gate = gate};
+                .len = d->slot[slot].size, .floor = floors->security,
+                .floors = floors, .gate = gate};
     return check(d, &s, 1, out, diag);
 }
 

@@ -108,13 +108,28 @@ typedef struct hv_device {
     size_t key_count;
     hv_bs_layout layout;
     hv_lab_counter lab;
-    hv_counter counter;      /* valid if has_counter */
+    hv_counter counter;      /* the floor's; valid if has_counter */
     bool has_counter;
-    /* Where the counter lives (flash.h HV_COUNTER_*). For a TPM device
-     * the counter fails every call until hv_device_use_counter gives the
-     * TPM's (update/counter_tpm.h). */
+    /* Where the counters live (flash.h HV_COUNTER_*). For a TPM device
+     * every counter fails every call until hv_device_use_counter(s) gives
+     * the TPM's (update/counter_tpm.h). */
     uint32_t counter_kind, counter_nv;
     bool counter_attached;
+    /* The counter set (hvbootstate.h HV_BS_CTR_*): a roots device (trust
+     * area version 2) has all four, a version 1 device the floor only
+     * (the set's other entries NULL). */
+    uint32_t trust_version;
+    /* Version 2: the device's own root (R0): its key fingerprints and
+     * threshold, which images' trust blocks must chain from. */
+    uint64_t root_version;
+    uint32_t root_threshold;
+    uint8_t root_fps[HV_TRUST_MAX_ROOTS][HV_ROOT_FP_SIZE];
+    size_t root_count;
+    uint32_t counter_count;  /* 1 or HV_BS_COUNTERS */
+    hv_bs_floors base;       /* the trust area's: rollback counter, R0 */
+    hv_lab_counter labs[HV_BS_COUNTERS];
+    hv_counter ops[HV_BS_COUNTERS];
+    hv_bs_counters counters;
 } hv_device;
 
 /*
@@ -126,13 +141,22 @@ typedef struct hv_device {
 int hv_device_open(hv_device *dev, const hv_flash_ops *flash,
                    uint64_t flash_size, const char *name, hv_diag *diag);
 
-/* Use |c| as the device's counter (the TPM floor index of a device whose
- * trust area says HV_COUNTER_TPM). */
+/* Use |c| as the device's floor counter (the TPM floor index of a device
+ * whose trust area says HV_COUNTER_TPM). */
 void hv_device_use_counter(hv_device *dev, const hv_counter *c);
+/* Use |c| (HV_BS_CTR_* order; the first dev->counter_count used) as the
+ * device's counters: the TPM indices of a TPM device. */
+void hv_device_use_counters(hv_device *dev,
+                            const hv_counter c[HV_BS_COUNTERS]);
 
 /* The security floor: max(trust area counter, the device's counter). A
  * TPM device without its counter given is refused (bad input). */
 int hv_device_floor(const hv_device *dev, uint64_t *floor, hv_diag *diag);
+/* All four floors (hv_bs_floors_read over the device's counters and the
+ * trust area's bases); a version 1 device's last three are 0 (root: 0).
+ * Refused like hv_device_floor for a TPM device without its TPM. */
+int hv_device_floors(const hv_device *dev, hv_bs_floors *floors,
+                     hv_diag *diag);
 
 /* ---- Verifying a slot or an image -------------------------------------- */
 
@@ -145,9 +169,17 @@ typedef struct hv_slot_check {
     char version[HV_VERSION_SIZE + 1];
     uint64_t security_version, min_security_version, image_size;
     char reason[512];    /* why not verified                           */
+    /* The image's trust block as verified against the device's roots
+     * (has_trust false: none, or a version 1 device, which does not
+     * authenticate it). */
+    bool has_trust;
+    uint64_t root_version, keyring_version, key_epoch;
 } hv_slot_check;
 
-/* Verify slot |slot| on the device with |floor| as the rollback counter. */
+/* Verify slot |slot| on the device with |floor| as the rollback counter
+ * and the device's root, keyring and key-epoch counters (read at the
+ * check) as hv_policy's min_root_version, min_keyring_version and
+ * min_key_epoch, as the stage does. */
 int hv_device_check_slot(const hv_device *dev, uint32_t slot, uint64_t floor,
                          hv_slot_check *out, hv_diag *diag);
 /* Verify an image held in memory (exactly |len| bytes) the same way. */

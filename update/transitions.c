@@ -227,7 +227,7 @@ static int streamed_write(void *user, uint64_t off, const uint8_t *p,
 typedef struct readback {
     const hv_device *d;
     uint32_t slot;
-    uint64_t floor;
+    hv_bs_floors floors;
     hv_write_gate *gate;
     hv_slot_check check;
     hv_diag diag;
@@ -237,7 +237,7 @@ typedef struct readback {
 static void *readback_run(void *arg)
 {
     readback *rb = arg;
-    rb->rc = hv_device_check_slot_gated(rb->d, rb->slot, rb->floor, rb->gate,
+    rb->rc = hv_device_check_slot_gated(rb->d, rb->slot, &rb->floors, rb->gate,
                                         &rb->check, &rb->diag);
     return NULL;
 }
@@ -275,7 +275,8 @@ static int platform_write(void *user, uint64_t off, const uint8_t *p,
 /* Authenticate the stream with the boot library under the device's trust
  * and write it into the slot as it goes; decompress every section to check
  * it as the stage will. */
-static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
+static int install_streamed(hv_device *d, uint32_t slot,
+                            const hv_bs_floors *floors,
                             const uint8_t hdr[HV_HEADER_SIZE],
                             uint64_t declared, hv_update_reader rd,
                             void *rd_user, const char *source,
@@ -285,11 +286,11 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
                   .hdr = hdr,
                   .w = {.f = &d->flash, .l = &d->layout, .slot = slot,
                         .base = d->slot[slot].offset}};
-    streamed_platform pl = {&s, floor};
+    streamed_platform pl = {&s, floors->security};
     hv_ops ops = {&pl, platform_read, platform_floor, platform_board, NULL};
-    hv_policy pol = {.keys = d->keys, .key_count = d->key_count,
-                     .min_signatures = d->min_signatures, .oem_id = d->oem_id,
-                     .region_size = declared, .exact_size = 1};
+    hv_roots roots;
+    hv_policy pol;
+    hv_device_policy(d, floors, declared, true, &roots, &pol);
     hv_write_gate gate;
     readback *rb = calloc(1, sizeof *rb);
     hv_update_buffers *b = hv_update_buffers_new();
@@ -302,7 +303,7 @@ static int install_streamed(hv_device *d, uint32_t slot, uint64_t floor,
         hv_fail(diag, HV_FAIL_INTERNAL, "out of memory");
         goto out;
     }
-    *rb = (readback){.d = d, .slot = slot, .floor = floor, .gate = &gate};
+    *rb = (readback){.d = d, .slot = slot, .floors = *floors, .gate = &gate};
     if (pthread_create(&thread, NULL, readback_run, rb) != 0) {
         hv_fail(diag, HV_FAIL_INTERNAL, "cannot start the read-back thread");
         goto out;
@@ -427,7 +428,9 @@ int hv_update_install(hv_device *d, hv_update_reader rd, void *rd_user,
     memset(rep, 0, sizeof *rep);
     if (activate && (tries < 1 || tries > 255))
         return hv_diag_set(diag, "tries must be 1 to 255");
-    if (read_state(d, &v, diag) != 0 || hv_device_floor(d, &floor, diag) != 0)
+    hv_bs_floors floors;
+    if (read_state(d, &v, diag) != 0 || hv_device_floor(d, &floor, diag) != 0 ||
+        hv_device_floors(d, &floors, diag) != 0)
         return -1;
     uint32_t slot = 1 - v.st.active;
     rep->slot = slot;
@@ -441,7 +444,7 @@ int hv_update_install(hv_device *d, hv_update_reader rd, void *rd_user,
     int rc = version == HV_FORMAT_VERSION_1
                  ? install_held(d, slot, floor, hdr, declared, rd, rd_user,
                                 source, rep, diag)
-                 : install_streamed(d, slot, floor, hdr, declared, rd,
+                 : install_streamed(d, slot, &floors, hdr, declared, rd,
                                     rd_user, source, rep, diag);
     if (rc != 0 || (version == HV_FORMAT_VERSION_1 &&
                     erase_rest(d, slot, declared, diag) != 0))
@@ -536,11 +539,14 @@ typedef struct rb_ctx {
     int failed; /* an I/O failure, not a refusal */
 } rb_ctx;
 
-static int rb_verify(void *user, uint32_t slot, uint64_t floor,
+static int rb_verify(void *user, uint32_t slot, const hv_bs_floors *floors,
                      hv_bs_image *img, const char **why)
 {
     rb_ctx *c = user;
-    if (hv_device_check_slot(c->dev, slot, floor, &c->check, c->diag) != 0) {
+    /* The check reads the root, keyring and epoch floors itself, from the
+     * same counters hv_bs_rollback read them from. */
+    if (hv_device_check_slot(c->dev, slot, floors->security,
+                             &c->check, c->diag) != 0) {
         c->failed = 1;
         *why = "read failed";
         return -1;
@@ -551,6 +557,10 @@ static int rb_verify(void *user, uint32_t slot, uint64_t floor,
     }
     img->security_version = c->check.security_version;
     img->min_security_version = c->check.min_security_version;
+    img->has_trust = c->check.has_trust;
+    img->root_version = c->check.root_version;
+    img->keyring_version = c->check.keyring_version;
+    img->key_epoch = c->check.key_epoch;
     return 0;
 }
 
@@ -568,8 +578,10 @@ int hv_update_rollback(hv_device *d, uint32_t *slot, hv_diag *diag)
                        slot_letter(*slot), hv_slot_state_name(st));
     rb_ctx c = {.dev = d, .diag = diag};
     hv_bs_verifier ver = {&c, rb_verify};
-    if (hv_bs_rollback(&d->flash, &d->layout,
-                       d->has_counter ? &d->counter : NULL, d->base_floor,
+    hv_bs_floors floors;
+    if (hv_device_floors(d, &floors, diag) != 0)
+        return -1;
+    if (hv_bs_rollback(&d->flash, &d->layout, &d->counters, &d->base,
                        &ver) != 0) {
         if (c.failed)
             return -1;

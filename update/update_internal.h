@@ -50,10 +50,21 @@ void hv_write_gate_close(hv_write_gate *g);
 void hv_write_gate_destroy(hv_write_gate *g);
 
 /* hv_device_check_slot (streamed, decompressed) of a slot still being
- * written, each read waiting on |gate|; for the install's read-back,
- * run beside the writer on a second thread. */
+ * written, each read waiting on |gate|, under |floors| (read by the
+ * caller: this thread touches no counter, so a TPM's context is never
+ * used from two threads); for the install's read-back, run beside the
+ * writer on a second thread. */
 int hv_device_check_slot_gated(const hv_device *d, uint32_t slot,
-                               uint64_t floor, hv_write_gate *gate,
-                               hv_slot_check *out, hv_diag *diag);
+                               const hv_bs_floors *floors,
+                               hv_write_gate *gate, hv_slot_check *out,
+                               hv_diag *diag);
+
+/* The policy the stage applies on this device (identity, keys or roots,
+ * the root, keyring and epoch floors of |fl|; the security floor goes
+ * through hv_ops): one place for every verification the updater makes.
+ * |roots| is filled for a roots device and must outlive |pol|. */
+void hv_device_policy(const hv_device *d, const hv_bs_floors *fl,
+                      uint64_t region_size, bool exact, hv_roots *roots,
+                      hv_policy *pol);
 
 #endif

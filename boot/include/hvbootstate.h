@@ -52,6 +52,11 @@ typedef struct hv_bs_layout {
     uint64_t state_size;     /* blocks hold the record log              */
     uint64_t counter_offset; /* lab counter region; size 0 = no counter */
     uint64_t counter_size;
+    /* How many lab counters share the counter region, each a thermometer
+     * code in its own equal part (hv_bs_lab_counters): 1 (0 counts as 1)
+     * on a trust area version 1 device, the security floor only;
+     * HV_BS_COUNTERS on a version 2 (roots) device. */
+    uint32_t counter_parts;
 } hv_bs_layout;
 
 typedef struct hv_bs_state {
@@ -99,6 +104,13 @@ int hv_bs_decode_v1(const uint8_t rec[HV_BOOT_STATE_RECORD_SIZE],
  */
 void hv_bs_layout_for(uint64_t region_offset, uint64_t region_size,
                       uint64_t erase_block, hv_bs_layout *l);
+/* The same for a device whose trust area has version |trust_version|
+ * (flash.h HV_TRUST_VERSION*): a roots device (version 2) splits the
+ * counter region in HV_BS_COUNTERS parts; any other keeps it whole for the
+ * floor. The one place that decides; stage, updater and tools call it. */
+void hv_bs_layout_for_trust(uint64_t region_offset, uint64_t region_size,
+                            uint64_t erase_block, uint32_t trust_version,
+                            hv_bs_layout *l);
 
 /* Check the layout against the flash geometry. */
 int hv_bs_layout_ok(const hv_flash_ops *f, const hv_bs_layout *l);
@@ -154,6 +166,25 @@ hv_counter hv_lab_counter_ops(hv_lab_counter *lab);
 /* The security floor: max(base, counter), base from the trust area. */
 int hv_bs_floor(const hv_counter *c, uint64_t base, uint64_t *floor);
 
+/* ---- The counter set --------------------------------------------------- */
+
+/*
+ * Four monotonic counters (docs/UPDATE.md "The counters"), indexed by
+ * HV_BS_CTR_*, in the lab backend's part order: the security floor, the
+ * root version, the keyring version and the key epoch (the keyring's
+ * min_epoch). A TPM keeps them in other NV indices (docs/TPM.md); the
+ * set is the same.
+ */
+#define HV_BS_CTR_FLOOR 0u
+#define HV_BS_CTR_ROOT 1u
+#define HV_BS_CTR_KEYRING 2u
+#define HV_BS_CTR_EPOCH 3u
+#define HV_BS_COUNTERS 4u
+
+typedef struct hv_bs_counters {
+    const hv_counter *c[HV_BS_COUNTERS]; /* NULL: that counter is absent */
+} hv_bs_counters;
+
 /*
  * The device's confirmed counters as the verifier applies them (docs/KEYS.md
  * "Counters"): the security floor, and for a device that trusts roots the
@@ -166,35 +197,79 @@ typedef struct hv_bs_floors {
     uint64_t key_epoch;
 } hv_bs_floors;
 
+/* Field |i| (HV_BS_CTR_*) of |f|: security, root_version,
+ * keyring_version, key_epoch; for loops over the set. */
+uint64_t *hv_bs_floor_ref(hv_bs_floors *f, uint32_t i);
+uint64_t hv_bs_floor_get(const hv_bs_floors *f, uint32_t i);
+
+/* Each floor: max(base's, counter i's) (an absent counter reads 0). */
+int hv_bs_floors_read(const hv_bs_counters *c, const hv_bs_floors *base,
+                      hv_bs_floors *out);
+
+/* The lab counters of layout |l| on |f|: part i of the counter region
+ * (l->counter_parts parts, equal, whole bytes) in lab[i] and ops[i], set
+ * in *set; counters beyond the parts (and all of them when the region is
+ * empty) are NULL in *set. */
+void hv_bs_lab_counters(const hv_flash_ops *f, const hv_bs_layout *l,
+                        hv_lab_counter lab[HV_BS_COUNTERS],
+                        hv_counter ops[HV_BS_COUNTERS], hv_bs_counters *set);
+
+/* A short name for counter |i| ("security floor", "root version", ...). */
+const char *hv_bs_counter_name(uint32_t i);
+
 /* ---- The stage's decision ---------------------------------------------- */
 
 typedef struct hv_bs_image {
     uint64_t security_version;
     uint64_t min_security_version; /* signed; <= security_version */
+    /* From the image's trust block, as the verifier authenticated it
+     * (has_trust 0: the image carries none, the three are 0). */
+    int has_trust;
+    uint64_t root_version;    /* the newest root of its chain */
+    uint64_t keyring_version;
+    uint64_t key_epoch;       /* the keyring's min_epoch */
 } hv_bs_image;
+
+/* The value counter |i| rises to when |img| boots confirmed: its
+ * min_security_version, root version, keyring version or key epoch
+ * (0 for the last three without a trust block). */
+uint64_t hv_bs_image_counter_value(const hv_bs_image *img, uint32_t i);
+
+/* Why |img| may not boot at |floors| (NULL: it may): a security version
+ * below the floor (or a min_security_version above it), a root or
+ * keyring version below the device's, or no trust block on a device that
+ * counts roots. hv_bs_boot and hv_bs_rollback check it after the
+ * verifier, which applies the same floors (and the key epoch, which is a
+ * signer's, not the image's). */
+const char *hv_bs_image_below(const hv_bs_image *img,
+                              const hv_bs_floors *floors);
 
 typedef struct hv_bs_verifier {
     void *user;
     /*
-     * Verify slot |slot| in full with |floor| as the rollback floor. 0 and
-     * *img filled on success; else nonzero and *why a static text saying
-     * why. In the stage a success leaves that slot's sections in RAM, so
-     * hv_bs_boot verifies nothing after the slot it picks.
+     * Verify slot |slot| in full with the four floors (the security floor
+     * as the rollback floor; the root version, keyring version and key
+     * epoch as hv_policy's min_root_version, min_keyring_version and
+     * min_key_epoch). 0 and *img filled on success; else nonzero and *why
+     * a static text saying why. In the stage a success leaves that slot's
+     * sections in RAM, so hv_bs_boot verifies nothing after the slot it
+     * picks.
      */
-    int (*verify)(void *user, uint32_t slot, uint64_t floor, hv_bs_image *img,
-                  const char **why);
+    int (*verify)(void *user, uint32_t slot, const hv_bs_floors *floors,
+                  hv_bs_image *img, const char **why);
 } hv_bs_verifier;
 
 typedef struct hv_bs_boot_result {
     int slot;             /* slot to jump into, or -1: nothing bootable   */
     int trial;            /* booting a trial; the core must confirm       */
     int fallback;         /* not the state's first choice                 */
-    uint64_t floor_before;/* floor at entry                               */
-    uint64_t floor;       /* floor after any raise                        */
+    hv_bs_floors before;  /* the four floors at entry                     */
+    hv_bs_floors after;   /* after any raise                              */
     hv_bs_image image;    /* of the chosen slot                           */
     const char *why[2];   /* per slot: why it was not booted (or NULL)    */
     uint32_t writes;      /* records committed by this boot               */
-    int raise_failed;     /* the counter could not be raised (logged)     */
+    uint32_t raise_failed;/* bit i: counter i could not be raised (or is
+                             absent) where it should have risen         */
     hv_bs_view view;      /* the state after this boot's writes           */
 } hv_bs_boot_result;
 
@@ -207,14 +282,16 @@ typedef struct hv_bs_boot_result {
  *     marked BAD, a GOOD one is left as it is;
  *   - TRIAL: tries - 1 committed, then booted on trial (a commit that
  *     fails makes the slot skipped: no trial boot goes unrecorded);
- *   - GOOD (confirmed): the floor is raised to the image's
- *     min_security_version, then booted;
- *   - UNKNOWN (no record): booted, the floor unchanged.
- * Returns 0 with res->slot set (possibly -1), or -1 if the state could
- * not be read.
+ *   - GOOD (confirmed): each counter is raised to the image's value
+ *     (hv_bs_image_counter_value), then booted;
+ *   - UNKNOWN (no record): booted, the counters unchanged.
+ * A raise that fails is logged (raise_failed) and retried at the next
+ * boot of a GOOD slot. |base| holds the trust area's values (rollback
+ * counter, R0, 0, 0). Returns 0 with res->slot set (possibly -1), or -1
+ * if the state or a counter could not be read.
  */
 int hv_bs_boot(const hv_flash_ops *f, const hv_bs_layout *l,
-               const hv_counter *c, uint64_t base_floor,
+               const hv_bs_counters *c, const hv_bs_floors *base,
                const hv_bs_verifier *ver, hv_bs_boot_result *res);
 
 /* ---- Transitions an updater makes ------------------------------------- */
@@ -258,9 +335,9 @@ int hv_bs_confirm(const hv_flash_ops *f, const hv_bs_layout *l,
 int hv_bs_mark_bad(const hv_flash_ops *f, const hv_bs_layout *l,
                    uint32_t slot);
 /* Make the other slot active: it must be GOOD or UNKNOWN and verify at the
- * current floor (through |ver|). A TRIAL slot left behind is marked BAD. */
+ * current floors (through |ver|). A TRIAL slot left behind is marked BAD. */
 int hv_bs_rollback(const hv_flash_ops *f, const hv_bs_layout *l,
-                   const hv_counter *c, uint64_t base_floor,
+                   const hv_bs_counters *c, const hv_bs_floors *base,
                    const hv_bs_verifier *ver);
 
 const char *hv_slot_state_name(uint32_t state);

@@ -106,8 +106,8 @@ void bootstate_flash(const stage_trust_info *t, hv_flash_ops *f,
      * memory-backed file; 256 bytes is a common SPI NOR page. */
     *f = (hv_flash_ops){(void *)t, bs_read, bs_program, bs_erase,
                         t->erase_block, 256};
-    hv_bs_layout_for(t->boot_state.offset, t->boot_state.size,
-                     t->erase_block, l);
+    hv_bs_layout_for_trust(t->boot_state.offset, t->boot_state.size,
+                           t->erase_block, t->version, l);
 }
 
 static char slot_char(uint32_t s)
@@ -143,7 +143,12 @@ void bootstate_print(const hv_bs_view *v, uint64_t base, uint64_t floor,
             kprintf("hvstage: slot %c: %s\n", slot_char(s),
                     hv_slot_state_name(v->st.slot_state[s]));
     }
-    if (l->counter_size)
+    if (l->counter_size && l->counter_parts > 1)
+        kprintf("hvstage: security floor %lu (trust area %lu, lab counters "
+                "in %u parts of %lu bytes at +0x%lx)\n", floor, base,
+                l->counter_parts, l->counter_size / l->counter_parts,
+                l->counter_offset);
+    else if (l->counter_size)
         kprintf("hvstage: security floor %lu (trust area %lu, lab counter "
                 "in %lu bytes at +0x%lx)\n", floor, base, l->counter_size,
                 l->counter_offset);

@@ -358,15 +358,13 @@ static uint32_t first_slot;  /* the boot state's active slot            */
 static int refused[2];       /* hv_verify refused the slot (printed)    */
 
 /* hv_bs_verifier.verify: one hv_verify attempt, printed as before. */
-static int verify_for_bootstate(void *user, uint32_t slot, uint64_t floor,
-                                hv_bs_image *img, const char **why)
+static int verify_for_bootstate(void *user, uint32_t slot,
+                                const hv_bs_floors *floors, hv_bs_image *img,
+                                const char **why)
 {
     const stage_trust_info *t = user;
     kprintf("hvstage: slot %c: verifying\n", slot_name(slot));
-    /* Until the boot decision passes all four counters, the security
-     * floor is the only one; the others are the trust area's own. */
-    hv_bs_floors floors = {floor, t->root_version, 0, 0};
-    hv_result r = stage_verify_slot(&attempt, t, slot, &floors, &workspace,
+    hv_result r = stage_verify_slot(&attempt, t, slot, floors, &workspace,
                                     &verdict);
     if (r != HV_OK) {
         *why = print_refusal(&attempt, r, &verdict);
@@ -378,7 +376,54 @@ static int verify_for_bootstate(void *user, uint32_t slot, uint64_t floor,
     }
     img->security_version = verdict.info.security_version;
     img->min_security_version = verdict.info.min_security_version;
+    /* Only a trust block the verifier authenticated against the device's
+     * roots moves the counters (a version 1 device checks the block's
+     * structure and binding only: verified stays 0). */
+    img->has_trust = verdict.trust.present && verdict.trust.verified;
+    if (img->has_trust) {
+        img->root_version = verdict.trust.root_version;
+        img->keyring_version = verdict.trust.keyring_version;
+        img->key_epoch = verdict.trust.keyring_min_epoch;
+    }
     return 0;
+}
+
+/* ---- Counters --------------------------------------------------------------- */
+
+/* The four floors on one line (a version 1 device: the floor only). */
+static void print_counters(const hv_bs_floors *f, uint32_t n, uint32_t kind)
+{
+    const char *where = kind == HV_COUNTER_TPM ? "TPM" : "lab";
+    if (n == 1) {
+        kprintf("hvstage: counters (%s): security floor %lu\n", where,
+                f->security);
+        return;
+    }
+    kprintf("hvstage: counters (%s): security floor %lu, root version %lu, "
+            "keyring version %lu, key epoch %lu\n", where,
+            f->security, f->root_version,
+            f->keyring_version, f->key_epoch);
+}
+
+/* Each counter this boot raised, and each that should have risen and did
+ * not (retried at the next confirmed boot). */
+static void print_raises(const hv_bs_boot_result *res,
+                         const hv_bs_counters *set)
+{
+    for (uint32_t i = 0; i < HV_BS_COUNTERS; i++) {
+        const char *name = hv_bs_counter_name(i);
+        uint64_t was = hv_bs_floor_get(&res->before, i);
+        uint64_t now = hv_bs_floor_get(&res->after, i);
+        if (now > was)
+            kprintf("hvstage: %s raised from %lu to %lu (slot %c is "
+                    "confirmed)\n", name, was, now,
+                    slot_name((uint32_t)res->slot));
+        if (res->raise_failed & (1u << i))
+            kprintf("hvstage: %s NOT raised to %lu: %s\n", name,
+                    hv_bs_image_counter_value(&res->image, i),
+                    set->c[i] ? "the counter did not take it"
+                              : "no counter for it");
+    }
 }
 
 /* ---- Main ------------------------------------------------------------------ */
@@ -423,52 +468,54 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
     if (bootstate_map_writable(&trust) != 0)
         stage_halt(EXIT_FATAL, "the boot_state region cannot be mapped "
                                "writable");
-    /* The monotonic counter: the lab counter in boot_state, or the TPM NV
-     * index the trust area names (docs/TPM.md); a TPM device halts when
-     * its TPM cannot be used, it never falls back to the lab counter. */
-    hv_lab_counter lab = {&flash, layout.counter_offset, layout.counter_size};
-    hv_counter counter = hv_lab_counter_ops(&lab);
-    const hv_counter *ctr = layout.counter_size ? &counter : 0;
+    /* The counters (docs/UPDATE.md "The counters"): lab counters in
+     * boot_state, or the TPM NV indices the trust area names (docs/TPM.md);
+     * a TPM device halts when its TPM cannot be used, it never falls back
+     * to the lab counters. A roots device (trust area version 2) has four:
+     * floor, root version, keyring version, key epoch; a version 1 device
+     * the floor only. */
+    uint32_t ncounters =
+        trust.version == HV_TRUST_VERSION_ROOTS ? HV_BS_COUNTERS : 1;
+    hv_lab_counter lab[HV_BS_COUNTERS];
+    hv_counter ops[HV_BS_COUNTERS];
+    hv_bs_counters counters;
+    hv_bs_lab_counters(&flash, &layout, lab, ops, &counters);
     if (trust.counter_kind == HV_COUNTER_TPM) {
-        if (stage_tpm_open(trust.counter_nv) != 0)
-            stage_halt(EXIT_FATAL, "this device keeps its security floor in "
-                                   "a TPM and the TPM cannot be used; the "
-                                   "monitor was not started");
-        counter = stage_tpm_counter();
-        ctr = &counter;
+        if (stage_tpm_open(trust.counter_nv, ncounters) != 0)
+            stage_halt(EXIT_FATAL, "this device keeps its counters in a TPM "
+                                   "and the TPM cannot be used; the monitor "
+                                   "was not started");
+        stage_tpm_counters(ops, &counters);
     }
+    hv_bs_floors base = {0, 0, 0, 0};
+    base.security = trust.rollback_counter;
+    base.root_version = trust.root_version; /* R0; 0 for version 1 */
     hv_bs_view view;
-    uint64_t floor;
+    hv_bs_floors floors;
     if (hv_bs_read(&flash, &layout, &view) != 0 ||
-        hv_bs_floor(ctr, trust.rollback_counter, &floor) != 0)
-        stage_halt(EXIT_FATAL, "the boot state or the counter cannot be "
-                               "read");
-    bootstate_print(&view, trust.rollback_counter, floor, &layout);
+        hv_bs_floors_read(&counters, &base, &floors) != 0)
+        stage_halt(EXIT_FATAL, "the boot state or a counter cannot be read");
+    bootstate_print(&view, trust.rollback_counter,
+                    floors.security, &layout);
     if (trust.counter_kind == HV_COUNTER_TPM)
         kprintf("hvstage: TPM floor index 0x%08x: security floor %lu "
                 "(max of rollback counter %lu and the TPM)\n",
-                trust.counter_nv, floor, trust.rollback_counter);
+                trust.counter_nv, floors.security,
+                trust.rollback_counter);
+    print_counters(&floors, ncounters, trust.counter_kind);
     first_slot = view.st.active;
 
     hv_bs_verifier ver = {&trust, verify_for_bootstate};
     hv_bs_boot_result res;
-    if (hv_bs_boot(&flash, &layout, ctr, trust.rollback_counter, &ver,
-                   &res) != 0)
-        stage_halt(EXIT_FATAL, "the boot state cannot be read");
+    if (hv_bs_boot(&flash, &layout, &counters, &base, &ver, &res) != 0)
+        stage_halt(EXIT_FATAL, "the boot state or a counter cannot be read");
     /* Reasons hv_verify did not give: the slot's state, or a trial boot
      * that could not be recorded. */
     for (uint32_t s = 0; s < 2; s++)
         if (res.why[s] && !refused[s])
             kprintf("hvstage: slot %c skipped: %s\n", slot_name(s),
                     res.why[s]);
-    if (res.floor > res.floor_before)
-        kprintf("hvstage: security floor raised from %lu to %lu (slot %c is "
-                "confirmed)\n", res.floor_before, res.floor,
-                slot_name((uint32_t)res.slot));
-    if (res.raise_failed)
-        kprintf("hvstage: security floor NOT raised to %lu: %s\n",
-                res.image.min_security_version,
-                ctr ? "the counter did not take it" : "no counter region");
+    print_raises(&res, &counters);
     if (res.slot < 0) {
         kprintf("hvstage: no bootable slot (slot A: %s, slot B: %s)\n",
                 res.why[HV_SLOT_A] ? res.why[HV_SLOT_A] : "not tried",

@@ -127,11 +127,18 @@ uint32_t hv_tpm2_nv_write_lock(hv_tpm2_transport *t, uint32_t index);
 
 /* ---- The security floor's index (docs/TPM.md) -------------------------- */
 
-/* Owner-range handles (TCG handle registry: 0x01800000-0x01BFFFFF). The
- * floor now; the key epoch and keyring version come with the keyring. */
+/* Owner-range handles (TCG handle registry: 0x01800000-0x01BFFFFF): the
+ * defaults, counter_nv + 0..3 (flash.h). A trust area version 1 device
+ * uses the floor's only; a roots device (version 2) all four, each with
+ * the floor's size and attributes. */
 #define HV_TPM_NV_FLOOR 0x01800100u
-#define HV_TPM_NV_KEY_EPOCH 0x01800101u     /* reserved */
-#define HV_TPM_NV_KEYRING 0x01800102u       /* reserved */
+#define HV_TPM_NV_KEY_EPOCH 0x01800101u
+#define HV_TPM_NV_KEYRING 0x01800102u
+#define HV_TPM_NV_ROOT 0x01800103u
+/* counter_nv + HV_TPM_NV_OFFSETS[i] holds counter i of hvbootstate.h's
+ * set (HV_BS_CTR_*: floor, root version, keyring version, key epoch). */
+#define HV_TPM_NV_OFFSETS {0u, 3u, 2u, 1u}
+#define HV_TPM_NV_COUNT 4u
 #define HV_TPM_FLOOR_SIZE 8u                /* u64 big-endian */
 /* The attributes a floor index has, exactly, apart from WRITTEN and
  * WRITELOCKED (which the TPM sets): the index's own empty password reads

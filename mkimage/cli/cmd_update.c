@@ -93,6 +93,14 @@ static json_object *slot_json(const hv_bs_view *v, uint32_t s,
     return j;
 }
 
+/* The JSON key of counter |i| (HV_BS_CTR_*). */
+static const char *counter_key(uint32_t i)
+{
+    static const char *const keys[HV_BS_COUNTERS] = {
+        "security_floor", "root_version", "keyring_version", "key_epoch"};
+    return keys[i % HV_BS_COUNTERS];
+}
+
 static int status(const char *flash, hv_device *d, bool json)
 {
     hv_diag diag = {0};
@@ -110,9 +118,27 @@ static int status(const char *flash, hv_device *d, bool json)
          hv_fail(&diag, HV_FAIL_IO, "cannot read the %s counter",
                  tpm ? "TPM" : "lab")))
         return cli_report("update", &diag);
+    hv_bs_floors fl;
+    if (hv_device_floors(d, &fl, &diag) != 0)
+        return cli_report("update", &diag);
+    bool roots = d->counter_count == HV_BS_COUNTERS;
     for (uint32_t s = 0; s < 2; s++)
         if (hv_device_check_slot(d, s, floor, &c[s], &diag) != 0)
             return cli_report("update", &diag);
+    /* A good slot whose verified trust block is above a root, keyring or
+     * epoch counter raises it at its next boot, as the floor. */
+    int raise_trust[HV_BS_COUNTERS] = {-1, -1, -1, -1};
+    for (uint32_t s = 0; roots && s < 2; s++) {
+        if (v.st.slot_state[s] != HV_SLOT_STATE_GOOD || !c[s].verified ||
+            !c[s].has_trust)
+            continue;
+        hv_bs_image im = {.has_trust = 1, .root_version = c[s].root_version,
+                          .keyring_version = c[s].keyring_version,
+                          .key_epoch = c[s].key_epoch};
+        for (uint32_t i = HV_BS_CTR_ROOT; i < HV_BS_COUNTERS; i++)
+            if (hv_bs_image_counter_value(&im, i) > hv_bs_floor_get(&fl, i))
+                raise_trust[i] = (int)s;
+    }
     /* Pending: a slot on trial waits for its confirm; a good slot whose
      * signed min_security_version is above the floor raises it at its next
      * boot. */
@@ -144,6 +170,16 @@ static int status(const char *flash, hv_device *d, bool json)
         if (tpm)
             json_object_object_add(j, "tpm_nv_index",
                                    json_object_new_uint64(d->counter_nv));
+        /* The four counters in force (docs/UPDATE.md "The counters"); a
+         * trust area version 1 device has the floor only (null). */
+        json_object *cs = json_object_new_object();
+        for (uint32_t i = 0; i < HV_BS_COUNTERS; i++)
+            json_object_object_add(cs, counter_key(i),
+                                   i == HV_BS_CTR_FLOOR || roots
+                                       ? json_object_new_uint64(
+                                             hv_bs_floor_get(&fl, i))
+                                       : NULL);
+        json_object_object_add(j, "counters", cs);
         json_object_object_add(j, "active", json_object_new_string(
                                    v.st.active ? "B" : "A"));
         json_object_object_add(j, "state_source", json_object_new_string(
@@ -164,6 +200,21 @@ static int status(const char *flash, hv_device *d, bool json)
                 json_object_object_add(p, "floor_raise_to",
                     json_object_new_uint64(c[raise].min_security_version));
         }
+        for (uint32_t i = HV_BS_CTR_ROOT; i < HV_BS_COUNTERS; i++) {
+            if (raise_trust[i] < 0)
+                continue;
+            if (!p)
+                p = json_object_new_object();
+            char key[40];
+            snprintf(key, sizeof key, "%s_raise_to", counter_key(i));
+            hv_bs_image im = {.has_trust = 1,
+                              .root_version = c[raise_trust[i]].root_version,
+                              .keyring_version =
+                                  c[raise_trust[i]].keyring_version,
+                              .key_epoch = c[raise_trust[i]].key_epoch};
+            json_object_object_add(p, key, json_object_new_uint64(
+                                       hv_bs_image_counter_value(&im, i)));
+        }
         json_object_object_add(j, "pending", p);
         cli_json_print(stdout, j); /* and releases j */
         return HV_EXIT_OK;
@@ -182,6 +233,13 @@ static int status(const char *flash, hv_device *d, bool json)
         printf("%llu)\n", (unsigned long long)counter);
     else
         printf("none)\n");
+    if (roots)
+        printf("counters: root version %llu (trust area %llu), keyring "
+               "version %llu, key epoch %llu\n",
+               (unsigned long long)fl.root_version,
+               (unsigned long long)d->base.root_version,
+               (unsigned long long)fl.keyring_version,
+               (unsigned long long)fl.key_epoch);
     printf("active slot %c (boot state %s, sequence %u)\n",
            letter(v.st.active), source_name((uint32_t)v.source), v.sequence);
     for (uint32_t s = 0; s < 2; s++) {
@@ -208,7 +266,21 @@ static int status(const char *flash, hv_device *d, bool json)
         printf("pending: the floor rises to %llu at the next boot of slot "
                "%c\n", (unsigned long long)c[raise].min_security_version,
                letter(raise));
-    if (trial < 0 && raise < 0)
+    int any_trust = 0;
+    for (uint32_t i = HV_BS_CTR_ROOT; i < HV_BS_COUNTERS; i++) {
+        int s = raise_trust[i];
+        if (s < 0)
+            continue;
+        any_trust = 1;
+        hv_bs_image im = {.has_trust = 1, .root_version = c[s].root_version,
+                          .keyring_version = c[s].keyring_version,
+                          .key_epoch = c[s].key_epoch};
+        printf("pending: the %s rises to %llu at the next boot of slot %c\n",
+               hv_bs_counter_name(i),
+               (unsigned long long)hv_bs_image_counter_value(&im, i),
+               letter((uint32_t)s));
+    }
+    if (trial < 0 && raise < 0 && !any_trust)
         printf("pending: nothing\n");
     return HV_EXIT_OK;
 }
@@ -351,7 +423,8 @@ int cmd_update(int argc, char **argv)
         return cli_usage_error("update", "slot must be a or b");
 
     hv_diag diag = {0};
-    hv_tpm_counter tc = {NULL, 0, &diag};
+    hv_tpm *tpm = NULL;
+    hv_tpm_counter tc[HV_BS_COUNTERS];
     hv_flash_target *t = malloc(sizeof *t);
     hv_device *d = malloc(sizeof *d);
     if (!t || !d) {
@@ -371,16 +444,21 @@ int cmd_update(int argc, char **argv)
         rc = cli_report("update", &diag);
         goto out;
     }
-    /* A device whose floor is in a TPM: read it there (docs/TPM.md). */
-    tc.nv = d->counter_nv;
+    /* A device whose counters are in a TPM: read them there (docs/TPM.md):
+     * the floor's index, and on a roots device the three after it. */
     const char *tcti = hv_tpm_tcti(tcti_opt);
     if (d->counter_kind == HV_COUNTER_TPM && tcti) {
-        if (!(tc.tpm = hv_tpm_open(tcti, &diag))) {
+        if (!(tpm = hv_tpm_open(tcti, &diag))) {
             rc = cli_report("update", &diag);
             goto out;
         }
-        hv_counter hc = hv_tpm_counter_ops(&tc);
-        hv_device_use_counter(d, &hc);
+        hv_counter hc[HV_BS_COUNTERS];
+        for (uint32_t i = 0; i < HV_BS_COUNTERS; i++) {
+            tc[i] = (hv_tpm_counter){tpm, hv_tpm_counter_nv(d->counter_nv, i),
+                                     &diag};
+            hc[i] = hv_tpm_counter_ops(&tc[i]);
+        }
+        hv_device_use_counters(d, hc);
     } else if (tcti_opt) {
         rc = cli_usage_error("update", "--tpm: this device keeps its floor "
                                        "in flash (counter kind lab)");
@@ -425,7 +503,7 @@ int cmd_update(int argc, char **argv)
     if (hv_flash_target_sync(t, &diag) != 0 && rc == HV_EXIT_OK)
         rc = cli_report("update", &diag);
 out:
-    hv_tpm_close(tc.tpm);
+    hv_tpm_close(tpm);
     hv_flash_target_close(t);
     free(t);
     free(d);

@@ -13,7 +13,7 @@ expect 0 '"verified":true,"result":"ok"' \
     hv verify --json --key "$T/k.pub.pem" --board acme-r750-mb2 --oem acme-servers --rollback 3 "$T/ex.hvi"
 expect 0 "NOT verified" hv inspect "$T/ex.hvi"
 expect 0 '"name":"drivers","type":"drivers","compression":"zstd"' hv inspect --json "$T/ex.hvi"
-expect 0 "core.bin \(32776 bytes\)" \
+expect 0 "core.bin \(36872 bytes\)" \
     hv extract --key "$T/k.pub.pem" --board acme-r750-mb2 --oem acme-servers --rollback 3 -o "$T/x" "$T/ex.hvi"
 check "extracted core starts with the monitor's text" \
     cmp -s -n 2048 -i 0:4096 "$T/x/core.bin" "$SRC/manifests/example/monitor.elf"

@@ -15,7 +15,9 @@
 #define EB 256u
 #define PAGE 16u
 
-static const hv_bs_layout L = {0, 2 * EB, 2 * EB, EB};
+static const hv_bs_layout L = {0, 2 * EB, 2 * EB, EB, 1};
+/* The trust area's bases: rollback counter 3, no roots. */
+static const hv_bs_floors B3 = {3, 0, 0, 0};
 
 static void fresh(nor *n)
 {
@@ -301,9 +303,10 @@ typedef struct fake_images {
     unsigned calls[2];
 } fake_images;
 
-static int fake_verify(void *user, uint32_t slot, uint64_t floor,
+static int fake_verify(void *user, uint32_t slot, const hv_bs_floors *fl,
                        hv_bs_image *img, const char **why)
 {
+    uint64_t floor = fl->security;
     fake_images *f = user;
     f->calls[slot]++;
     if (!f->ok[slot]) {
@@ -341,7 +344,11 @@ static void test_transitions(void)
     const hv_flash_ops *f = &n.ops_if;
     hv_lab_counter lab = {f, L.counter_offset, L.counter_size};
     hv_counter c = hv_lab_counter_ops(&lab);
-    fake_images fi = {{1, 1}, {{3, 3}, {5, 4}}, {0, 0}};
+    hv_bs_counters set = {{&c, NULL, NULL, NULL}};
+    fake_images fi = {{1, 1},
+                      {{.security_version = 3, .min_security_version = 3},
+                       {.security_version = 5, .min_security_version = 4}},
+                      {0, 0}};
     hv_bs_verifier ver = {&fi, fake_verify};
 
     set_state(&n, &(hv_bs_state){HV_SLOT_A, {HV_SLOT_STATE_GOOD,
@@ -361,43 +368,43 @@ static void test_transitions(void)
     /* Two trial boots, then the third marks B bad and boots A. */
     hv_bs_boot_result r;
     for (unsigned i = 0; i < 2; i++) {
-        CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0);
-        CHECK(r.slot == HV_SLOT_B && r.trial && r.floor == 3 && r.writes == 1);
+        CHECK(hv_bs_boot(f, &L, &set, &B3, &ver, &r) == 0);
+        CHECK(r.slot == HV_SLOT_B && r.trial && r.after.security == 3 && r.writes == 1);
         CHECK(r.view.st.tries[1] == 1 - i);
     }
     unsigned before = fi.calls[1];
-    CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0);
+    CHECK(hv_bs_boot(f, &L, &set, &B3, &ver, &r) == 0);
     CHECK(r.slot == HV_SLOT_A && !r.trial && r.fallback && r.why[1] &&
           strstr(r.why[1], "no tries left"));
     CHECK(fi.calls[1] == before); /* not even verified */
     s = now(&n);
     CHECK(s.active == HV_SLOT_A && s.slot_state[1] == HV_SLOT_STATE_BAD);
-    CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0 && r.writes == 0 &&
+    CHECK(hv_bs_boot(f, &L, &set, &B3, &ver, &r) == 0 && r.writes == 0 &&
           r.slot == HV_SLOT_A);
 
     /* Again, confirmed this time: the floor rises at the next boot only. */
     CHECK(hv_bs_install_begin(f, &L, HV_SLOT_B) == 0);
     CHECK(hv_bs_activate(f, &L, HV_SLOT_B, 3) == 0);
-    CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0 && r.slot == HV_SLOT_B &&
-          r.trial && r.floor == 3);
+    CHECK(hv_bs_boot(f, &L, &set, &B3, &ver, &r) == 0 && r.slot == HV_SLOT_B &&
+          r.trial && r.after.security == 3);
     CHECK(hv_bs_confirm(f, &L, HV_SLOT_B) == 0);
     CHECK(hv_bs_confirm(f, &L, HV_SLOT_B) == 0); /* idempotent */
     uint64_t fl;
     CHECK(hv_bs_floor(&c, 3, &fl) == 0 && fl == 3); /* not yet */
-    CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0 && r.slot == HV_SLOT_B &&
-          !r.trial && r.floor_before == 3 && r.floor == 4);
+    CHECK(hv_bs_boot(f, &L, &set, &B3, &ver, &r) == 0 && r.slot == HV_SLOT_B &&
+          !r.trial && r.before.security == 3 && r.after.security == 4);
     CHECK(hv_bs_floor(&c, 3, &fl) == 0 && fl == 4);
     /* A (security version 3) is now below the floor: rollback refused,
      * and a forged state pointing at A still boots B. */
-    CHECK(hv_bs_rollback(f, &L, &c, 3, &ver) == -1);
+    CHECK(hv_bs_rollback(f, &L, &set, &B3, &ver) == -1);
     set_state(&n, &(hv_bs_state){HV_SLOT_A, {HV_SLOT_STATE_GOOD,
                                              HV_SLOT_STATE_GOOD}, {0, 0}});
-    CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0 && r.slot == HV_SLOT_B &&
+    CHECK(hv_bs_boot(f, &L, &set, &B3, &ver, &r) == 0 && r.slot == HV_SLOT_B &&
           r.fallback && strstr(r.why[0], "below the floor"));
 
     /* Nothing bootable: a reason per slot. */
     fi.ok[1] = 0;
-    CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0 && r.slot == -1 &&
+    CHECK(hv_bs_boot(f, &L, &set, &B3, &ver, &r) == 0 && r.slot == -1 &&
           strstr(r.why[0], "below the floor") &&
           strstr(r.why[1], "bad signature"));
     fi.ok[1] = 1;
@@ -406,30 +413,30 @@ static void test_transitions(void)
     fresh(&n);
     set_state(&n, &(hv_bs_state){HV_SLOT_B, {HV_SLOT_STATE_GOOD,
                                              HV_SLOT_STATE_GOOD}, {0, 0}});
-    CHECK(hv_bs_rollback(f, &L, &c, 3, &ver) == 0 && now(&n).active == HV_SLOT_A);
+    CHECK(hv_bs_rollback(f, &L, &set, &B3, &ver) == 0 && now(&n).active == HV_SLOT_A);
     /* Rollback away from a trial marks it bad; not to an empty slot. */
     set_state(&n, &(hv_bs_state){HV_SLOT_B, {HV_SLOT_STATE_GOOD,
                                              HV_SLOT_STATE_TRIAL}, {0, 2}});
-    CHECK(hv_bs_rollback(f, &L, &c, 3, &ver) == 0);
+    CHECK(hv_bs_rollback(f, &L, &set, &B3, &ver) == 0);
     s = now(&n);
     CHECK(s.active == HV_SLOT_A && s.slot_state[1] == HV_SLOT_STATE_BAD);
-    CHECK(hv_bs_rollback(f, &L, &c, 3, &ver) == -1); /* to a BAD slot */
+    CHECK(hv_bs_rollback(f, &L, &set, &B3, &ver) == -1); /* to a BAD slot */
 
     /* A trial slot that fails verification is marked bad at once. */
     set_state(&n, &(hv_bs_state){HV_SLOT_B, {HV_SLOT_STATE_GOOD,
                                              HV_SLOT_STATE_TRIAL}, {0, 3}});
     fi.ok[1] = 0;
-    CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0 && r.slot == HV_SLOT_A);
+    CHECK(hv_bs_boot(f, &L, &set, &B3, &ver, &r) == 0 && r.slot == HV_SLOT_A);
     CHECK(now(&n).slot_state[1] == HV_SLOT_STATE_BAD);
     fi.ok[1] = 1;
 
     /* UNKNOWN slots (no record) boot but never raise the floor. */
     fresh(&n);
-    CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0 && r.slot == HV_SLOT_A &&
-          r.floor == 3 && r.writes == 0 && r.view.source == HV_BS_SRC_ERASED);
+    CHECK(hv_bs_boot(f, &L, &set, &B3, &ver, &r) == 0 && r.slot == HV_SLOT_A &&
+          r.after.security == 3 && r.writes == 0 && r.view.source == HV_BS_SRC_ERASED);
     /* An image whose min_security_version exceeds its own version. */
     fi.img[0].min_security_version = 9;
-    CHECK(hv_bs_boot(f, &L, &c, 3, &ver, &r) == 0 && r.slot == HV_SLOT_B);
+    CHECK(hv_bs_boot(f, &L, &set, &B3, &ver, &r) == 0 && r.slot == HV_SLOT_B);
     fi.img[0].min_security_version = 3;
 
     /* A trial booted as the fallback (the active slot failed) can be
@@ -462,6 +469,162 @@ static void test_transitions(void)
     nor_free(&n);
 }
 
+/* ---- The counter set: the lab split and the boot decision ---------------- */
+
+static void test_counter_split(void)
+{
+    nor n = {0};
+    fresh(&n);
+    const hv_flash_ops *f = &n.ops_if;
+    /* A version 1 device keeps its whole region for the floor; a roots
+     * device splits it in four (hv_bs_layout_for_trust decides). */
+    hv_bs_layout v1, v2;
+    hv_bs_layout_for_trust(0, 3 * EB + 3, EB, HV_TRUST_VERSION, &v1);
+    hv_bs_layout_for_trust(0, 3 * EB + 3, EB, HV_TRUST_VERSION_ROOTS, &v2);
+    CHECK(v1.counter_parts == 1 && v1.counter_size == EB + 3);
+    CHECK(v2.counter_parts == HV_BS_COUNTERS && v2.counter_size == EB + 3);
+    hv_lab_counter lab[HV_BS_COUNTERS];
+    hv_counter ops[HV_BS_COUNTERS];
+    hv_bs_counters set;
+    hv_bs_lab_counters(f, &v1, lab, ops, &set);
+    CHECK(set.c[0] && !set.c[1] && !set.c[2] && !set.c[3]);
+    CHECK(lab[0].offset == 2 * EB && lab[0].size == EB + 3);
+    hv_bs_lab_counters(f, &v2, lab, ops, &set);
+    for (uint32_t i = 0; i < HV_BS_COUNTERS; i++) {
+        /* Equal whole-byte parts, back to back; the 3-byte remainder is
+         * left unused. */
+        CHECK(set.c[i] == &ops[i]);
+        CHECK_MSG(lab[i].offset == 2 * EB + i * (EB / 4) &&
+                  lab[i].size == EB / 4, "part %u at %llu size %llu", i,
+                  (unsigned long long)lab[i].offset,
+                  (unsigned long long)lab[i].size);
+    }
+    /* Each part is a counter of its own: raising one moves no other. */
+    static const uint64_t want[HV_BS_COUNTERS] = {41, 2, 17, 9};
+    for (uint32_t i = 0; i < HV_BS_COUNTERS; i++)
+        CHECK(ops[i].raise_to(ops[i].user, want[i]) == 0);
+    for (uint32_t i = 0; i < HV_BS_COUNTERS; i++) {
+        uint64_t v;
+        CHECK(ops[i].read(ops[i].user, &v) == 0 && v == want[i]);
+    }
+    /* Capacity per part: its bytes * 8; beyond it a raise fails. */
+    CHECK(ops[HV_BS_CTR_EPOCH].raise_to(ops[HV_BS_CTR_EPOCH].user,
+                                        (EB / 4) * 8) == 0);
+    CHECK(ops[HV_BS_CTR_EPOCH].raise_to(ops[HV_BS_CTR_EPOCH].user,
+                                        (EB / 4) * 8 + 1) == -1);
+    uint64_t v;
+    CHECK(ops[HV_BS_CTR_KEYRING].read(ops[HV_BS_CTR_KEYRING].user, &v) == 0 &&
+          v == 17);
+    /* The floors: max(base, counter) each; absent counters read 0. */
+    hv_bs_floors base = {50, 1, 0, 0}, fl;
+    CHECK(hv_bs_floors_read(&set, &base, &fl) == 0);
+    CHECK(fl.security == 50 && fl.root_version == 2 &&
+          fl.keyring_version == 17 && fl.key_epoch == (EB / 4) * 8);
+    hv_bs_lab_counters(f, &v1, lab, ops, &set);
+    CHECK(hv_bs_floors_read(&set, &base, &fl) == 0 && fl.root_version == 1 &&
+          fl.keyring_version == 0 && fl.key_epoch == 0);
+    /* The floor's part starts where a version 1 device's whole-region
+     * floor starts: read whole, the code ends at the floor part's value
+     * (its first set bit), never counting the other parts' bits. */
+    CHECK(hv_bs_floors_read(&set, &(hv_bs_floors){0, 0, 0, 0}, &fl) == 0 &&
+          fl.security == 41);
+    nor_free(&n);
+}
+
+/* A counter whose raise fails (a TPM refusing the write, a worn part). */
+static int refuse_raise(void *user, uint64_t value)
+{
+    (void)user;
+    (void)value;
+    return -1;
+}
+
+static void test_counter_decision(void)
+{
+    nor n = {0};
+    fresh(&n);
+    const hv_flash_ops *f = &n.ops_if;
+    hv_bs_layout l2 = L;
+    l2.counter_parts = HV_BS_COUNTERS;
+    hv_lab_counter lab[HV_BS_COUNTERS];
+    hv_counter ops[HV_BS_COUNTERS];
+    hv_bs_counters set;
+    hv_bs_lab_counters(f, &l2, lab, ops, &set);
+    static const hv_bs_floors base = {3, 1, 0, 0};
+    /* A: root 1, keyring 1, epoch 1. B: the same floor, keyring 5 with
+     * min_epoch 2. */
+    fake_images fi = {{1, 1},
+                      {{3, 3, 1, 1, 1, 1}, {3, 3, 1, 1, 5, 2}},
+                      {0, 0}};
+    hv_bs_verifier ver = {&fi, fake_verify};
+    set_state(&n, &(hv_bs_state){HV_SLOT_A, {HV_SLOT_STATE_GOOD,
+                                             HV_SLOT_STATE_TRIAL}, {0, 2}});
+    hv_bs_state st = now(&n);
+    st.active = HV_SLOT_B;
+    set_state(&n, &st);
+    hv_bs_boot_result r;
+    /* A trial boot raises nothing. */
+    CHECK(hv_bs_boot(f, &l2, &set, &base, &ver, &r) == 0 &&
+          r.slot == HV_SLOT_B && r.trial);
+    CHECK(r.after.keyring_version == 0 && r.after.key_epoch == 0 &&
+          r.after.root_version == 1 && r.raise_failed == 0);
+    /* Confirmed: the next boot raises root, keyring and epoch to B's
+     * (the floor already is at B's 3). */
+    CHECK(hv_bs_confirm(f, &l2, HV_SLOT_B) == 0);
+    CHECK(hv_bs_boot(f, &l2, &set, &base, &ver, &r) == 0 &&
+          r.slot == HV_SLOT_B && !r.trial);
+    CHECK(r.before.keyring_version == 0 && r.after.keyring_version == 5 &&
+          r.after.key_epoch == 2 && r.after.root_version == 1 &&
+          r.after.security == 3 && r.raise_failed == 0);
+    /* A (keyring 1) is now below the keyring counter: rollback refused,
+     * and a forged state pointing at A boots B. */
+    CHECK(hv_bs_rollback(f, &l2, &set, &base, &ver) == -1);
+    set_state(&n, &(hv_bs_state){HV_SLOT_A, {HV_SLOT_STATE_GOOD,
+                                             HV_SLOT_STATE_GOOD}, {0, 0}});
+    CHECK(hv_bs_boot(f, &l2, &set, &base, &ver, &r) == 0 &&
+          r.slot == HV_SLOT_B && r.fallback &&
+          strstr(r.why[0], "keyring version below"));
+    /* A verifier that forgets the root counter: the decision refuses. */
+    fi.img[0].keyring_version = 5;
+    fi.img[0].root_version = 0;
+    CHECK(hv_bs_boot(f, &l2, &set, &base, &ver, &r) == 0 &&
+          r.slot == HV_SLOT_B && strstr(r.why[0], "root version below"));
+    /* No trust block on a device that counts roots: refused. */
+    fi.img[0].has_trust = 0;
+    CHECK(hv_bs_boot(f, &l2, &set, &base, &ver, &r) == 0 &&
+          r.slot == HV_SLOT_B && strstr(r.why[0], "no trust block"));
+    /* ... but fine on a version 1 device (no root counted). */
+    static const hv_bs_floors base1 = {3, 0, 0, 0};
+    hv_bs_counters floor_only = {{set.c[0], NULL, NULL, NULL}};
+    CHECK(hv_bs_boot(f, &L, &floor_only, &base1, &ver, &r) == 0 &&
+          r.slot == HV_SLOT_A);
+
+    /* A raise that fails is logged per counter and retried at the next
+     * confirmed boot. */
+    fresh(&n);
+    hv_bs_lab_counters(f, &l2, lab, ops, &set);
+    fi.img[1].keyring_version = 9;
+    fi.img[1].key_epoch = 4;
+    set_state(&n, &(hv_bs_state){HV_SLOT_B, {HV_SLOT_STATE_GOOD,
+                                             HV_SLOT_STATE_GOOD}, {0, 0}});
+    hv_counter broken = ops[HV_BS_CTR_KEYRING];
+    broken.raise_to = refuse_raise;
+    set.c[HV_BS_CTR_KEYRING] = &broken;
+    CHECK(hv_bs_boot(f, &l2, &set, &base, &ver, &r) == 0 &&
+          r.slot == HV_SLOT_B);
+    CHECK(r.raise_failed == 1u << HV_BS_CTR_KEYRING &&
+          r.after.keyring_version == 0 && r.after.key_epoch == 4);
+    set.c[HV_BS_CTR_KEYRING] = &ops[HV_BS_CTR_KEYRING];
+    CHECK(hv_bs_boot(f, &l2, &set, &base, &ver, &r) == 0 &&
+          r.raise_failed == 0 && r.after.keyring_version == 9);
+    /* An absent counter that should rise is reported too. */
+    set.c[HV_BS_CTR_ROOT] = NULL;
+    fi.img[1].root_version = 2;
+    CHECK(hv_bs_boot(f, &l2, &set, &base, &ver, &r) == 0 &&
+          r.raise_failed == 1u << HV_BS_CTR_ROOT);
+    nor_free(&n);
+}
+
 int main(void)
 {
     test_serial();
@@ -470,5 +633,7 @@ int main(void)
     test_log_appends();
     test_counter();
     test_transitions();
+    test_counter_split();
+    test_counter_decision();
     return CHECK_DONE();
 }

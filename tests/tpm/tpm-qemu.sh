@@ -48,9 +48,14 @@ end=$(date +%s%N)
 swtpm_stop
 echo "boot with TPM: $(((end - start) / 1000000)) ms"
 expect_status 33
-expect_log "$T/a.log" "^hvstage: TPM: TPM 2\.0 at 0xfed40000 \(already started by the firmware\); floor index 0x01800100 \(attributes 0x22045004\)$"
+expect_log "$T/a.log" "^hvstage: TPM: TPM 2\.0 at 0xfed40000 \(already started by the firmware\)$"
+expect_log "$T/a.log" "^hvstage: TPM: security floor index 0x01800100 \(attributes 0x22045004\)$"
+# A trust area version 1 device opens, reads and locks the floor's index
+# only (the key epoch, keyring and root indices are a roots device's).
+refuse_log "$T/a.log" "key epoch index"
+expect_log "$T/a.log" "^hvstage: counters \(TPM\): security floor 0$"
 expect_log "$T/a.log" "^hvstage: TPM floor index 0x01800100: security floor 0 "
-expect_log "$T/a.log" "^hvstage: TPM: floor index 0x01800100 write-locked until the next TPM reset"
+expect_log "$T/a.log" "^hvstage: TPM: counter index 0x01800100 write-locked until the next TPM reset"
 expect_log "$T/a.log" "^hvmonitor: booted example-hv version 1\.4\.2 from slot A$"
 grep -o "write-locked.*" "$T/a.log"
 
@@ -98,7 +103,7 @@ QEMU_EXTRA=""
 boot "$T/a.bin" "$T/e.log"
 expect_status 67
 expect_log "$T/e.log" "^hvstage: TPM: no TPM answers at 0xfed40000 \(TIS locality 0\)$"
-expect_log "$T/e.log" "^hvstage: halted: this device keeps its security floor in a TPM and the TPM cannot be used; the monitor was not started$"
+expect_log "$T/e.log" "^hvstage: halted: this device keeps its counters in a TPM and the TPM cannot be used; the monitor was not started$"
 refuse_log "$T/e.log" "verifying"
 refuse_log "$T/e.log" "jumping to"
 refuse_log "$T/e.log" "hvmonitor"
@@ -114,7 +119,7 @@ if command -v tpm2_nvdefine >/dev/null 2>&1; then
     boot "$T/a.bin" "$T/f.log"
     swtpm_stop
     expect_status 67
-    expect_log "$T/f.log" "^hvstage: TPM: floor index 0x01800100 \(attributes 0x02045006, 8 bytes\): the index's attributes are not exactly"
+    expect_log "$T/f.log" "^hvstage: TPM: security floor index 0x01800100 \(attributes 0x02045006, 8 bytes\): the index's attributes are not exactly"
     refuse_log "$T/f.log" "jumping to"
 else
     echo "FAIL: tpm2_nvdefine not found (apt-get install tpm2-tools)"
