@@ -328,7 +328,7 @@ static void explain(const hv_device *d, const hv_verdict *v, char *out,
     if (v->result == HV_ERR_TRUST_ROLLBACK || v->result == HV_ERR_REVOKED_KEY) {
         /* The stage's words (boot/stage/main.c print_refusal), with the
          * counters in force (omitted if they cannot be read again). */
-        hv_bs_floors fl;
+        hv_bs_floors fl = {0, 0, 0, 0};
         hv_diag ignored = {0};
         if (hv_device_floors(d, &fl, &ignored) != 0)
             return;
@@ -480,7 +480,7 @@ void hv_device_policy(const hv_device *d, const hv_bs_floors *fl,
 static int check(const hv_device *d, source *s, int unpack,
                  hv_slot_check *out, hv_diag *diag)
 {
-    hv_bs_floors fl;
+    hv_bs_floors fl = {0, 0, 0, 0};
     if (s->floors)
         fl = *s->floors;
     else if (hv_device_floors(d, &fl, diag) != 0)

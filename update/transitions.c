@@ -428,7 +428,7 @@ int hv_update_install(hv_device *d, hv_update_reader rd, void *rd_user,
     memset(rep, 0, sizeof *rep);
     if (activate && (tries < 1 || tries > 255))
         return hv_diag_set(diag, "tries must be 1 to 255");
-    hv_bs_floors floors;
+    hv_bs_floors floors = {0, 0, 0, 0};
     if (read_state(d, &v, diag) != 0 || hv_device_floor(d, &floor, diag) != 0 ||
         hv_device_floors(d, &floors, diag) != 0)
         return -1;
@@ -578,7 +578,7 @@ int hv_update_rollback(hv_device *d, uint32_t *slot, hv_diag *diag)
                        slot_letter(*slot), hv_slot_state_name(st));
     rb_ctx c = {.dev = d, .diag = diag};
     hv_bs_verifier ver = {&c, rb_verify};
-    hv_bs_floors floors;
+    hv_bs_floors floors = {0, 0, 0, 0};
     if (hv_device_floors(d, &floors, diag) != 0)
         return -1;
     if (hv_bs_rollback(&d->flash, &d->layout, &d->counters, &d->base,

@@ -491,7 +491,7 @@ void stage_main(uint32_t mb_magic, uint32_t mb_info)
     base.security = trust.rollback_counter;
     base.root_version = trust.root_version; /* R0; 0 for version 1 */
     hv_bs_view view;
-    hv_bs_floors floors;
+    hv_bs_floors floors = {0, 0, 0, 0};
     if (hv_bs_read(&flash, &layout, &view) != 0 ||
         hv_bs_floors_read(&counters, &base, &floors) != 0)
         stage_halt(EXIT_FATAL, "the boot state or a counter cannot be read");

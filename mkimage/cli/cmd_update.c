@@ -118,7 +118,7 @@ static int status(const char *flash, hv_device *d, bool json)
          hv_fail(&diag, HV_FAIL_IO, "cannot read the %s counter",
                  tpm ? "TPM" : "lab")))
         return cli_report("update", &diag);
-    hv_bs_floors fl;
+    hv_bs_floors fl = {0, 0, 0, 0};
     if (hv_device_floors(d, &fl, &diag) != 0)
         return cli_report("update", &diag);
     bool roots = d->counter_count == HV_BS_COUNTERS;
