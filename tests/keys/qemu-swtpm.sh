@@ -20,6 +20,8 @@
 #      image boots on trial, is confirmed, and the TPM's root version
 #      becomes 2, after which a chain ending at root 1 is refused
 #   e  a TPM floor above an image's security version stops it
+#   g  the monitor's TPM2_NV_Write to each of the four indices, after the
+#      stage's write lock, gets TPM_RC_NV_LOCKED and changes nothing
 #   f  the instruction count of a boot with a keyring (QEMU -icount
 #      shift=0: the stage's TSC counts instructions), next to the same
 #      image on a device that trusts its key directly
@@ -264,6 +266,30 @@ qboot e
 expect_status 65
 expect_log "$T/e.log" "^hvstage: slot A: security version 3 < rollback counter 4$"
 refuse_log "$T/e.log" "hvmonitor"
+
+# ---- g: nothing started after the stage can change a counter ----
+# The monitor's monitor.tpm_write tries TPM2_NV_Write of 0 and of 1000 to
+# one index (its messages call any index "the floor index"); the stage
+# write-locked all four before the jump. (The TPM of e: floor 4, so these
+# images have security version 5; they are never confirmed.)
+for i in 0 1 2 3; do
+    idx=$(printf '0x%08x' $((NV + i)))
+    manifest "$T/m-w$i.yaml" "1.7.$i" 5
+    printf '  monitor.tpm_write: %s\n' "$idx" >>"$T/m-w$i.yaml"
+    hv build --quiet -m "$T/m-w$i.yaml" -p "$PROFILE" --trust-block \
+        "$T/trust-1.hvtrust" --key "$T/img-new.pem" -o "$T/w$i.hvi" ||
+        die "build w$i"
+    flash "$T/dev.bin" --slot-a "$T/w$i.hvi"
+    qboot "g$i"
+    expect_status 33
+    expect_log "$T/g$i.log" "^hvstage: TPM: counter indices 0x01800100-0x01800103 write-locked until the next TPM reset"
+    expect_log "$T/g$i.log" "^hvmonitor: TPM2_NV_Write of 0 to the floor index: response code 0x148 TPM_RC_NV_LOCKED$"
+    expect_log "$T/g$i.log" "^hvmonitor: TPM2_NV_Write of 1000 to the floor index: response code 0x148 TPM_RC_NV_LOCKED$"
+done
+expect_eq "floor after the monitors' writes" "$(tpm_get "$T/tpm" floor)" 4
+expect_eq "key epoch after the monitors' writes" "$(tpm_get "$T/tpm" key_epoch)" 0
+expect_eq "keyring version after the monitors' writes" "$(tpm_get "$T/tpm" keyring_version)" 0
+expect_eq "root version after the monitors' writes" "$(tpm_get "$T/tpm" root_version)" 0
 
 # ---- f: instructions, stage entry to hand-off ----
 rm -rf "$T/tpm"
