@@ -316,7 +316,8 @@ hv_result hv_trust_block_verify(const hv_crypto *c, const hv_policy *policy,
 
     size_t off = 0;
     uint32_t n = 0; /* root documents so far */
-    const hv_doc *top = 0;
+    const hv_doc *top = 0; /* the newest verified root */
+    size_t top_off = 0;
     uint32_t counts[2];
     hv_result r;
     for (;;) {
@@ -327,25 +328,39 @@ hv_result hv_trust_block_verify(const hv_crypto *c, const hv_policy *policy,
         if (n == HV_MAX_ROOT_CHAIN)
             return stop(res, HV_ERR_TRUST_BLOCK, n, off);
         hv_doc *d = &docs[n & 1];
+        const hv_doc *prev = n > 0 ? &docs[(n - 1) & 1] : 0;
         r = hv_doc_parse(blk + off, len - off, d);
         if (r == HV_OK && d->kind != HV_DOC_ROOT)
             r = HV_ERR_TRUST_BLOCK;
+        /* Consecutive versions throughout, including roots older than
+         * this device's, which the block carries for devices provisioned
+         * before a rotation. */
+        if (r == HV_OK && prev &&
+            (prev->version == UINT64_MAX || d->version != prev->version + 1 ||
+             !ids_consistent(prev, d)))
+            r = HV_ERR_TRUST_BLOCK;
         if (r != HV_OK)
             return stop(res, r, n, off);
-        if (n == 0) {
+        if (!top && d->version < roots->version) {
+            /* Older than this device's root: nothing here trusts it, so
+             * only its place in the chain counts (the image's signature
+             * binds its bytes, as every byte of the block). */
+            off += d->size;
+            n++;
+            continue;
+        }
+        if (!top) {
             /* The provisioned root: its own threshold vouches for the
-             * document's bytes, the fingerprints for its keys. */
+             * document's bytes, the fingerprints for its keys. Slots of
+             * the root before it (a rotation's co-signatures, there for
+             * older devices) must verify but count for nothing here. */
             r = matches_device(c, roots, d);
             if (r == HV_OK)
-                r = doc_signatures(c, d, d, 0, counts);
+                r = doc_signatures(c, d, d, prev, counts);
             if (r == HV_OK && counts[0] < d->threshold)
                 r = HV_ERR_ROOT_SIGNATURE;
         } else {
-            /* Root N+1: one version up, a threshold of root N and a
-             * threshold of itself. */
-            if (top->version == UINT64_MAX || d->version != top->version + 1 ||
-                !ids_consistent(top, d))
-                return stop(res, HV_ERR_TRUST_BLOCK, n, off);
+            /* Root N+1: a threshold of root N and a threshold of itself. */
             r = doc_signatures(c, d, top, d, counts);
             if (r == HV_OK &&
                 (counts[0] < top->threshold || counts[1] < d->threshold))
@@ -354,11 +369,13 @@ hv_result hv_trust_block_verify(const hv_crypto *c, const hv_policy *policy,
         if (r != HV_OK)
             return stop(res, r, n, off);
         top = d;
+        top_off = off;
         off += d->size;
         n++;
     }
-    if (n == 0)
-        return stop(res, HV_ERR_TRUST_BLOCK, 0, off);
+    /* No root at all, or none reaching this device's. */
+    if (!top)
+        return stop(res, HV_ERR_TRUST_BLOCK, n, off);
     r = hv_doc_parse(blk + off, len - off, keyring);
     if (r == HV_OK && (off + keyring->size != len ||
                        keyring->root_version != top->version))
@@ -377,8 +394,9 @@ hv_result hv_trust_block_verify(const hv_crypto *c, const hv_policy *policy,
     res->keyring_keys = keyring->key_count;
     /* Authentic but older than what this device confirmed: a rollback of
      * the roots (keys rotated out) or of the keyring (keys revoked). */
-    if (top->version < policy->min_root_version ||
-        keyring->version < policy->min_keyring_version)
+    if (top->version < policy->min_root_version)
+        return stop(res, HV_ERR_TRUST_ROLLBACK, n - 1, top_off);
+    if (keyring->version < policy->min_keyring_version)
         return stop(res, HV_ERR_TRUST_ROLLBACK, n, off);
     res->min_epoch = keyring->min_epoch > policy->min_key_epoch
                          ? keyring->min_epoch

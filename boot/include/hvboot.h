@@ -328,11 +328,13 @@ typedef struct hv_trust_result {
 
 /*
  * Verify a trust block (|len| bytes at |blk|) against policy->roots and
- * the policy's three floors: the root chain (the first root is exactly
- * the provisioned one, matched by fingerprints and threshold; each next
- * root is one version up and signed by a threshold of the previous root's
- * keys and of its own), then the keyring (signed by a threshold of the
- * newest root's keys, naming that root's version). Thresholds count each
+ * the policy's three floors: the root chain (consecutive versions; roots
+ * older than the device's are carried for older devices and only their
+ * place in the chain counts; the device's root is matched by fingerprints
+ * and threshold and signed by a threshold of its own keys; each next root
+ * is signed by a threshold of the previous root's keys and of its own),
+ * then the keyring (signed by a threshold of the newest root's keys,
+ * naming that root's version). Thresholds count each
  * public key once per role. |docs| is scratch for two root documents and
  * |keyring| receives the keyring; both point into |blk|.
  */

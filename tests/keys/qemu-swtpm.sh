@@ -19,6 +19,8 @@
 #      refused; signed by both, the
 #      image boots on trial, is confirmed, and the TPM's root version
 #      becomes 2, after which a chain ending at root 1 is refused
+#   d' a device provisioned with root 2 (lab counters) boots the same
+#      image: one trust block serves the fleet across a rotation
 #   e  a TPM floor above an image's security version stops it
 #   g  the monitor's TPM2_NV_Write to each of the four indices, after the
 #      stage's write lock, gets TPM_RC_NV_LOCKED and changes nothing
@@ -255,6 +257,25 @@ qboot d4
 expect_status 33
 expect_log "$T/d4.log" "^hvstage: slot B REFUSED: .*\[trust_rollback\]"
 expect_log "$T/d4.log" "^hvmonitor: booted example-hv version 1\.6\.0 from slot A( \\(fallback\\))?$"
+
+# ---- d': a device made after the rotation (provisioned with root 2)
+# boots the same image: root 1 is carried for older devices only.
+sed -e "s#keys/#$T/keys/#g" "$SRC/oem-profiles/acme-servers.yaml" >"$T/roots2.yaml"
+cat >>"$T/roots2.yaml" <<EOT
+roots:
+  version: 2
+  threshold: 2
+  keys: [$T/root-c.pub.pem, $T/root-d.pub.pem, $T/root-e.pub.pem]
+EOT
+PROFILE=$T/roots2.yaml
+flash "$T/dev2.bin" --slot-a "$T/c3.hvi"
+PROFILE=$T/roots.yaml
+QEMU_EXTRA=""
+boot "$T/dev2.bin" "$T/d5.log"
+expect_status 33
+expect_log "$T/d5.log" "root version 2: 2 of 3 root key\(s\) sign keyrings"
+expect_log "$T/d5.log" "^hvstage: slot A: keyring version 3 \(root version 2, 2 root document\(s\)\), min epoch 2; "
+expect_log "$T/d5.log" "^hvmonitor: booted example-hv version 1\.6\.0 from slot A( \(fallback\))?$"
 
 # ---- e: a TPM floor above the image's security version ----
 flash "$T/dev.bin" --slot-a "$T/a1.hvi"

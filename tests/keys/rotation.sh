@@ -66,12 +66,15 @@ check "bundle = cat root-1 root-2 keyring" cmp -s "$T/b.hvtrust" "$T/both.hvtrus
 expect 0 "trust block verified" hv keyring verify "$T/both.hvtrust" --root "$T/root-1.hvroot" --min-root-version 2
 expect 1 "refused: trust_rollback" hv keyring verify "$T/both.hvtrust" --root "$T/root-1.hvroot" --min-root-version 3
 # A device provisioned with root 2 takes root 2 signed by its own keys and
-# the keyring, and refuses a chain that starts at root 1. (The verifier
-# takes no signature from outside a document's roles, so the co-signed
-# root 2 of the chain is not the one such devices get: docs/KEYS.md.)
+# the keyring, and also the chain that starts at root 1: one bundle serves
+# the whole fleet (root 1 is carried for older devices; root 2's own
+# threshold vouches for it here). Root 2 co-signed by root 1 without root 1
+# before it names keys the block does not hold: refused.
 cat "$T/new.hvroot" "$T/ring.hvkeyring" > "$T/r2only.hvtrust"
 expect 0 "1 root up to version 2" hv keyring verify "$T/r2only.hvtrust" --root "$T/new.hvroot"
-expect 1 "refused: bad_trust_block" hv keyring verify "$T/both.hvtrust" --root "$T/new.hvroot"
+expect 0 "2 roots up to version 2" hv keyring verify "$T/both.hvtrust" --root "$T/new.hvroot"
+cat "$T/both.hvroot" "$T/ring.hvkeyring" > "$T/r2cosigned.hvtrust"
+expect 1 "refused: root_signature" hv keyring verify "$T/r2cosigned.hvtrust" --root "$T/new.hvroot"
 
 # Signing refusals, each leaving the file as it was.
 cp "$T/root-2-unsigned.hvroot" "$T/r.hvroot"

@@ -134,6 +134,9 @@ static void chain_start(void)
         tbuf_free(&b);
     }
 
+    /* One block for the whole fleet: a device provisioned at root 2
+     * skips root 1 (only its place in the chain counts) and takes root 2,
+     * co-signed by root 1 for older devices, by its own threshold. */
     CASE("chain: device provisioned at root 2, block starts at 1");
     {
         troots dev2;
@@ -143,6 +146,27 @@ static void chain_start(void)
         chain_root(&b, 1, R1, R1);
         chain_root(&b, 2, R2, R1);
         add_ring(&b, 1, 2, R2);
+        EXPECT(check(&b, &p2, &res), HV_OK);
+        CHECK(res.root_count == 2 && res.root_version == 2);
+        tbuf_free(&b);
+
+        CASE("chain: device at root 2, block 1, 2 with root 2 signed by root 1 only");
+        {
+            const tkey *k1[2] = {&R1[0], &R1[1]};
+            chain_root(&b, 1, R1, R1);
+            tdoc_root(&D, 2, 2, k, 3, 4);
+            tdoc_sign(&D, k1, 2);
+            tbuf_doc(&b, &D);
+            add_ring(&b, 1, 2, R2);
+            EXPECT(check(&b, &p2, &res), HV_ERR_ROOT_SIGNATURE);
+            CHECK(res.failed_doc == 1);
+            tbuf_free(&b);
+        }
+
+        CASE("chain: device at root 2, block 1, 3 (a gap before its root)");
+        chain_root(&b, 1, R1, R1);
+        chain_root(&b, 3, R2, R2);
+        add_ring(&b, 1, 3, R2);
         EXPECT(check(&b, &p2, &res), HV_ERR_TRUST_BLOCK);
         tbuf_free(&b);
 
@@ -152,10 +176,9 @@ static void chain_start(void)
         EXPECT(check(&b, &p2, &res), HV_OK);
         tbuf_free(&b);
 
-        /* The root 2 document as old devices get it (signed by root 1 as
-         * well) is not the one a device provisioned at 2 takes: every
-         * filled slot must name a key of the roles it is checked for,
-         * and root 1 is no role here (docs/KEYS.md). */
+        /* Root 2 carrying root 1's signatures without root 1 before it:
+         * those slots name keys the block does not hold, and every
+         * filled slot must verify (docs/KEYS.md). */
         CASE("chain: device at root 2, root 2 carrying root 1 signatures");
         chain_root(&b, 2, R2, R1);
         add_ring(&b, 1, 2, R2);
