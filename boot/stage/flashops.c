@@ -144,7 +144,7 @@ static int slot_read(void *user, uint64_t off, void *dst, size_t len)
 
 static int slot_rollback(void *user, uint64_t *counter)
 {
-    *counter = ((stage_attempt *)user)->floor;
+    *counter = ((stage_attempt *)user)->floors.security;
     return 0;
 }
 
@@ -176,7 +176,6 @@ hv_result stage_verify_slot(stage_attempt *a, const stage_trust_info *t,
     memset(a, 0, sizeof *a);
     a->trust = t;
     a->slot = slot;
-    a->floor = floors->security;
     a->floors = *floors;
     hv_ram_plan_init(&a->ram, &hv_stage_ram_windows);
     timing = &a->timing;

@@ -118,8 +118,8 @@ typedef struct stage_timing {
 typedef struct stage_attempt {
     const stage_trust_info *trust;
     uint32_t slot;
-    uint64_t floor;        /* the security floor this attempt applies  */
-    hv_bs_floors floors;   /* all four confirmed counters it applies   */
+    hv_bs_floors floors;   /* the confirmed counters it applies: the   */
+                           /* security floor and, with roots, the rest */
     /* Section placement in the RAM windows (hvpolicy.h): the payload
      * bump pointer, and why section_memory refused, if it did. */
     hv_ram_plan ram;
